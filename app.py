@@ -1,0 +1,24 @@
+"""dsdcn explorer: navigation and shared page setup (no domain logic here)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.common import device_badge
+from ui.nav import HOME, PAGES
+
+
+def run() -> None:
+    """Route to the chosen page."""
+    st.set_page_config(page_title="dsdcn explorer", page_icon=":material/blur_on:", layout="wide")
+    pages = [
+        st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p is HOME)
+        for p in (HOME, *PAGES)
+    ]
+    page = st.navigation(pages)
+    with st.sidebar:
+        device_badge()
+    page.run()
+
+
+run()

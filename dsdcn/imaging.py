@@ -1,0 +1,111 @@
+"""Decoding and validating uploaded images: every failure is an ``ImageError`` a person can act on."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 50 * 2**20
+MAX_PIXELS = 50_000_000
+SUPPORTED_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+
+
+class ImageError(ValueError):
+    """The bytes are not a usable image; the message says what to do."""
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    # high bit-depth and float greys are scaled to 8 bits, transparency is flattened onto white
+    mode = image.mode
+    if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        arr = np.asarray(image, dtype=np.float64)
+        if mode.startswith("I;16"):
+            arr = arr / 257.0
+        else:
+            lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+            arr = (arr - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(arr)
+        grey = np.clip(np.nan_to_num(arr), 0, 255).astype(np.uint8)
+        return Image.fromarray(grey, mode="L").convert("RGB")
+    if mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        mode = image.mode
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def load_image(data: bytes, max_side: int = 2048) -> Image.Image:
+    """Decode ``data`` into an RGB image, EXIF orientation applied, longest side ``<= max_side``.
+
+    Animated images give their first frame. Anything unusable (empty, not an image, truncated,
+    too large, a decompression bomb) raises ``ImageError`` and nothing else.
+    """
+    if isinstance(max_side, bool) or not isinstance(max_side, int) or max_side < 1:
+        raise ValueError(f"max_side must be a positive integer, got {max_side!r}")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ImageError(f"expected the file's bytes, got {type(data).__name__}")
+    size = len(data)
+    if size == 0:
+        raise ImageError("The file is empty. Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image.")
+    if size > MAX_UPLOAD_BYTES:
+        raise ImageError(
+            f"The file is {size / 2**20:.0f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB. "
+            "Save a smaller or more compressed copy and try again."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(bytes(data)))
+            if image.format not in SUPPORTED_FORMATS:
+                raise ImageError(
+                    f"{image.format or 'This'} images are not supported. "
+                    "Use PNG, JPEG, WebP, BMP, GIF or TIFF."
+                )
+            if image.format == "JPEG":
+                # decode JPEGs at a reduced scale where that still leaves max_side pixels
+                image.draft(image.mode, (max_side, max_side))
+            width, height = image.size
+            if width < 1 or height < 1:
+                raise ImageError("The image has no pixels. Choose another image.")
+            if width * height > MAX_PIXELS:
+                raise ImageError(
+                    f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
+                    f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Resize it and try again."
+                )
+            image.seek(0)
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image = _to_rgb(image)
+            if max(image.size) > max_side:
+                image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            return image
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(
+            "The image declares far more pixels than it could reasonably hold (a 'decompression "
+            "bomb'), so it was not opened. Choose another image."
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError(
+            "This file is not an image that can be read. Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image."
+        ) from exc
+    except MemoryError as exc:
+        raise ImageError("The image is too large to decode in memory. Resize it and try again.") from exc
+    except Exception as exc:  # noqa: BLE001 - any decoder failure becomes a readable message
+        raise ImageError(
+            f"The image could not be decoded ({type(exc).__name__}); it may be truncated or damaged. "
+            "Re-save it as PNG or JPEG and try again."
+        ) from exc
+
+
+def image_to_tensor_array(image: Image.Image, grey: bool = False) -> np.ndarray:
+    """``(C, H, W)`` float32 array in ``[0, 1]``; one channel (luma) when ``grey``."""
+    source = image.convert("L") if grey else image.convert("RGB")
+    arr = np.asarray(source, dtype=np.float32) / 255.0
+    return arr[None] if grey else np.ascontiguousarray(arr.transpose(2, 0, 1))
