@@ -1,0 +1,25 @@
+"""Every page opens in a real browser without an exception; a screenshot of each is saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.nav import HOME, PAGES
+
+from .conftest import assert_no_exception, open_page, screenshot
+
+
+@pytest.mark.parametrize("info", (HOME, *PAGES), ids=lambda p: p.url_path)
+def test_page_opens(page, app_url: str, info) -> None:
+    open_page(page, app_url, "" if info is HOME else info.url_path)
+    page.get_by_role("heading", name=info.title if info is not HOME else "dsdcn explorer").first.wait_for()
+    assert_no_exception(page)
+    screenshot(page, f"page-{info.url_path}")
+
+
+def test_home_cards_link_to_pages(page, app_url: str) -> None:
+    open_page(page, app_url)
+    page.get_by_role("link", name=PAGES[0].title).first.click()
+    page.wait_for_url(f"**/{PAGES[0].url_path}")
+    page.get_by_role("heading", name=PAGES[0].title).first.wait_for()
+    assert_no_exception(page)
