@@ -42,6 +42,7 @@ def render() -> None:
         f"{sep.params:,}",
         delta=f"{sep.params / std.params:.1%} of standard",
         delta_color="off",
+        delta_arrow="off",
         help="C_in·k² + C_in·C_out for a depth multiplier of 1: a ratio of 1/C_out + 1/k².",
     )
 
