@@ -276,6 +276,15 @@ def traffic_bytes(
     return total * _bytes_of(dtype)
 
 
+def arithmetic_intensity(
+    specs: LayerSpec | Stack, height: int, width: int, batch: int = 1, dtype: torch.dtype = torch.float32
+) -> float:
+    """Forward FLOPs per byte of least memory traffic (``traffic_bytes``). Low values (a few FLOP/byte,
+    as for a depthwise layer) mean the layer waits on memory, not on arithmetic."""
+    flops = 2 * formula_cost(specs, height, width).macs * check_int("batch", batch, 1)
+    return flops / traffic_bytes(specs, height, width, batch, dtype)
+
+
 def flop_limit(device: torch.device | str, dtype: torch.dtype = torch.float32) -> float:
     """Most FLOPs per forward pass a measurement is allowed, so one run stays around a second.
 
@@ -399,6 +408,11 @@ class Timing:
         """Slowest run, seconds."""
         return float(max(self.times))
 
+    def noisy(self, factor: float = 1.5) -> bool:
+        """True when the middle half of the runs spans more than ``factor`` (q3 > factor * q1): something
+        else was competing for the device while it was timed."""
+        return self.q3 > factor * self.q1
+
 
 def time_runs(
     fn: Callable[[], object],
@@ -508,6 +522,14 @@ def measure_latency(
     return Measurement(
         dev.type, dtype, memory_format, b, height, width, timing, counted.flops, traffic, memory, used_threads
     )
+
+
+def slowdown(medians: Sequence[float | None]) -> list[float | None]:
+    """Each time divided by the first (``None`` stays ``None``; all ``None`` if the first is missing)."""
+    first = medians[0] if medians else None
+    if first is None or first <= 0:
+        return [None] * len(medians)
+    return [None if t is None else t / first for t in medians]
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,12 @@ class TestMemoryAndRefusal:
         spec = ms.LayerSpec("pointwise", 4, 8)
         assert ms.traffic_bytes(spec, 10, 10, 3) == 4 * (3 * 4 * 100 + 32 + 3 * 8 * 100)
 
+    def test_arithmetic_intensity(self) -> None:
+        dw = ms.LayerSpec("depthwise", 8, 8, 3)
+        # depthwise: 2*k^2 FLOPs per output value, about one value read and one written (4 bytes each)
+        assert 2.0 < ms.arithmetic_intensity(dw, 32, 32) < 9 * 2 / 8 + 0.01
+        assert ms.arithmetic_intensity(ms.LayerSpec("standard", 64, 64, 3), 32, 32) > 50
+
     def test_too_big_is_refused_before_allocation(self, monkeypatch) -> None:
         def boom(*args, **kwargs):
             raise AssertionError("allocated")
@@ -313,6 +319,10 @@ class TestTiming:
         t = ms.time_runs(lambda: calls.append(1), "cpu", warmup=3, repeats=7)
         assert len(calls) == 10 and t.runs == 7 and t.warmup == 3
         assert t.best <= t.q1 <= t.median <= t.q3 <= t.worst
+
+    def test_noisy(self) -> None:
+        assert not ms.Timing((1.0, 1.1, 1.2, 1.0), 0).noisy()
+        assert ms.Timing((1.0, 1.0, 5.0, 5.0), 0).noisy()
 
     def test_time_budget_stops_early_but_keeps_the_minimum(self) -> None:
         t = ms.time_runs(lambda: sum(range(1000)), "cpu", warmup=0, repeats=1000, max_seconds=1e-9)
@@ -377,6 +387,11 @@ class TestSameReceptiveField:
         dilated = ms.formula_cost(options["dilated"].specs, 40, 40)
         assert dilated.params == 16 * 32 * 9 and dense.params == 16 * 32 * 13 * 13
         assert len(options["stack"].specs) == 6
+
+    def test_slowdown(self) -> None:
+        assert ms.slowdown([2.0, 4.0, None, 1.0]) == [1.0, 2.0, None, 0.5]
+        assert ms.slowdown([None, 1.0]) == [None, None]
+        assert ms.slowdown([]) == []
 
     def test_dilation_sweep_specs(self) -> None:
         specs = ms.dilation_sweep_specs(8, 16, 3, [1, 2])
