@@ -531,10 +531,12 @@ def render() -> None:
             key="cost_fig_dilation",
             config={"displayModeBar": False},
         )
-        if any(isinstance(r, Measurement) and r.timing.noisy() for r in sweep.values()):
+        noisy = sum(isinstance(r, Measurement) and r.timing.noisy() for r in sweep.values())
+        if noisy >= max(2, len(sweep) // 8):
             st.warning(
-                "Some of these timings are noisy: another program was competing for the device. "
-                "Use 1 CPU thread or run the sweep again.",
+                f"{noisy} of these {len(sweep)} timings are noisy (their middle half spans more than "
+                "1.5×): another program was competing for the device. Use 1 CPU thread or run the "
+                "sweep again.",
                 icon=":material/warning:",
             )
         refused = [name for name, r in sweep.items() if isinstance(r, str)]

@@ -118,12 +118,12 @@ def _figure(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     title: str,
-    width_hint: int = 620,
+    width_hint: int = 480,
 ) -> go.Figure:
     # height from the aspect ratio at about ``width_hint`` pixels wide, so no band stays empty
     fig = go.Figure(canvas.traces())
     aspect = (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])
-    height = int(min(max(70 + width_hint * aspect, 300), 900))
+    height = int(min(max(60 + width_hint * aspect, 260), 900))
     fig.update_layout(
         title=dict(text=title, font=dict(size=16)),
         showlegend=False,
@@ -164,8 +164,8 @@ def create_separable_figure(
     c_show, o_show = shown_channels(in_channels, out_channels, m, max_rows)
     rows = c_show * m
     cv = _Canvas()
-    x_in, x_dw, x_mid = 0.0, 1.7, 3.4
-    x_out = [5.0 + j * PITCH for j in range(o_show)]
+    x_in, x_dw, x_mid = 0.0, 1.9, 3.8
+    x_out = [5.5 + j * PITCH for j in range(o_show)]
     y_row = [-q * PITCH for q in range(rows)]
     y_bottom = y_row[-1] - 1.6
     for c in range(c_show):
@@ -194,10 +194,10 @@ def create_separable_figure(
             cv.fill(_color(q // m), x - 0.14, y - 0.14, x + 0.14, y + 0.14)
             cv.tip(x, y, f"pointwise weight P[{j}, {q}]: one number")
         cv.tile(x, y_bottom, "#3c4043", f"y{j}", f"output channel {j} = sum of its column")
-    top = y_row[0] + 1.2
-    cv.label(x_in, top, f"input<br>C_in = {in_channels}", size=13)
-    cv.label(x_dw, top, f"depthwise<br>{kernel_size}×{kernel_size}, d = {dilation}", size=12)
-    cv.label(x_mid, top, f"middle<br>C_in·m = {in_channels * m}", size=12)
+    top = y_row[0] + 1.5
+    cv.label(x_in, top, f"input<br>C_in<br>= {in_channels}", size=12)
+    cv.label(x_dw, top, f"depth-<br>wise {kernel_size}×{kernel_size}<br>d = {dilation}", size=12)
+    cv.label(x_mid, top, f"middle<br>C_in·m<br>= {in_channels * m}", size=12)
     cv.label(float(np.mean(x_out)), top, f"pointwise 1×1<br>C_out = {out_channels}", size=12)
     if c_show < in_channels:
         cv.label(x_in, y_row[-1] - 0.9, f"+{in_channels - c_show} more", size=11, color="#5f6368")
@@ -238,8 +238,8 @@ def create_standard_figure(
                 f"kernel W[{j}, {c}]: {kernel_size}x{kernel_size} at dilation {dilation}",
             )
         cv.tile(x, y_bottom, "#3c4043", f"y{j}", f"output channel {j} = sum of its column")
-    top = y_row[0] + 1.2
-    cv.label(x_in, top, f"input<br>C_in = {in_channels}", size=12)
+    top = y_row[0] + 1.5
+    cv.label(x_in, top, f"input<br>C_in<br>= {in_channels}", size=12)
     cv.label(
         float(np.mean(x_out)),
         top,
