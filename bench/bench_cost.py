@@ -59,7 +59,9 @@ def main() -> int:
     parser.add_argument("--device", default="auto", help="auto, cuda, mps or cpu")
     parser.add_argument("--dtype", default="float32", help="float32, float16 or bfloat16")
     parser.add_argument("--format", default="contiguous", help="contiguous or channels_last")
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads while timing (0: torch's default)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="CPU threads while timing (0: torch's default)"
+    )
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--budget", type=float, default=2.0, help="seconds per layer at most")
