@@ -35,6 +35,10 @@ class SeparableCosts:
     ratio: float
     ratio_formula: float
 
+    def share(self, cost: Cost) -> float:
+        """``cost``'s weights as a fraction of the standard layer's."""
+        return cost.params / self.standard.params
+
 
 def separable_costs(
     in_channels: int,

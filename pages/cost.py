@@ -93,6 +93,11 @@ def _choice(key: str, label: str, options: list[str], help_text: str, fmt=str) -
     return str(st.selectbox(label, options, key=key, help=help_text, format_func=fmt))
 
 
+def _tex(n: int) -> str:
+    # thousands separators that LaTeX does not space out
+    return f"{n:,}".replace(",", "{,}")
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3f}"
 
@@ -206,6 +211,8 @@ def render() -> None:
     )
     sep = formula_cost(specs["separable"], h, w)
     std = formula_cost(specs["standard"], h, w)
+    dw = formula_cost(specs["depthwise"], h, w)
+    pw = formula_cost(specs["pointwise"], h, w)
     out_h, out_w = std.out_height, std.out_width
     with st.expander("The formulas with your numbers", expanded=False):
         st.latex(
@@ -215,15 +222,15 @@ def render() -> None:
         )
         st.latex(
             rf"\text{{standard: }} C_\mathrm{{in}} C_\mathrm{{out}} k^2 = {c_in}\cdot{c_out}\cdot{k}^2"
-            rf" = {std.params:,}\ \text{{weights}},\quad \times H_\mathrm{{out}} W_\mathrm{{out}}"
-            rf" = {std.macs:,}\ \text{{MACs per image}}"
+            rf" = {_tex(std.params)}\ \text{{weights}},\quad \times H_\mathrm{{out}} W_\mathrm{{out}}"
+            rf" = {_tex(std.macs)}\ \text{{MACs per image}}"
         )
         st.latex(
-            rf"\text{{depthwise: }} C_\mathrm{{in}}\, m\, k^2 = {c_in}\cdot{m}\cdot{k}^2 = {c_in * m * k * k:,},"
-            rf"\qquad \text{{pointwise: }} C_\mathrm{{in}} C_\mathrm{{out}} = {c_in * c_out:,}"
+            rf"\text{{depthwise: }} C_\mathrm{{in}}\, m\, k^2 = {c_in}\cdot{m}\cdot{k}^2 = {_tex(dw.params)},"
+            rf"\qquad \text{{pointwise: }} C_\mathrm{{in}} C_\mathrm{{out}} = {_tex(pw.params)}"
         )
         st.latex(
-            rf"\text{{separable: }} C_\mathrm{{in}} m k^2 + C_\mathrm{{in}} m C_\mathrm{{out}} = {sep.params:,},"
+            rf"\text{{separable: }} C_\mathrm{{in}} m k^2 + C_\mathrm{{in}} m C_\mathrm{{out}} = {_tex(sep.params)},"
             rf"\qquad \frac{{\text{{separable}}}}{{\text{{standard}}}} = m\left(\frac{{1}}{{C_\mathrm{{out}}}}"
             rf" + \frac{{1}}{{k^2}}\right) = {separable_ratio(c_out, k, m):.4f}"
         )

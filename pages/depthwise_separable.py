@@ -49,8 +49,9 @@ def _slider(key: str, label: str, help_text: str) -> int:
     return int(st.slider(label, min_value=low, max_value=high, step=1, key=key, help=help_text))
 
 
-def _fmt(n: int | float) -> str:
-    return f"{n:,}"
+def _tex(n: int) -> str:
+    # thousands separators that LaTeX does not space out
+    return f"{n:,}".replace(",", "{,}")
 
 
 def render() -> None:
@@ -149,7 +150,16 @@ def render() -> None:
             ],
         }
     )
-    table["÷ standard"] = table["weights"] / per_pixel.standard.params
+    table["÷ standard"] = [
+        per_pixel.share(c)
+        for c in (
+            per_pixel.depthwise,
+            per_pixel.pointwise,
+            per_pixel.separable,
+            per_pixel.standard,
+            per_pixel.naive,
+        )
+    ]
     st.dataframe(
         table,
         hide_index=True,
@@ -178,7 +188,7 @@ def render() -> None:
         )
         st.latex(
             rf"= {m}\left(\frac{{1}}{{{c_out}}} + \frac{{1}}{{{k * k}}}\right) = {costs.ratio_formula:.4f}"
-            rf"\quad\left(= \frac{{{_fmt(per_pixel.separable.params)}}}{{{_fmt(per_pixel.standard.params)}}}\right)"
+            rf"\quad\left(= \frac{{{_tex(per_pixel.separable.params)}}}{{{_tex(per_pixel.standard.params)}}}\right)"
         )
     with ratio_cols[1]:
         st.metric(

@@ -192,6 +192,8 @@ class TestSeparableStages:
         naive = nn.Conv2d(c_in, c_in * m, k, bias=False).weight.numel() + module.pointwise.weight.numel()
         assert costs.naive.params == naive
         assert costs.ratio == pytest.approx(costs.ratio_formula, rel=1e-12)
+        assert costs.share(costs.separable) == pytest.approx(costs.ratio, rel=1e-12)
+        assert costs.share(costs.standard) == 1.0
 
     def test_per_position_macs_equal_weights(self) -> None:
         costs = separable_costs(32, 64, 3, 4)
