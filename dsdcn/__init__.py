@@ -3,7 +3,7 @@
 Importable without Streamlit and without a GPU.
 """
 
-from .cost import CONV_KINDS, Cost, conv_cost, separable_ratio
+from .cost import CONV_KINDS, Cost, conv_cost, separable_ratio, separable_ratio_terms
 from .device import DeviceChoice, choose_device, pick_device
 from .geometry import (
     PADDING_MODES,
@@ -77,6 +77,7 @@ __all__ = [
     "sampling_taps",
     "separable_costs",
     "separable_ratio",
+    "separable_ratio_terms",
     "step_through",
 ]
 

@@ -89,3 +89,14 @@ def separable_ratio(out_channels: int, kernel_size: int, depth_multiplier: int =
     k = check_int("kernel_size", kernel_size, 1)
     m = check_int("depth_multiplier", depth_multiplier, 1)
     return m / c_out + m / (k * k)
+
+
+def separable_ratio_terms(
+    out_channels: int, kernel_size: int, depth_multiplier: int = 1
+) -> tuple[float, float]:
+    """The two terms of ``separable_ratio``: ``(m/C_out, m/k^2)``, the depthwise and pointwise stages'
+    shares of a standard layer's cost."""
+    c_out = check_int("out_channels", out_channels, 1)
+    k = check_int("kernel_size", kernel_size, 1)
+    m = check_int("depth_multiplier", depth_multiplier, 1)
+    return m / c_out, m / (k * k)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from dsdcn import LayerSpec, effective_kernel_size, formula_cost, separable_ratio
+from dsdcn import LayerSpec, effective_kernel_size, formula_cost, separable_ratio, separable_ratio_terms
 from dsdcn.device import available_devices, available_memory
 from dsdcn.figures.cost import (
     create_dilation_figure,
@@ -378,7 +378,7 @@ def render() -> None:
         st.plotly_chart(
             create_time_vs_flops_figure(
                 [k_ for k_ in KINDS],
-                [2 * formula_cost(specs[kind], h, w).macs * batch for kind in KINDS],
+                [cached_count((specs[kind],), h, w, batch).flops for kind in KINDS],
                 [_median(r) for r in kind_results],
                 title="FLOPs and time, each as a share of the standard layer's",
             ),
@@ -456,8 +456,8 @@ def render() -> None:
             create_ratio_figure(
                 ks,
                 ratio_sweep_k(c_in, c_out, ks, m),
-                [m / c_out] * len(ks),
-                [m / (kk * kk) for kk in ks],
+                [separable_ratio_terms(c_out, kk, m)[0] for kk in ks],
+                [separable_ratio_terms(c_out, kk, m)[1] for kk in ks],
                 "kernel size k",
                 current=k,
                 title=f"Separable ÷ standard against k (C_out = {c_out}, m = {m})",
@@ -470,8 +470,8 @@ def render() -> None:
             create_ratio_figure(
                 outs,
                 ratio_sweep_out_channels(c_in, outs, k, m),
-                [m / c for c in outs],
-                [m / (k * k)] * len(outs),
+                [separable_ratio_terms(c, k, m)[0] for c in outs],
+                [separable_ratio_terms(c, k, m)[1] for c in outs],
                 "C_out (log scale)",
                 current=c_out,
                 log_x=True,

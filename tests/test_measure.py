@@ -14,7 +14,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from dsdcn import measure as ms
-from dsdcn.cost import CONV_KINDS, separable_ratio
+from dsdcn.cost import CONV_KINDS, separable_ratio, separable_ratio_terms
 from dsdcn.device import available_devices, available_memory, cpu_threads, synchronize
 from dsdcn.layers import DSDilatedConv2d
 from dsdcn.separable import (
@@ -84,6 +84,19 @@ class TestFormulaEqualsCounted:
         assert counted.flops == formula.flops * batch
         assert counted.macs == formula.macs * batch
         assert counted.output_shape == (batch, formula.out_channels, formula.out_height, formula.out_width)
+
+    @pytest.mark.parametrize("c_in", [1, 4, 32])
+    def test_backward_count_of_grouped_conv_is_wrong(self, c_in) -> None:
+        # why only the forward count is shown: the counter ignores groups in the weight gradient, so a
+        # depthwise layer's backward comes out as grad_input + C_in x grad_weight (truth: 2 x forward)
+        module = ms.build_module(ms.LayerSpec("depthwise", c_in, c_in, 3))
+        x = torch.randn(1, c_in, 16, 16, requires_grad=True)
+        with FlopCounterMode(display=False) as counter:
+            module(x).sum().backward()
+        counts = {str(op): n for op, n in counter.get_flop_counts()["Global"].items()}
+        forward = ms.counted_cost(ms.LayerSpec("depthwise", c_in, c_in, 3), 16, 16).flops
+        assert counts["aten.convolution"] == forward
+        assert counts["aten.convolution_backward"] == forward * (1 + c_in)
 
     def test_stack_sums_its_layers(self) -> None:
         stack = [
@@ -158,9 +171,16 @@ class TestRatio:
         cs = [1, 8, 256]
         assert ms.ratio_sweep_out_channels(16, cs, 3) == pytest.approx([separable_ratio(c, 3) for c in cs])
 
+    def test_terms_add_up(self) -> None:
+        first, second = separable_ratio_terms(64, 3, 2)
+        assert (first, second) == (2 / 64, 2 / 9)
+        assert first + second == pytest.approx(separable_ratio(64, 3, 2))
+
     def test_bad_arguments(self) -> None:
         with pytest.raises(ValueError, match="out_channels must be at least 1"):
             separable_ratio(0, 3)
+        with pytest.raises(ValueError, match="kernel_size must be at least 1"):
+            separable_ratio_terms(4, 0)
 
 
 class TestSeparableStages:
