@@ -356,6 +356,7 @@ def render() -> None:
                 "GB/s": st.column_config.NumberColumn(format="%.2f"),
             },
             key="cost_table_measured",
+            placeholder="–",
         )
         noisy = [r for r in results.values() if isinstance(r, Measurement) and r.timing.noisy()]
         if noisy:
@@ -427,6 +428,7 @@ def render() -> None:
             "median ms": st.column_config.NumberColumn(format="%.3f"),
         },
         key="cost_table_reach",
+        placeholder="–",
     )
     st.plotly_chart(
         create_same_rf_figure(
