@@ -3,7 +3,7 @@
 Importable without Streamlit and without a GPU.
 """
 
-from .cost import CONV_KINDS, Cost, conv_cost
+from .cost import CONV_KINDS, Cost, conv_cost, separable_ratio, separable_ratio_terms
 from .device import DeviceChoice, choose_device, pick_device
 from .geometry import (
     PADDING_MODES,
@@ -16,31 +16,69 @@ from .geometry import (
 )
 from .imaging import ImageError, load_image
 from .layers import DSDilatedConv2d
+from .measure import (
+    Counted,
+    LayerSpec,
+    Measurement,
+    MeasurementRefused,
+    Timing,
+    build_module,
+    counted_cost,
+    formula_cost,
+    measure_latency,
+    same_receptive_field,
+)
 from .receptive import RF, Layer, coverage, coverage_2d, holes, receptive_field
+from .separable import (
+    SeparableCosts,
+    StepThrough,
+    composed_kernel,
+    equivalent_standard_conv,
+    separable_costs,
+    step_through,
+)
 
 __all__ = [
     "CONV_KINDS",
     "PADDING_MODES",
     "RF",
     "Cost",
+    "Counted",
     "DSDilatedConv2d",
     "DeviceChoice",
     "ImageError",
     "Layer",
+    "LayerSpec",
+    "Measurement",
+    "MeasurementRefused",
+    "SeparableCosts",
+    "StepThrough",
+    "Timing",
+    "build_module",
     "check_padding_mode",
     "choose_device",
+    "composed_kernel",
     "conv_cost",
+    "counted_cost",
     "coverage",
     "coverage_2d",
     "effective_kernel_size",
+    "equivalent_standard_conv",
+    "formula_cost",
     "holes",
     "load_image",
+    "measure_latency",
     "output_size",
     "padding_source",
     "pick_device",
     "receptive_field",
     "resolve_padding",
+    "same_receptive_field",
     "sampling_taps",
+    "separable_costs",
+    "separable_ratio",
+    "separable_ratio_terms",
+    "step_through",
 ]
 
 __version__ = "0.1.0"

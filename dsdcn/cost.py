@@ -77,3 +77,26 @@ def conv_cost(
     pw_params = mid * c_out + b * c_out
     pw_macs = mid * c_out * positions
     return Cost(dw_params + pw_params, dw_macs + pw_macs, h_out, w_out, c_out)
+
+
+def separable_ratio(out_channels: int, kernel_size: int, depth_multiplier: int = 1) -> float:
+    """Cost of a separable layer over a standard one (weights or MACs, no bias): ``m*(1/C_out + 1/k^2)``.
+
+    Exact for any depth multiplier ``m``: ``(C_in*m*k^2 + C_in*m*C_out) / (C_in*C_out*k^2)``;
+    ``C_in`` cancels, and so do the output positions (both layers produce the same grid).
+    """
+    c_out = check_int("out_channels", out_channels, 1)
+    k = check_int("kernel_size", kernel_size, 1)
+    m = check_int("depth_multiplier", depth_multiplier, 1)
+    return m / c_out + m / (k * k)
+
+
+def separable_ratio_terms(
+    out_channels: int, kernel_size: int, depth_multiplier: int = 1
+) -> tuple[float, float]:
+    """The two terms of ``separable_ratio``: ``(m/C_out, m/k^2)``, the depthwise and pointwise stages'
+    shares of a standard layer's cost."""
+    c_out = check_int("out_channels", out_channels, 1)
+    k = check_int("kernel_size", kernel_size, 1)
+    m = check_int("depth_multiplier", depth_multiplier, 1)
+    return m / c_out, m / (k * k)

@@ -1,0 +1,116 @@
+"""Streamlit side of the Cost page: cached counts and measurements, and a runner that shows progress.
+
+Measurements are cached per (layers, shape, device, dtype, memory format, threads, timing settings) with
+``st.cache_data``; a refusal (``MeasurementRefused``) is raised again, not cached. The results a user has
+asked for are kept in ``st.session_state`` under a key of all those settings, so changing any input
+shows nothing stale: it waits for the next press of the button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dsdcn.measure import (
+    Counted,
+    LayerSpec,
+    Measurement,
+    MeasurementRefused,
+    counted_cost,
+    measure_latency,
+    supported_dtypes,
+)
+
+RESULTS_KEY = "cost_results"
+MAX_KEPT = 24
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to measure: device, dtype, memory format, CPU threads (0: torch's default) and timing."""
+
+    device: str
+    dtype: str
+    memory_format: str
+    threads: int
+    warmup: int
+    repeats: int
+    max_seconds: float
+
+
+@st.cache_resource(show_spinner=False)
+def dtypes_for(device: str) -> tuple[str, ...]:
+    """Dtypes the device runs convolutions in (probed once per process)."""
+    return supported_dtypes(device)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_count(specs: tuple[LayerSpec, ...], height: int, width: int, batch: int) -> Counted:
+    """``counted_cost`` (meta device, nothing allocated), cached."""
+    return counted_cost(specs, height, width, batch)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def cached_measure(
+    specs: tuple[LayerSpec, ...], height: int, width: int, batch: int, settings: Settings
+) -> Measurement:
+    """``measure_latency`` with the given settings, cached per all of them."""
+    return measure_latency(
+        specs,
+        height,
+        width,
+        batch,
+        device=settings.device,
+        dtype=settings.dtype,
+        memory_format=settings.memory_format,
+        warmup=settings.warmup,
+        repeats=settings.repeats,
+        max_seconds=settings.max_seconds,
+        threads=settings.threads or None,
+    )
+
+
+def measure_all(
+    items: Sequence[tuple[str, tuple[LayerSpec, ...]]],
+    height: int,
+    width: int,
+    batch: int,
+    settings: Settings,
+    label: str,
+) -> dict[str, Measurement | str]:
+    """Measure every ``(name, specs)`` in turn with a progress bar; a refusal or a runtime error becomes
+    its message. A widget change interrupts the loop between two items (Streamlit reruns)."""
+    bar = st.progress(0.0, text=label)
+    out: dict[str, Measurement | str] = {}
+    for i, (name, specs) in enumerate(items):
+        bar.progress(i / len(items), text=f"{label}: {name} ({i + 1}/{len(items)})")
+        try:
+            out[name] = cached_measure(specs, height, width, batch, settings)
+        except MeasurementRefused as err:
+            out[name] = f"not measured: {err}"
+        except (RuntimeError, ValueError, MemoryError) as err:
+            out[name] = f"failed: {type(err).__name__}: {str(err).splitlines()[0][:300]}"
+    bar.empty()
+    return out
+
+
+def remember(key: tuple, results: dict[str, Measurement | str]) -> None:
+    """Keep ``results`` for ``key`` in this session (the oldest go first beyond ``MAX_KEPT``)."""
+    kept: dict[tuple, dict[str, Measurement | str]] = st.session_state.setdefault(RESULTS_KEY, {})
+    kept.pop(key, None)
+    kept[key] = results
+    while len(kept) > MAX_KEPT:
+        kept.pop(next(iter(kept)))
+
+
+def recall(key: tuple) -> dict[str, Measurement | str] | None:
+    """Results measured in this session for exactly ``key``, if any."""
+    return st.session_state.get(RESULTS_KEY, {}).get(key)
+
+
+def forget_all() -> None:
+    """Drop this session's results and the process-wide measurement cache (to measure afresh)."""
+    st.session_state.pop(RESULTS_KEY, None)
+    cached_measure.clear()
