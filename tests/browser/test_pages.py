@@ -6,13 +6,15 @@ import pytest
 
 from ui.nav import HOME, PAGES
 
-from .conftest import assert_no_exception, open_page, screenshot
+from .conftest import assert_no_exception, open_page, screenshot, wait_idle
 
 
 @pytest.mark.parametrize("info", (HOME, *PAGES), ids=lambda p: p.url_path)
 def test_page_opens(page, app_url: str, info) -> None:
     open_page(page, app_url, "" if info is HOME else info.url_path)
     page.get_by_role("heading", name=info.title if info is not HOME else "dsdcn explorer").first.wait_for()
+    wait_idle(page)
+    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
     assert_no_exception(page)
     screenshot(page, f"page-{info.url_path}")
 
