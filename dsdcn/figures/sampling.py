@@ -31,11 +31,10 @@ COLORS: dict[str, str] = {
 }
 
 LABELS: dict[str, str] = {
-    "input": "input (padding drawn around it)",
+    "input": "input",
     "output": "output",
     "input_row": "input",
     "output_row": "output",
-    "row": "row",
     "col": "column",
     "play": "▶ Play",
     "pause": "❚❚ Pause",
@@ -108,7 +107,9 @@ def _done_colorscale(current: int | None, total: int) -> list:
 class _Geometry:
     """Where things sit in the figure, for 1D (rows y=0 input, y=2 output) or 2D (two panels)."""
 
-    def __init__(self, grid: GridSampling, width_px: int, max_height_px: int) -> None:
+    def __init__(
+        self, grid: GridSampling, width_px: int, max_height_px: int, cell_px: float | None = None
+    ) -> None:
         self.grid = grid
         self.d2 = grid.ndim == 2
         cols = grid.axes[-1]
@@ -119,10 +120,11 @@ class _Geometry:
             rows = grid.axes[0]
             self.wi, self.wo = cols.padded_size, cols.out
             self.hi = rows.padded_size
-            self.gap = max(2.0, 0.06 * (self.wi + self.wo))
+            self.gap = max(1.5, 0.04 * (self.wi + self.wo))
             total = self.wi + self.gap + self.wo
-            plot_w = max(200, width_px - 70)
-            self.cell = float(np.clip(min(plot_w / total, max_height_px / self.hi), 2.0, 52.0))
+            plot_w = max(200, width_px - 50)
+            fit = float(np.clip(min(plot_w / total, max_height_px / self.hi), 2.0, 52.0))
+            self.cell = fit if cell_px is None else min(fit, float(cell_px))
             self.cell_x = self.cell_y = self.cell
             self.plot_h = self.hi * self.cell
             self.total = total
@@ -139,6 +141,11 @@ class _Geometry:
         if self.d2:
             return float(pos[1]), float(pos[0])
         return float(self.out_x[pos[0]]), 2.0
+
+
+def shared_cell_px(grids: Sequence[GridSampling], width_px: int = 1000, max_height_px: int = 560) -> float:
+    """One cell size (pixels) that fits every 2D grid, so figures side by side share a scale."""
+    return min(_Geometry(g, int(width_px), int(max_height_px)).cell for g in grids)
 
 
 def _static_traces(geo: _Geometry, labels: Mapping[str, str], animated: bool) -> list[go.Heatmap]:
@@ -444,7 +451,7 @@ def _dynamic_traces(geo: _Geometry, first: list[dict], labels: Mapping[str, str]
             first[i],
             mode="lines",
             fill="toself",
-            fillcolor="rgba(228,87,46,0.35)",
+            fillcolor="rgba(228,87,46,0.6)",
             line={"color": COLORS["current"], "width": 4},
             hoverinfo="skip",
             name="current output",
@@ -457,13 +464,14 @@ def _dynamic_traces(geo: _Geometry, first: list[dict], labels: Mapping[str, str]
 
 def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animated: bool) -> dict:
     cols = geo.cols
-    top = 64 if title else 24
+    axis_px = 56 if geo.d2 else 8  # tick labels and panel titles above a 2D grid
+    top = (44 if title else 8) + axis_px
     if animated:
-        top += 52
+        top += 46
     bottom = 96 if animated else 40
     layout: dict = {
         "height": int(geo.plot_h + top + bottom),
-        "margin": {"l": 60, "r": 20, "t": top, "b": bottom},
+        "margin": {"l": 36 if geo.d2 else 70, "r": 12, "t": top, "b": bottom},
         "showlegend": False,
         "hovermode": "closest",
         "plot_bgcolor": "white",
@@ -499,7 +507,6 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
             "range": [rows.n + rows.pad_right - 0.5, -rows.pad_left - 0.5],
             "scaleanchor": "x",
             "constrain": "domain",
-            "title": {"text": labels["row"], "standoff": 4},
         }
         layout["xaxis2"] = {
             **axis_common,
@@ -540,7 +547,12 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
 
 
 def _controls(
-    layout: dict, names: list[str], slider_labels: list[str], duration_ms: int, labels: Mapping[str, str]
+    layout: dict,
+    axis_px: int,
+    names: list[str],
+    slider_labels: list[str],
+    duration_ms: int,
+    labels: Mapping[str, str],
 ) -> None:
     """Play/Pause buttons and a step slider (one step per frame)."""
     frame_args = {
@@ -557,7 +569,7 @@ def _controls(
             "y": 1,
             "xanchor": "left",
             "yanchor": "bottom",
-            "pad": {"b": 36 if layout.get("title") else 30, "t": 0},
+            "pad": {"b": axis_px, "t": 0},
             "font": {"size": FONT},
             "buttons": [
                 {
@@ -621,6 +633,7 @@ def sampling_figure(
     max_frames: int | None = None,
     width_px: int = 1000,
     max_height_px: int = 560,
+    cell_px: float | None = None,
     title: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
@@ -629,12 +642,12 @@ def sampling_figure(
     ``position=None`` animates: one frame per output position (row-major), at most ``max_frames``
     (default :func:`frame_budget`), with Play/Pause and a step slider; frame names are the flat
     output indices. A ``position`` draws that output alone (static). ``width_px`` is the expected
-    width on screen (cell and text sizes follow from it); ``labels`` overrides entries of
-    :data:`LABELS`.
+    width on screen (cell and text sizes follow from it); ``cell_px`` caps the cell size in 2D (see
+    :func:`shared_cell_px`); ``labels`` overrides entries of :data:`LABELS`.
     """
     lab = {**LABELS, **(labels or {})}
     animated = position is None
-    geo = _Geometry(grid, int(width_px), int(max_height_px))
+    geo = _Geometry(grid, int(width_px), int(max_height_px), cell_px)
     if animated:
         limit = frame_budget(grid.n_taps) if max_frames is None else int(max_frames)
         flats = frame_outputs(grid.n_outputs, limit).tolist()
@@ -658,6 +671,11 @@ def sampling_figure(
         frames.append({"name": str(flat), "data": dyn, "traces": [*moving_idx, out_index]})
     duration = int(np.clip(9000 / len(flats), 150, 700))
     _controls(
-        layout, [str(f) for f in flats], [_position_label(grid.unravel(f)) for f in flats], duration, lab
+        layout,
+        56 if geo.d2 else 8,
+        [str(f) for f in flats],
+        [_position_label(grid.unravel(f)) for f in flats],
+        duration,
+        lab,
     )
     return go.Figure(data=[*static, *moving], layout=layout, frames=frames, _validate=False)
