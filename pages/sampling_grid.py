@@ -17,7 +17,13 @@ from dsdcn import (
     sampling_problem,
     smallest_input,
 )
-from dsdcn.figures.sampling import COLORS, frame_budget, sampling_figure, shared_cell_px
+from dsdcn.figures.sampling import (
+    COLORS,
+    frame_budget,
+    sampling_figure,
+    shared_cell_px,
+    shared_x_range,
+)
 
 # Limits of the controls.
 N_MAX, K_MAX, D_MAX, S_MAX, PAD_MAX = 32, 11, 16, 8, 80
@@ -142,7 +148,7 @@ def _explain_problem(axes: list[dict], mode: str) -> list[str]:
             continue
         if len(axes) == 2 and i == 1 and axes[0] == axes[1]:
             continue  # tied: say it once
-        where = "" if len(axes) == 1 or axes[0] == axes[1] else _axis_words(i, len(axes))
+        where = "" if len(axes) == 1 or axes[0] == axes[1] else _axis_words(i, len(axes)).lower()
         k_eff = effective_kernel_size(a["k"], a["d"])
         pl, pr = resolve_padding(a["padding"], a["k"], a["d"])
         fixes = []
@@ -155,6 +161,8 @@ def _explain_problem(axes: list[dict], mode: str) -> list[str]:
             fixes.append(f"kernel size **≤ {k_ok}**")
         if n_ok:
             fixes.append(f"input size **≥ {n_ok}**")
+        elif problem == "kernel_too_wide":
+            fixes.append(f"an input wider than {N_MAX} pixels (more than this page allows)")
         if problem == "kernel_too_wide":
             text = (
                 f"{where}a {a['k']}-tap kernel at dilation {a['d']} spans **{k_eff} pixels** "
@@ -170,7 +178,7 @@ def _explain_problem(axes: list[dict], mode: str) -> list[str]:
                 f"this needs {max(pl, pr)} padding cells on one side for an input of {a['n']}."
             )
             fixes.append("padding mode **zeros** or **replicate** (any amount)")
-        lines.append(text + "  \nChange one of: " + " · ".join(fixes) + ".")
+        lines.append(text[0].upper() + text[1:] + "  \nChange one of: " + " · ".join(fixes) + ".")
     return lines
 
 
@@ -186,10 +194,13 @@ def _figure(
     position: tuple[int, ...] | None,
     width_px: int,
     cell_px: float | None,
+    x_range: tuple[float, float] | None,
     title: str,
 ) -> go.Figure:
     grid = _grid(axes, mode)
-    return sampling_figure(grid, position=position, width_px=width_px, cell_px=cell_px, title=title)
+    return sampling_figure(
+        grid, position=position, width_px=width_px, cell_px=cell_px, x_range=x_range, title=title
+    )
 
 
 def _key(axes: list[dict], dilation_one: bool = False) -> tuple[tuple, ...]:
@@ -212,9 +223,10 @@ def _title(grid: GridSampling) -> str:
     ks = _by_axis(grid, lambda a: a.kernel_size)
     ds = _per_axis(grid, lambda a: a.dilation)
     spans = _by_axis(grid, lambda a: a.k_eff)
+    kernel = f"{ks}-tap kernel" if grid.ndim == 1 else f"{ks} kernel"
     if all(a.dilation == 1 for a in grid.axes):
-        return f"{ks} kernel, dilation 1: taps side by side, span {spans}"
-    return f"{ks} kernel, dilation {ds}: same {grid.n_taps} weights span {spans}"
+        return f"{kernel}, dilation 1: taps side by side, span {spans}"
+    return f"{kernel}, dilation {ds}: the same {grid.n_taps} weights span {spans}"
 
 
 def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
@@ -251,7 +263,7 @@ def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
         )
     else:
         c[3].metric(
-            "Taps in padding (this output)",
+            "Taps in padding here",
             f"{grid.padding_taps_of(position)} of {grid.n_taps}",
             delta=f"all outputs: {grid.padding_taps} of {total_taps}",
             delta_color="off",
@@ -351,7 +363,7 @@ def _taps_text(grid: GridSampling, position: tuple[int, ...]) -> str:
     return f"Output **({position[0]}, {position[1]})** reads rows {rows} × columns {cols}."
 
 
-def _legend(grid: GridSampling) -> str:
+def _legend(grid: GridSampling, animated: bool) -> str:
     def chip(color: str, text: str) -> str:
         return f"<span style='background:{color};padding:0 0.6em;border-radius:3px'>&nbsp;</span> {text}"
 
@@ -375,7 +387,11 @@ def _legend(grid: GridSampling) -> str:
         )
     if grid.unread_share > 0:
         items.append(chip(COLORS["unread"], "pixel no output reads"))
-    items.append(chip(COLORS["done"], "output computed"))
+    if animated:
+        items.append(chip(COLORS["done"], "output computed"))
+        items.append(chip(COLORS["current"], "output being computed"))
+    else:
+        items.append(chip(COLORS["current"], "the picked output"))
     items.append(
         "<span style='border:2px dashed #e4572e;padding:0 0.6em'>&nbsp;</span> the kernel's span (k_eff)"
     )
@@ -442,22 +458,24 @@ def render() -> None:
     specs = [(_key(axes), grid)]
     if compare_on:
         specs.insert(0, (_key(axes, dilation_one=True), _grid(_key(axes, dilation_one=True), mode)))
-    columns = st.columns(len(specs)) if compare_on else [st.container()]
-    width_px = 520 if compare_on else 1000
-    cell_px = shared_cell_px([g for _, g in specs], width_px) if compare_on and grid.ndim == 2 else None
+    side_by_side = compare_on and grid.ndim == 2  # 1D rows are wide and short: stack them
+    columns = st.columns(len(specs)) if side_by_side else [st.container() for _ in specs]
+    width_px = 520 if side_by_side else 1000
+    cell_px = shared_cell_px([g for _, g in specs], width_px) if side_by_side else None
+    x_range = shared_x_range([g for _, g in specs]) if compare_on and grid.ndim == 1 else None
     with st.spinner("Drawing the grid…"):
         for i, (col, (key, g)) in enumerate(zip(columns, specs, strict=True)):
             pos = None
             if position is not None:
                 pos = tuple(min(p, o - 1) for p, o in zip(position, g.out_shape, strict=True))
-            fig = _figure(key, mode, pos, width_px, cell_px, _title(g))
+            fig = _figure(key, mode, pos, width_px, cell_px, x_range, _title(g))
             col.plotly_chart(
                 fig,
                 key=f"sg_fig_{i}",
                 config={"displayModeBar": False, "scrollZoom": False},
                 theme=None,
             )
-    st.markdown(_legend(grid), unsafe_allow_html=True)
+    st.markdown(_legend(grid, position is None), unsafe_allow_html=True)
     if compare and not compare_on:
         st.caption("Compare is on, but the dilation is already 1: raise it to see the difference.")
     if position is not None:

@@ -127,7 +127,7 @@ def test_pick_a_cell(at: AppTest) -> None:
     _apply(at, view="Pick a cell", pad="same", compare=False)
     _apply(at, pick_r=0, pick_c=6)
     m = _metrics(at)
-    assert m["Taps in padding (this output)"] == "5 of 9"
+    assert m["Taps in padding here"] == "5 of 9"
     assert any("reads rows -2, 0, 2 × columns 4, 6, 8" in md.value for md in at.markdown)
     spec = _charts(at)[0]
     assert not spec.get("frames")

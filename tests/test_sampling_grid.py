@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from dsdcn import sampling_taps
-from dsdcn.figures.sampling import frame_budget, sampling_figure
+from dsdcn.figures.sampling import COLORS, frame_budget, sampling_figure
 from dsdcn.sampling import (
     axis_sampling,
     frame_outputs,
@@ -365,8 +365,9 @@ def test_output_fills_in_frame_by_frame() -> None:
     fractions = []
     for frame in spec["frames"]:
         scale = frame["data"][frame["traces"].index(out_i)]["colorscale"]
-        fractions.append(scale[1][0])
-    assert fractions == pytest.approx([(i + 1) / 25 for i in range(24)] + [1.0])
+        done = [stop for stop in scale if stop[1] == COLORS["done"]]
+        fractions.append(done[-1][0] if done else 0.0)
+    assert fractions == pytest.approx([i / 25 for i in range(25)])  # outputs before the current one
 
 
 def test_large_outputs_are_bounded_and_the_figure_is_valid_plotly() -> None:

@@ -94,13 +94,11 @@ def _rect(x0: float, x1: float, y0: float, y1: float) -> tuple[np.ndarray, np.nd
 
 
 def _done_colorscale(current: int | None, total: int) -> list:
-    """Output colours: cells up to ``current`` (row-major order) done, the rest pending."""
-    if current is None:
+    """Output colours: cells before ``current`` (row-major order) done, the rest pending; the current
+    cell itself is drawn by its own trace on top."""
+    if current is None or current == 0:
         return [[0.0, COLORS["pending"]], [1.0, COLORS["pending"]]]
-    f = (current + 1) / total
-    if f >= 1.0:
-        return [[0.0, COLORS["done"]], [1.0, COLORS["done"]]]
-    f = round(f, 6)
+    f = round(current / total, 6)
     return [[0.0, COLORS["done"]], [f, COLORS["done"]], [f, COLORS["pending"]], [1.0, COLORS["pending"]]]
 
 
@@ -108,7 +106,12 @@ class _Geometry:
     """Where things sit in the figure, for 1D (rows y=0 input, y=2 output) or 2D (two panels)."""
 
     def __init__(
-        self, grid: GridSampling, width_px: int, max_height_px: int, cell_px: float | None = None
+        self,
+        grid: GridSampling,
+        width_px: int,
+        max_height_px: int,
+        cell_px: float | None = None,
+        x_range: tuple[float, float] | None = None,
     ) -> None:
         self.grid = grid
         self.d2 = grid.ndim == 2
@@ -130,7 +133,12 @@ class _Geometry:
             self.total = total
         else:
             plot_w = max(200, width_px - 110)
-            self.cell_x = plot_w / cols.padded_size
+            lo, hi = x_range if x_range is not None else (-cols.pad_left - 0.5, cols.n + cols.pad_right - 0.5)
+            self.x_range = (
+                float(min(lo, -cols.pad_left - 0.5)),
+                float(max(hi, cols.n + cols.pad_right - 0.5)),
+            )
+            self.cell_x = plot_w / (self.x_range[1] - self.x_range[0])
             self.cell_y = 64.0
             self.cell = min(self.cell_x, self.cell_y)
             self.plot_h = 4.0 * self.cell_y
@@ -141,6 +149,12 @@ class _Geometry:
         if self.d2:
             return float(pos[1]), float(pos[0])
         return float(self.out_x[pos[0]]), 2.0
+
+
+def shared_x_range(grids: Sequence[GridSampling]) -> tuple[float, float]:
+    """The x range (padded input, 1D) that holds every grid, so stacked 1D figures line up."""
+    cols = [g.axes[-1] for g in grids]
+    return (min(-a.pad_left for a in cols) - 0.5, max(a.n + a.pad_right for a in cols) - 0.5)
 
 
 def shared_cell_px(grids: Sequence[GridSampling], width_px: int = 1000, max_height_px: int = 560) -> float:
@@ -471,7 +485,7 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
     bottom = 96 if animated else 40
     layout: dict = {
         "height": int(geo.plot_h + top + bottom),
-        "margin": {"l": 36 if geo.d2 else 70, "r": 12, "t": top, "b": bottom},
+        "margin": {"l": 36 if geo.d2 else 84, "r": 12, "t": top, "b": bottom},
         "showlegend": False,
         "hovermode": "closest",
         "plot_bgcolor": "white",
@@ -533,7 +547,7 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
     else:
         layout["xaxis"] = {
             **axis_common,
-            "range": [-cols.pad_left - 0.5, cols.n + cols.pad_right - 0.5],
+            "range": list(geo.x_range),
             "dtick": 1 if cols.padded_size <= 40 else None,
             "title": {"text": labels["col"], "standoff": 4},
         }
@@ -634,6 +648,7 @@ def sampling_figure(
     width_px: int = 1000,
     max_height_px: int = 560,
     cell_px: float | None = None,
+    x_range: tuple[float, float] | None = None,
     title: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
@@ -643,11 +658,11 @@ def sampling_figure(
     (default :func:`frame_budget`), with Play/Pause and a step slider; frame names are the flat
     output indices. A ``position`` draws that output alone (static). ``width_px`` is the expected
     width on screen (cell and text sizes follow from it); ``cell_px`` caps the cell size in 2D (see
-    :func:`shared_cell_px`); ``labels`` overrides entries of :data:`LABELS`.
+    :func:`shared_cell_px`); ``x_range`` widens the x axis of a 1D figure (see :func:`shared_x_range`); ``labels`` overrides entries of :data:`LABELS`.
     """
     lab = {**LABELS, **(labels or {})}
     animated = position is None
-    geo = _Geometry(grid, int(width_px), int(max_height_px), cell_px)
+    geo = _Geometry(grid, int(width_px), int(max_height_px), cell_px, x_range)
     if animated:
         limit = frame_budget(grid.n_taps) if max_frames is None else int(max_frames)
         flats = frame_outputs(grid.n_outputs, limit).tolist()
