@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from dsdcn import sampling_taps
-from dsdcn.figures.sampling import COLORS, frame_budget, sampling_figure
+from dsdcn.figures.sampling import COLORS, frame_budget, sampling_figure, shared_cell_px, shared_x_range
 from dsdcn.sampling import (
     axis_sampling,
     frame_outputs,
@@ -385,3 +385,33 @@ def test_bad_position_raises() -> None:
     g = grid_sampling([axis_sampling(5, 3)])
     with pytest.raises(ValueError, match="outside"):
         sampling_figure(g, position=(3,))
+
+
+def test_output_hover_names_the_taps_read() -> None:
+    rows, cols = (6, 3, 2, "same", 2), (9, 2, 1, (1, 0), 3)
+    g = grid_sampling([axis_sampling(*rows), axis_sampling(*cols)])
+    spec = _spec(sampling_figure(g, position=(0, 0)))
+    out = next(t for t in spec["data"] if t.get("name") == "output")
+    custom = _decode(out["customdata"]).reshape(*g.out_shape, 5)
+    tr, tc = sampling_taps(*rows), sampling_taps(*cols)
+    assert np.array_equal(custom[..., 0], np.broadcast_to(tr[:, :1], g.out_shape))
+    assert np.array_equal(custom[..., 3], np.broadcast_to(tc[:, -1][None, :], g.out_shape))
+    assert "steps of 2" in out["hovertemplate"] and "steps of 3" in out["hovertemplate"]
+    one = grid_sampling([axis_sampling(*cols)])
+    out1 = next(t for t in _spec(sampling_figure(one))["data"] if t.get("name") == "output")
+    custom1 = _decode(out1["customdata"]).reshape(-1, 4)
+    assert custom1[:, 1].tolist() == tc[:, 0].tolist() and custom1[:, 2].tolist() == tc[:, -1].tolist()
+
+
+def test_compare_figures_share_their_scale() -> None:
+    d1 = grid_sampling([axis_sampling(7, 3, padding="same", dilation=1)])
+    d3 = grid_sampling([axis_sampling(7, 3, padding="same", dilation=3)])
+    x_range = shared_x_range([d1, d3])
+    assert x_range == (-3.5, 9.5)
+    for g in (d1, d3):
+        assert tuple(_spec(sampling_figure(g, x_range=x_range))["layout"]["xaxis"]["range"]) == x_range
+    a = grid_sampling([axis_sampling(7, 3, dilation=1)] * 2)
+    b = grid_sampling([axis_sampling(7, 3, dilation=3)] * 2)
+    cell = shared_cell_px([a, b], 520)
+    heights = [sampling_figure(g, cell_px=cell, width_px=520).layout.height for g in (a, b)]
+    assert heights[0] == heights[1]  # same number of input rows, same cell size

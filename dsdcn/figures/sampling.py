@@ -48,13 +48,14 @@ LABELS: dict[str, str] = {
     "hover_tap_1d": "tap %{text} reads %{x}<extra></extra>",
     "hover_tap_2d": "tap %{text} reads (row %{y}, col %{x})<extra></extra>",
     "hover_out_1d": (
-        "output %{customdata[0]}<br>window starts at input %{customdata[1]}"
-        "<br>%{customdata[2]} taps in padding<extra></extra>"
+        "output %{customdata[0]}<br>reads inputs %{customdata[1]} to %{customdata[2]} in steps of {d}"
+        "<br>%{customdata[3]} taps in padding<extra></extra>"
     ),
     "hover_out_2d_short": "output (row %{y}, col %{x})<extra></extra>",
     "hover_out_2d": (
-        "output (row %{y}, col %{x})<br>window starts at input (%{customdata[0]}, %{customdata[1]})"
-        "<br>%{customdata[2]} taps in padding<extra></extra>"
+        "output (row %{y}, col %{x})<br>reads rows %{customdata[0]} to %{customdata[1]} in steps of {dr}"
+        "<br>and columns %{customdata[2]} to %{customdata[3]} in steps of {dc}"
+        "<br>%{customdata[4]} taps in padding<extra></extra>"
     ),
 }
 
@@ -288,11 +289,14 @@ def _static_traces(geo: _Geometry, labels: Mapping[str, str], animated: bool) ->
         custom = np.stack(
             [
                 np.broadcast_to(rows.taps[:, :1], n_pad.shape),
+                np.broadcast_to(rows.taps[:, -1:], n_pad.shape),
                 np.broadcast_to(cols.taps[:, 0][None, :], n_pad.shape),
+                np.broadcast_to(cols.taps[:, -1][None, :], n_pad.shape),
                 n_pad,
             ],
             axis=-1,
         ).astype(np.int16)
+        hover = labels["hover_out_2d"].replace("{dr}", str(rows.dilation)).replace("{dc}", str(cols.dilation))
         small = n_out <= MAX_OUTPUT_HOVER
         traces.append(
             go.Heatmap(
@@ -304,7 +308,7 @@ def _static_traces(geo: _Geometry, labels: Mapping[str, str], animated: bool) ->
                 xgap=gap,
                 ygap=gap,
                 customdata=custom if small else None,
-                hovertemplate=labels["hover_out_2d" if small else "hover_out_2d_short"],
+                hovertemplate=hover if small else labels["hover_out_2d_short"],
                 xaxis="x2",
                 yaxis="y2",
                 **out_common,
@@ -319,10 +323,10 @@ def _static_traces(geo: _Geometry, labels: Mapping[str, str], animated: bool) ->
         for i, c in enumerate(centres):
             if i > 0 and c - 0.5 > edges[-1] + 1e-9:  # a gap between output cells (stride > 1)
                 zrow.append(np.nan)
-                crow.append([-1, -1, -1])
+                crow.append([-1, -1, -1, -1])
                 edges.append(float(c - 0.5))
             zrow.append(float(order[i]))
-            crow.append([i, int(cols.taps[i, 0]), int(pads[i])])
+            crow.append([i, int(cols.taps[i, 0]), int(cols.taps[i, -1]), int(pads[i])])
             edges.append(float(c + 0.5))
         traces.append(
             go.Heatmap(
@@ -331,7 +335,7 @@ def _static_traces(geo: _Geometry, labels: Mapping[str, str], animated: bool) ->
                 y=[1.5, 2.5],
                 xgap=gap,
                 customdata=np.array([crow], dtype=np.int16),
-                hovertemplate=labels["hover_out_1d"],
+                hovertemplate=labels["hover_out_1d"].replace("{d}", str(cols.dilation)),
                 **out_common,
             )
         )
