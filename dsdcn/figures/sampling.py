@@ -60,6 +60,8 @@ LABELS: dict[str, str] = {
 }
 
 MAX_FRAMES = 100
+MAX_COPY_LINES = 24  # more padding taps than this: outline the copied pixels, no lines
+MIN_TAP_PX = 5.0  # half width of a drawn tap, at least (taps stay visible on huge grids)
 MAX_OUTPUT_HOVER = 4096  # larger outputs hover with their position only (keeps the JSON small)
 TAP_CELL_BUDGET = 6000  # frames x taps: bounds the JSON of a large animation
 HALF = 0.42  # half side of a drawn tap cell (cells are 1 wide)
@@ -72,11 +74,12 @@ def frame_budget(n_taps: int) -> int:
 
 
 def _squares(
-    cx: np.ndarray, cy: np.ndarray, half: float = HALF, close: bool = False
+    cx: np.ndarray, cy: np.ndarray, half: float = HALF, close: bool = False, half_y: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Polygon vertices of axis-aligned squares, separated by NaN gaps (one fill per square)."""
-    dx = np.array([-half, half, half, -half] + ([-half] if close else []) + [np.nan], dtype=np.float32)
-    dy = np.array([-half, -half, half, half] + ([-half] if close else []) + [np.nan], dtype=np.float32)
+    """Polygon vertices of axis-aligned rectangles, separated by NaN gaps (one fill per rectangle)."""
+    hx, hy = half, half if half_y is None else half_y
+    dx = np.array([-hx, hx, hx, -hx] + ([-hx] if close else []) + [np.nan], dtype=np.float32)
+    dy = np.array([-hy, -hy, hy, hy] + ([-hy] if close else []) + [np.nan], dtype=np.float32)
     xs = np.asarray(cx, dtype=np.float32)[:, None] + dx[None, :]
     ys = np.asarray(cy, dtype=np.float32)[:, None] + dy[None, :]
     return xs.ravel(), ys.ravel()
@@ -143,6 +146,14 @@ class _Geometry:
             self.cell_y = 64.0
             self.cell = min(self.cell_x, self.cell_y)
             self.plot_h = 4.0 * self.cell_y
+        # half size of a drawn tap: a cell, or wider on tiny cells (never into the next tap)
+        gap_x = cols.dilation if cols.kernel_size > 1 else cols.stride
+        self.tap_hx = max(HALF, min(0.45 * gap_x, MIN_TAP_PX / max(self.cell_x, 1e-9)))
+        self.tap_hy = HALF
+        if self.d2:
+            assert self.rows is not None
+            gap_y = self.rows.dilation if self.rows.kernel_size > 1 else self.rows.stride
+            self.tap_hy = max(HALF, min(0.45 * gap_y, MIN_TAP_PX / max(self.cell_y, 1e-9)))
         # centre of each 1D output cell: under the middle of its window
         self.out_x = cols.taps[:, 0] + (cols.k_eff - 1) / 2.0
 
@@ -365,12 +376,15 @@ def _dynamic(geo: _Geometry, flat: int, animated: bool) -> list[dict]:
     else:
         c0 = int(grid.axes[0].taps[pos[0], 0])
         wx, wy = _rect(c0 - 0.5, c0 + grid.axes[0].k_eff - 0.5, -0.5, 0.5)
-    real_x, real_y = _squares(tx[inside], ty[inside])
-    pad_x, pad_y = _squares(tx[~inside], ty[~inside])
+    real_x, real_y = _squares(tx[inside], ty[inside], geo.tap_hx, half_y=geo.tap_hy)
+    pad_x, pad_y = _squares(tx[~inside], ty[~inside], geo.tap_hx, half_y=geo.tap_hy)
     # padding taps that copy a real pixel: a line to that pixel and its outline
     copies = (~inside) & (src[:, 0] >= 0)
     n_copy = int(copies.sum())
-    if geo.d2:  # a straight line from the padding tap to the pixel it copies
+    lines = n_copy <= MAX_COPY_LINES
+    if not lines:
+        px = py = np.zeros((0, 1))
+    elif geo.d2:  # a straight line from the padding tap to the pixel it copies
         px = np.stack([tx[copies], sx[copies], np.full(n_copy, np.nan)], axis=1)
         py = np.stack([ty[copies], sy[copies], np.full(n_copy, np.nan)], axis=1)
     else:  # a bracket above the input row
@@ -519,6 +533,7 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
             "range": [-cols.pad_left - 0.5, cols.n + cols.pad_right - 0.5],
             "title": {"text": labels["input"], "standoff": 4},
             "side": "top",
+            "constrain": "domain",
         }
         layout["yaxis"] = {
             **axis_common,
@@ -533,6 +548,7 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
             "title": {"text": labels["output"], "standoff": 4},
             "side": "top",
             "anchor": "y2",
+            "constrain": "domain",
         }
         layout["yaxis2"] = {
             **axis_common,
@@ -541,7 +557,8 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
             "constrain": "domain",
             "anchor": "x2",
             "showticklabels": True,
-            "tickvals": list(range(rows.out)) if rows.out <= 40 else None,
+            # only ticks inside the output (the axis spans as many rows as the padded input)
+            "tickvals": list(range(0, rows.out, _tick_step(geo.cell))),
         }
         for key, size in (("xaxis", cols.padded_size), ("yaxis", rows.padded_size), ("xaxis2", cols.out)):
             if size <= 16:
@@ -638,6 +655,14 @@ def _controls(
             ],
         }
     ]
+
+
+def _tick_step(cell_px: float, min_px: float = 22.0) -> int:
+    """A round tick step (1, 2, 5, 10, ...) that keeps tick labels ``min_px`` apart."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200):
+        if step * cell_px >= min_px:
+            return step
+    return 500
 
 
 def _position_label(pos: tuple[int, ...]) -> str:
