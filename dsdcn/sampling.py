@@ -102,6 +102,21 @@ class AxisSampling:
         """Taps land only on every ``g``-th input, ``g = gcd(s, d)`` (``g = s`` for a 1-tap kernel)."""
         return self.stride if self.kernel_size == 1 else math.gcd(self.stride, self.dilation)
 
+    def unread_kinds(self) -> dict[str, int]:
+        """Unread input pixels by where they lie: ``"gap"`` inside some window's span (between its
+        taps), ``"between"`` between two windows, ``"edge"`` before the first or after the last window."""
+        x = np.flatnonzero(~self.reached)
+        first = self.taps[:, 0]
+        inside = ((x[:, None] >= first[None, :]) & (x[:, None] <= first[None, :] + self.k_eff - 1)).any(
+            axis=1
+        )
+        outside = (x < first[0]) | (x > first[-1] + self.k_eff - 1)
+        return {
+            "gap": int(inside.sum()),
+            "between": int((~inside & ~outside).sum()),
+            "edge": int((~inside & outside).sum()),
+        }
+
     @property
     def edge_leftover(self) -> int:
         """Padded inputs left over at the end because one more stride does not fit: ``numerator mod s``."""

@@ -288,46 +288,52 @@ def _same_axes(grid: GridSampling) -> bool:
 
 def _formulas(grid: GridSampling) -> None:
     axes = grid.axes[:1] if _same_axes(grid) else grid.axes
-    cols = st.columns(len(axes))
-    for i, (col, a) in enumerate(zip(cols, axes, strict=True)):
-        with col:
-            if grid.ndim == 2:
-                st.markdown(
-                    "**Rows and columns**" if len(axes) == 1 else ("**Rows**" if i == 0 else "**Columns**")
-                )
-            st.latex(rf"k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}")
-            st.latex(
-                r"o = \left\lfloor \frac{n + p_l + p_r - d(k-1) - 1}{s} \right\rfloor + 1 = "
-                rf"\left\lfloor \frac{{{a.n} + {a.pad_left} + {a.pad_right} - {a.k_eff - 1} - 1}}{{{a.stride}}} "
-                rf"\right\rfloor + 1 = {a.out}"
+    for i, a in enumerate(axes):
+        if grid.ndim == 2:
+            st.markdown(
+                "**Rows and columns**" if len(axes) == 1 else ("**Rows**" if i == 0 else "**Columns**")
             )
+        st.latex(
+            rf"k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}"
+            rf"\qquad p_l = {a.pad_left},\ p_r = {a.pad_right}"
+        )
+        st.latex(
+            r"o = \left\lfloor \frac{n + p_l + p_r - d(k-1) - 1}{s} \right\rfloor + 1 = "
+            rf"\left\lfloor \frac{{{a.n} + {a.pad_left} + {a.pad_right} - {a.k_eff - 1} - 1}}{{{a.stride}}} "
+            rf"\right\rfloor + 1 = {a.out}"
+        )
 
 
 def _skip_notes(grid: GridSampling) -> None:
+    """Say why some input pixels reach no output (from the library's per-axis counts)."""
     if grid.unread_share == 0:
         return
     notes = []
     for i, a in enumerate(grid.axes):
-        if a.unread == 0:
+        if a.unread == 0 or (i == 1 and _same_axes(grid)):
             continue
-        where = _axis_words(i, grid.ndim)
-        if a.stride_skips:
+        where = "" if _same_axes(grid) else _axis_words(i, grid.ndim)
+        kinds = a.unread_kinds()
+        if kinds["between"]:
             notes.append(
                 f"{where}stride **{a.stride}** is larger than the kernel's span **{a.k_eff}**: "
-                f"{a.stride - a.k_eff} pixel(s) between two windows are never read."
+                f"the pixels between two windows are skipped ({kinds['between']} in all)."
             )
-        elif a.read_every > 1:
+        if kinds["gap"]:
+            why = (
+                f"stride {a.stride} and dilation {a.dilation} share the factor **{a.read_every}**, so every "
+                f"tap lands on the same phase: only every {a.read_every}th pixel can be read"
+                if a.read_every > 1
+                else "no other window's taps land on them"
+            )
+            notes.append(f"{where}{kinds['gap']} pixel(s) fall in the gaps between the taps and {why}.")
+        if kinds["edge"]:
             notes.append(
-                f"{where}stride {a.stride} and dilation {a.dilation} share the factor **{a.read_every}**: "
-                f"every tap lands on the same phase, so only every {a.read_every}th pixel is read."
+                f"{where}{kinds['edge']} pixel(s) at the edge are never reached: "
+                f"the last {a.edge_leftover} padded position(s) do not fit another stride."
+                if a.edge_leftover
+                else f"{where}{kinds['edge']} pixel(s) at the edge are never reached."
             )
-        if a.edge_leftover and not a.stride_skips:
-            notes.append(
-                f"{where}the last {a.edge_leftover} padded position(s) do not fit another stride, "
-                "so pixels near the end can be left out."
-            )
-        if not notes:
-            notes.append(f"{where}{a.unread} pixel(s) are never read.")
     st.info("  \n".join(notes), icon=":material/visibility_off:")
 
 

@@ -112,6 +112,19 @@ class TestAxisSampling:
             with pytest.raises(ValueError):
                 axis_sampling(n, k, s, padding, d, mode)
 
+    @given(axis_settings(n_max=20, s_max=8), MODES)
+    def test_unread_kinds_split_the_unread_pixels(self, settings, mode) -> None:
+        n, k, s, padding, d = settings
+        assume(sampling_problem(n, k, padding, d, mode) is None)
+        ax = axis_sampling(n, k, s, padding, d, mode)
+        kinds = ax.unread_kinds()
+        assert sum(kinds.values()) == ax.unread
+        spans = [set(range(int(t), int(t) + ax.k_eff)) for t in ax.taps[:, 0]]
+        gap = sum(1 for x in range(n) if not ax.reached[x] and any(x in sp for sp in spans))
+        assert kinds["gap"] == gap
+        if ax.stride <= ax.k_eff:
+            assert kinds["between"] == 0
+
     def test_hand_computed_example(self) -> None:
         ax = axis_sampling(7, 3, stride=1, padding=0, dilation=2)
         assert (ax.out, ax.k_eff, ax.numerator) == (3, 5, 2)
@@ -125,6 +138,10 @@ class TestAxisSampling:
         assert even.read_every == 2 and not even.reached[1::2].any()
         edge = axis_sampling(8, 3, stride=3)  # windows start 0, 3: pixels 6, 7 left over
         assert edge.edge_leftover == 2 and edge.reached.tolist()[-2:] == [False, False]
+        assert edge.unread_kinds() == {"gap": 0, "between": 0, "edge": 2}
+        assert skip.unread_kinds() == {"gap": 0, "between": 4, "edge": 0}
+        one = axis_sampling(7, 3, stride=3, dilation=2)  # one window 0..4 reads 0, 2, 4
+        assert one.unread_kinds() == {"gap": 2, "between": 0, "edge": 2}
 
     def test_bad_arguments_raise(self) -> None:
         with pytest.raises(ValueError, match="dilation"):
