@@ -113,20 +113,18 @@ def _axis_controls(sfx: str, label: str | None) -> dict:
 def _controls() -> tuple[list[dict], str, str, bool]:
     """All widgets; returns the per-axis settings (rows first in 2D), mode, view and compare."""
     with st.container(border=True):
-        top = st.columns([1, 1, 1.2, 1.4, 1])
-        dims = top[0].segmented_control(
-            "Dimensions", ("1D", "2D"), key="sg_dims", required=True, help=HELP["dims"]
-        )
-        tied = True
-        if dims == "2D":
-            with top[1]:
-                st.write("")
-                tied = st.toggle("Tie axes", key="sg_tied", help=HELP["tied"], on_change=_on_tie)
-        mode = top[2].selectbox("Padding mode", MODES, key="sg_mode", help=HELP["mode"])
-        view = top[3].segmented_control("View", VIEWS, key="sg_view", required=True, help=HELP["view"])
-        with top[4]:
-            st.write("")
+        # one row that wraps on narrow screens instead of squeezing the controls
+        top = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="bottom")
+        with top:
+            dims = st.segmented_control(
+                "Dimensions", ("1D", "2D"), key="sg_dims", required=True, help=HELP["dims"]
+            )
+            mode = st.selectbox("Padding mode", MODES, key="sg_mode", help=HELP["mode"], width=190)
+            view = st.segmented_control("View", VIEWS, key="sg_view", required=True, help=HELP["view"])
             compare = st.toggle("Compare d = 1", key="sg_compare", help=HELP["compare"])
+            tied = True
+            if dims == "2D":
+                tied = st.toggle("Tie axes", key="sg_tied", help=HELP["tied"], on_change=_on_tie)
         if dims == "1D" or tied:
             one = _axis_controls("", None)
             axes = [one] if dims == "1D" else [one, dict(one)]
@@ -225,14 +223,14 @@ def _title(grid: GridSampling) -> str:
     spans = _by_axis(grid, lambda a: a.k_eff)
     kernel = f"{ks}-tap kernel" if grid.ndim == 1 else f"{ks} kernel"
     if all(a.dilation == 1 for a in grid.axes):
-        return f"{kernel}, dilation 1: taps side by side, span {spans}"
-    return f"{kernel}, dilation {ds}: the same {grid.n_taps} weights span {spans}"
+        return f"{kernel}, d = 1: span {spans}"
+    return f"{kernel}, d = {ds}: same {grid.n_taps} weights, span {spans}"
 
 
 def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
     c = st.columns(5)
     c[0].metric(
-        "Kernel spans (k_eff)",
+        "Kernel spans",
         _by_axis(grid, lambda a: a.k_eff),
         help="Effective kernel size d·(k−1)+1 per axis: how far apart the first and last tap are, plus one.",
     )
@@ -249,7 +247,7 @@ def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
         r, col = grid.axes
         pads = f"{r.pad_left}|{r.pad_right}, {col.pad_left}|{col.pad_right}"
     c[2].metric(
-        "Padding (before | after)",
+        "Padding per side",
         pads,
         help="Padding cells before | after the input: left | right; in 2D with different axes, "
         "top|bottom, left|right.",
@@ -271,7 +269,7 @@ def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
             help="How many taps of the picked output read a padding cell.",
         )
     c[4].metric(
-        "Input pixels never read",
+        "Pixels never read",
         f"{grid.unread_share:.0%}",
         help="Share of input pixels whose value reaches no output at all (padding copies count as reads).",
     )

@@ -46,13 +46,13 @@ def _apply(app: AppTest, **values) -> AppTest:
 
 def test_defaults_show_dilation_side_by_side(at: AppTest) -> None:
     m = _metrics(at)
-    assert m["Kernel spans (k_eff)"] == "5×5"
+    assert m["Kernel spans"] == "5×5"
     assert m["Output size"] == "3×3"
-    assert m["Input pixels never read"] == "0%"
+    assert m["Pixels never read"] == "0%"
     charts = _charts(at)
     assert len(charts) == 2  # compare: dilation 1 beside dilation 2
-    assert "dilation 1" in charts[0]["layout"]["title"]["text"]
-    assert "dilation 2" in charts[1]["layout"]["title"]["text"]
+    assert "d = 1" in charts[0]["layout"]["title"]["text"]
+    assert "d = 2" in charts[1]["layout"]["title"]["text"]
     assert len(charts[1]["frames"]) == 9 and len(charts[0]["frames"]) == 25
     assert not at.warning
     assert at.latex  # formulas filled in
@@ -62,7 +62,7 @@ def test_defaults_show_dilation_side_by_side(at: AppTest) -> None:
 def test_largest_settings(at: AppTest) -> None:
     _apply(at, n=32, k=11, d=16, s=8, pad="same", mode="replicate")
     m = _metrics(at)
-    assert m["Kernel spans (k_eff)"] == "161×161"
+    assert m["Kernel spans"] == "161×161"
     assert m["Output size"] == "4×4"  # ceil(32 / 8)
     assert len(_charts(at)) == 2
     _apply(at, s=1)
@@ -103,8 +103,8 @@ def test_reflect_padding_too_wide(at: AppTest) -> None:
 def test_1d(at: AppTest) -> None:
     _apply(at, dims="1D", compare=False, pad="same", mode="circular")
     m = _metrics(at)
-    assert m["Kernel spans (k_eff)"] == "5" and m["Output size"] == "7"
-    assert m["Padding (before | after)"] == "2 | 2"
+    assert m["Kernel spans"] == "5" and m["Output size"] == "7"
+    assert m["Padding per side"] == "2 | 2"
     charts = _charts(at)
     assert len(charts) == 1 and charts[0]["layout"]["yaxis"]["ticktext"] == ["input", "output"]
 
@@ -116,9 +116,9 @@ def test_per_axis_settings_keep_values_and_differ(at: AppTest) -> None:
     _apply(at, n_r=5, k_c=5, d_c=1, pad_c="custom")
     _apply(at, pl_c=0, pr_c=3)
     m = _metrics(at)
-    assert m["Kernel spans (k_eff)"] == "5×5"
+    assert m["Kernel spans"] == "5×5"
     assert m["Output size"] == "1×8"  # rows (5-5)/1+1, columns (9+3-5)/1+1
-    assert m["Padding (before | after)"] == "0|0, 0|3"
+    assert m["Padding per side"] == "0|0, 0|3"
     _apply(at, tied=True)
     assert _widget(at, "sg_n").value == 9  # the column settings become the tied ones
 
@@ -138,7 +138,7 @@ def test_pick_a_cell(at: AppTest) -> None:
 
 def test_stride_larger_than_span_is_explained(at: AppTest) -> None:
     _apply(at, dims="1D", n=16, k=2, d=1, s=4)
-    assert _metrics(at)["Input pixels never read"] == "50%"
+    assert _metrics(at)["Pixels never read"] == "50%"
     assert any("larger than the kernel's span" in i.value for i in at.info)
     _apply(at, k=3, d=2, s=2)
     assert any("share the factor **2**" in i.value for i in at.info)
