@@ -29,6 +29,17 @@ from .measure import (
     same_receptive_field,
 )
 from .receptive import RF, Layer, coverage, coverage_2d, holes, receptive_field
+from .sampling import (
+    AxisSampling,
+    GridSampling,
+    axis_sampling,
+    frame_outputs,
+    grid_sampling,
+    largest_dilation,
+    largest_kernel,
+    sampling_problem,
+    smallest_input,
+)
 from .separable import (
     SeparableCosts,
     StepThrough,
@@ -42,10 +53,12 @@ __all__ = [
     "CONV_KINDS",
     "PADDING_MODES",
     "RF",
+    "AxisSampling",
     "Cost",
     "Counted",
     "DSDilatedConv2d",
     "DeviceChoice",
+    "GridSampling",
     "ImageError",
     "Layer",
     "LayerSpec",
@@ -54,6 +67,7 @@ __all__ = [
     "SeparableCosts",
     "StepThrough",
     "Timing",
+    "axis_sampling",
     "build_module",
     "check_padding_mode",
     "choose_device",
@@ -65,7 +79,11 @@ __all__ = [
     "effective_kernel_size",
     "equivalent_standard_conv",
     "formula_cost",
+    "frame_outputs",
+    "grid_sampling",
     "holes",
+    "largest_dilation",
+    "largest_kernel",
     "load_image",
     "measure_latency",
     "output_size",
@@ -74,10 +92,12 @@ __all__ = [
     "receptive_field",
     "resolve_padding",
     "same_receptive_field",
+    "sampling_problem",
     "sampling_taps",
     "separable_costs",
     "separable_ratio",
     "separable_ratio_terms",
+    "smallest_input",
     "step_through",
 ]
 
