@@ -1,0 +1,237 @@
+"""Where a stack's field lies, how it forms layer by layer, and views of it small enough to draw.
+
+Offsets are input positions relative to the output's own position ``i*j_L`` (in input pixels): the
+field of a stack with effective padding ``P`` starts at ``-P``; a causal 1D stack (each layer pads
+``d*(k-1)`` on the left only) sees ``-(r-1) .. 0``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .geometry import check_int
+from .receptive import RF, Layer, coverage, receptive_field
+
+# Largest extent per axis the page analyses exactly (1D path counts of this length).
+MAX_EXTENT = 1 << 22
+
+
+def field_start(layers: Iterable[Layer], causal: bool = False) -> int:
+    """Offset of the first input pixel of the field, relative to the output's position."""
+    rf = receptive_field(layers)
+    if not rf:
+        return 0
+    return -(rf[-1].size - 1) if causal else -rf[-1].padding
+
+
+def check_extent(layers: Iterable[Layer], limit: int = MAX_EXTENT) -> list[RF]:
+    """``receptive_field(layers)``, or ``ValueError`` when the extent exceeds ``limit`` pixels."""
+    rf = receptive_field(layers)
+    if rf and rf[-1].size > limit:
+        raise ValueError(
+            f"the receptive field spans {rf[-1].size:,} input pixels, more than the {limit:,} this page "
+            f"computes exactly; use fewer strided layers, smaller strides or smaller dilations"
+        )
+    return rf
+
+
+@dataclass(frozen=True)
+class Field:
+    """Path counts of one output over its field (1D) and where the field starts (offset)."""
+
+    start: int
+    counts: np.ndarray
+
+    @property
+    def stop(self) -> int:
+        """One past the last offset."""
+        return self.start + int(self.counts.size)
+
+
+def stack_field(layers: Iterable[Layer], causal: bool = False) -> Field:
+    """The field of the whole stack: ``coverage`` placed at ``field_start``."""
+    stack = list(layers)
+    return Field(field_start(stack, causal), coverage(stack))
+
+
+def prefix_fields(layers: Iterable[Layer], causal: bool = False) -> list[Field]:
+    """The field after each layer: entry ``l`` is the field of the first ``l+1`` layers."""
+    stack = list(layers)
+    return [stack_field(stack[: i + 1], causal) for i in range(len(stack))]
+
+
+def union_field(fields: Sequence[Field]) -> Field:
+    """Fields of parallel branches read by one output: path counts add up (offsets aligned)."""
+    if not fields:
+        raise ValueError("fields must not be empty")
+    start = min(f.start for f in fields)
+    stop = max(f.stop for f in fields)
+    dtype = object if any(f.counts.dtype == object for f in fields) else np.int64
+    total = np.zeros(stop - start, dtype=dtype)
+    for f in fields:
+        total[f.start - start : f.stop - start] += f.counts
+    return Field(start, total)
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One parallel branch (ASPP): its rate, the whole stack through it and its field."""
+
+    rate: int
+    layers: tuple[Layer, ...]
+    field: Field
+
+    @property
+    def holes(self) -> int:
+        """Offsets in the extent reached by no path (1D)."""
+        return int(np.count_nonzero(self.field.counts == 0))
+
+
+def branch_fields(backbone: Sequence[Layer], rates: Sequence[int], kernel_size: int = 3) -> list[Branch]:
+    """Each branch = the backbone then a ``k x k`` conv at dilation ``rate`` with "same" padding."""
+    k = check_int("kernel_size", kernel_size, 1)
+    out = []
+    for rate in rates:
+        r = check_int("rate", rate, 1)
+        layers = (*backbone, Layer(k, 1, r, r * (k - 1) // 2))
+        check_extent(layers)
+        out.append(Branch(r, layers, stack_field(layers)))
+    return out
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """A field on a drawing grid of ``cells`` cells of ``block`` input pixels, from offset ``start``.
+
+    ``level`` is ``log10`` of the mean path count of the reached pixels of a cell (NaN where none is
+    reached), ``hole`` marks cells inside the field whose pixels are all holes, ``inside`` cells
+    that overlap the field.
+    """
+
+    start: int
+    block: int
+    level: np.ndarray
+    hole: np.ndarray
+    inside: np.ndarray
+
+    @property
+    def centres(self) -> np.ndarray:
+        """Offset of each cell's centre (input pixels)."""
+        return self.start + self.block * np.arange(self.level.size) + (self.block - 1) / 2
+
+    def level_2d(self) -> np.ndarray:
+        """``log10`` path counts of the square field (outer product): NaN outside and at holes."""
+        return self.level[:, None] + self.level[None, :]
+
+    def hole_2d(self) -> np.ndarray:
+        """Cells inside the square field that no path reaches."""
+        inside = self.inside[:, None] & self.inside[None, :]
+        return inside & (self.hole[:, None] | self.hole[None, :])
+
+
+def grid_for(start: int, stop: int, max_cells: int) -> tuple[int, int, int]:
+    """Drawing grid over offsets ``[start, stop)``: ``(start, block, cells)`` with ``cells <= max_cells``."""
+    check_int("max_cells", max_cells, 1)
+    span = stop - start
+    block = max(1, math.ceil(span / max_cells))
+    return start, block, math.ceil(span / block)
+
+
+def field_view(field: Field, grid: tuple[int, int, int]) -> FieldView:
+    """Draw ``field`` on ``grid`` (from ``grid_for``); the grid must contain the field."""
+    start, block, cells = grid
+    if field.start < start or field.stop > start + block * cells:
+        raise ValueError("grid must contain the field")
+    total = block * cells
+    counts = np.zeros(total, dtype=np.float64)
+    inside = np.zeros(total, dtype=bool)
+    lo = field.start - start
+    counts[lo : lo + field.counts.size] = field.counts.astype(np.float64)
+    inside[lo : lo + field.counts.size] = True
+    counts = counts.reshape(cells, block)
+    inside = inside.reshape(cells, block)
+    reached = counts > 0
+    n_reached = reached.sum(axis=1)
+    sums = counts.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(n_reached > 0, np.log10(sums / np.maximum(n_reached, 1)), np.nan)
+    cell_inside = inside.any(axis=1)
+    return FieldView(start, block, level, cell_inside & (n_reached == 0), cell_inside)
+
+
+def layer_views(layers: Sequence[Layer], causal: bool = False, max_cells: int = 201) -> list[FieldView]:
+    """The field after each layer, all on the drawing grid of the final field (for an animation)."""
+    fields = prefix_fields(layers, causal)
+    if not fields:
+        return []
+    start = min(f.start for f in fields)
+    stop = max(f.stop for f in fields)
+    grid = grid_for(start, stop, max_cells)
+    return [field_view(f, grid) for f in fields]
+
+
+def bin_mean(values: np.ndarray, block: int) -> np.ndarray:
+    """Mean over ``block``-wide cells along every axis (the last cell may be partial).
+
+    >>> bin_mean(np.arange(5.0), 2).tolist()
+    [0.5, 2.5, 4.0]
+    """
+    b = check_int("block", block, 1)
+    arr = np.asarray(values, dtype=np.float64)
+    if b == 1:
+        return arr.copy()
+    for axis in range(arr.ndim):
+        n = arr.shape[axis]
+        cells = math.ceil(n / b)
+        pad = [(0, 0)] * arr.ndim
+        pad[axis] = (0, cells * b - n)
+        padded = np.pad(arr, pad, constant_values=np.nan)
+        shape = list(padded.shape)
+        shape[axis : axis + 1] = [cells, b]
+        arr = np.nanmean(padded.reshape(shape), axis=axis + 1)
+    return arr
+
+
+@dataclass(frozen=True)
+class GrowthRow:
+    """One layer of the growth table: the layer, its effective kernel, the jump ``j_{l-1}`` it sees,
+    the term ``d (k-1) j_{l-1}`` it adds, the field after it (extent, stride, padding) and its holes."""
+
+    index: int
+    layer: Layer
+    effective_kernel: int
+    jump_in: int
+    term: int
+    rf: RF
+    holes: int
+
+
+def growth_table(layers: Sequence[Layer]) -> list[GrowthRow]:
+    """Per layer: ``r_l = r_{l-1} + d_l (k_l - 1) j_{l-1}`` term by term, with exact hole counts."""
+    stack = list(layers)
+    rf = receptive_field(stack)
+    rows = []
+    for i, layer in enumerate(stack):
+        jump_in = rf[i - 1].stride if i else 1
+        holes = int(np.count_nonzero(coverage(stack[: i + 1]) == 0))
+        term = layer.dilation * (layer.kernel_size - 1) * jump_in
+        rows.append(GrowthRow(i + 1, layer, layer.effective_kernel_size, jump_in, term, rf[i], holes))
+    return rows
+
+
+def frame_indices(n: int, max_frames: int) -> list[int]:
+    """At most ``max_frames`` indices of ``0..n-1``, evenly spread, always with the last one.
+
+    >>> frame_indices(10, 4)
+    [0, 3, 6, 9]
+    """
+    check_int("n", n, 0)
+    m = check_int("max_frames", max_frames, 1)
+    if n <= m:
+        return list(range(n))
+    picks = {round(i * (n - 1) / (m - 1)) for i in range(m)} if m > 1 else {n - 1}
+    return sorted(picks)

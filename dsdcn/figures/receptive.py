@@ -1,0 +1,410 @@
+"""Figures of the Receptive field page: pure functions, plain values in, ``go.Figure`` out.
+
+Coverage maps colour ``log10`` path counts; holes get a colour of their own (a band below the scale),
+cells outside the field stay empty (NaN). Animation frames are plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+HOLE_COLOUR = "#e4002b"
+SCALE = ["#0d0887", "#6a00a8", "#b12a90", "#e16462", "#fca636", "#f0f921"]  # plasma, dark = few paths
+ERF_SCALE = "Viridis"
+MASK_COLOUR = "#ffffff"
+FONT = {"size": 15}
+
+
+def _scale(zmax: float) -> tuple[list[list[object]], float, float, list[float], list[str]]:
+    """Colour scale with a hole band at the bottom: ``(colorscale, zmin, zmax, tickvals, ticktext)``."""
+    top = max(float(zmax), 1.0)
+    hole = -0.12 * top - 0.05
+    cut = (0.0 - hole) / (top - hole)
+    scale: list[list[object]] = [[0.0, HOLE_COLOUR], [cut * 0.999, HOLE_COLOUR]]
+    for i, colour in enumerate(SCALE):
+        scale.append([cut + (1 - cut) * i / (len(SCALE) - 1), colour])
+    step = max(1, int(np.ceil(top / 6)))
+    ticks = list(range(0, int(np.floor(top)) + 1, step))
+    tickvals = [hole / 2, *[float(t) for t in ticks]]
+    ticktext = ["hole", *[_pow10(t) for t in ticks]]
+    return scale, hole, top, tickvals, ticktext
+
+
+def _pow10(t: int) -> str:
+    return f"{10**t:,}" if t <= 6 else f"1e{t}"
+
+
+def _encode(level: np.ndarray, hole: np.ndarray, hole_value: float) -> np.ndarray:
+    """Levels as float32 with holes set to ``hole_value`` (NaN stays NaN: outside the field)."""
+    z = np.array(level, dtype=np.float32, copy=True)
+    z[np.asarray(hole, dtype=bool)] = hole_value
+    return z
+
+
+def _zmax(levels: Sequence[np.ndarray]) -> float:
+    tops = [float(np.nanmax(lv)) for lv in levels if np.isfinite(lv).any()]
+    return max(tops, default=0.0)
+
+
+def _colorbar(tickvals: list[float], ticktext: list[str], title: str) -> dict[str, object]:
+    return {"title": {"text": title}, "tickvals": tickvals, "ticktext": ticktext, "len": 0.9}
+
+
+def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int) -> dict[str, object]:
+    """Play/pause buttons and a step slider for frames ``names``."""
+    play = {
+        "label": "▶ Play",
+        "method": "animate",
+        "args": [
+            None,
+            {
+                "frame": {"duration": duration_ms, "redraw": True},
+                "fromcurrent": True,
+                "transition": {"duration": 0},
+            },
+        ],
+    }
+    pause = {
+        "label": "❚❚ Pause",
+        "method": "animate",
+        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+    }
+    steps = [
+        {
+            "label": label,
+            "method": "animate",
+            "args": [[name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
+        }
+        for name, label in zip(names, labels, strict=True)
+    ]
+    return {
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": -0.08,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showactive": False,
+                "buttons": [play, pause],
+            }
+        ],
+        "sliders": [
+            {
+                "active": len(steps) - 1,
+                "x": 0.2,
+                "len": 0.8,
+                "y": -0.04,
+                "yanchor": "top",
+                "currentvalue": {"prefix": "after layer ", "font": {"size": 14}},
+                "steps": steps,
+            }
+        ],
+    }
+
+
+def coverage_animation_2d(
+    levels: Sequence[np.ndarray],
+    holes: Sequence[np.ndarray],
+    centres: np.ndarray,
+    labels: Sequence[str],
+    title: str,
+    duration_ms: int = 700,
+) -> go.Figure:
+    """Animated 2D coverage: frame ``l`` shows the field after layer ``l`` (square, ``(cells, cells)``).
+
+    ``levels`` are ``log10`` path counts (NaN outside the field), ``holes`` boolean masks, ``centres``
+    the offset of each cell. The figure opens on the last frame.
+    """
+    if not levels:
+        raise ValueError("levels must hold at least one frame")
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels))
+    zs = [_encode(lv, h, (zmin + 0.0) / 2) for lv, h in zip(levels, holes, strict=True)]
+    x = np.asarray(centres, dtype=np.float64)
+    trace = {
+        "type": "heatmap",
+        "x": x,
+        "y": x,
+        "z": zs[-1],
+        "colorscale": scale,
+        "zmin": zmin,
+        "zmax": zmax,
+        "colorbar": _colorbar(tickvals, ticktext, "paths"),
+        "hovertemplate": "offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+    }
+    names = [str(i) for i in range(len(zs))]
+    frames = [
+        {"name": n, "data": [{"type": "heatmap", "z": z}], "traces": [0]}
+        for n, z in zip(names, zs, strict=True)
+    ]
+    layout = {
+        "title": {"text": title},
+        "font": FONT,
+        "height": 620,
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 110},
+        "xaxis": {"title": {"text": "input offset x (pixels)"}, "constrain": "domain"},
+        "yaxis": {
+            "title": {"text": "input offset y (pixels)"},
+            "scaleanchor": "x",
+            "autorange": "reversed",
+            "constrain": "domain",
+        },
+        "plot_bgcolor": "#f4f4f4",
+        **_play_controls(names, list(labels), duration_ms),
+    }
+    return go.Figure(data=[trace], layout=layout, frames=frames, _validate=False)
+
+
+def coverage_animation_1d(
+    levels: Sequence[np.ndarray],
+    holes: Sequence[np.ndarray],
+    centres: np.ndarray,
+    labels: Sequence[str],
+    title: str,
+    duration_ms: int = 600,
+) -> go.Figure:
+    """Animated 1D coverage: one row per layer (the field after it); frame ``l`` shows rows ``0..l``."""
+    if not levels:
+        raise ValueError("levels must hold at least one frame")
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels))
+    rows = np.stack([_encode(lv, h, zmin / 2) for lv, h in zip(levels, holes, strict=True)])
+    n = rows.shape[0]
+    y = list(labels)
+    names = [str(i) for i in range(n)]
+    frames = []
+    for i in range(n):
+        z = rows.copy()
+        z[i + 1 :] = np.nan
+        frames.append({"name": names[i], "data": [{"type": "heatmap", "z": z}], "traces": [0]})
+    trace = {
+        "type": "heatmap",
+        "x": np.asarray(centres, dtype=np.float64),
+        "y": y,
+        "z": rows,
+        "colorscale": scale,
+        "zmin": zmin,
+        "zmax": zmax,
+        "colorbar": _colorbar(tickvals, ticktext, "paths"),
+        "hovertemplate": "offset %{x}<br>%{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+    }
+    layout = {
+        "title": {"text": title},
+        "font": FONT,
+        "height": max(360, 120 + 34 * n),
+        "margin": {"l": 150, "r": 20, "t": 60, "b": 110},
+        "xaxis": {"title": {"text": "input offset (pixels, relative to the output)"}},
+        "yaxis": {"autorange": "reversed", "type": "category"},
+        "plot_bgcolor": "#f4f4f4",
+        **_play_controls(names, list(labels), duration_ms),
+    }
+    return go.Figure(data=[trace], layout=layout, frames=frames, _validate=False)
+
+
+def coverage_map(
+    level: np.ndarray, hole: np.ndarray, centres: np.ndarray, title: str, height: int = 520
+) -> go.Figure:
+    """Static 2D coverage map (``log10`` path counts, holes in their own colour)."""
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax([level]))
+    x = np.asarray(centres, dtype=np.float64)
+    trace = go.Heatmap(
+        x=x,
+        y=x,
+        z=_encode(level, hole, zmin / 2),
+        colorscale=scale,
+        zmin=zmin,
+        zmax=zmax,
+        colorbar=_colorbar(tickvals, ticktext, "paths"),
+        hovertemplate="offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+    )
+    fig = go.Figure(trace)
+    _square_layout(fig, title, height)
+    return fig
+
+
+def _square_layout(fig: go.Figure, title: str, height: int) -> None:
+    fig.update_layout(
+        title=title,
+        font=FONT,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        plot_bgcolor="#f4f4f4",
+    )
+    fig.update_xaxes(title="input offset x", constrain="domain")
+    fig.update_yaxes(title="input offset y", scaleanchor="x", autorange="reversed", constrain="domain")
+
+
+def erf_map(
+    values: np.ndarray, mask: np.ndarray, centres: np.ndarray, title: str, height: int = 520
+) -> go.Figure:
+    """2D effective field: ``values`` scaled to a maximum of 1, the 95%-mass region outlined."""
+    x = np.asarray(centres, dtype=np.float64)
+    fig = go.Figure(
+        go.Heatmap(
+            x=x,
+            y=x,
+            z=np.asarray(values, dtype=np.float32),
+            colorscale=ERF_SCALE,
+            zmin=0.0,
+            zmax=1.0,
+            colorbar={"title": {"text": "|gradient|"}, "len": 0.9},
+            hovertemplate="offset x %{x}, y %{y}<br>|gradient| %{z:.3f} of max<extra></extra>",
+        )
+    )
+    if np.any(mask) and not np.all(mask):
+        fig.add_trace(
+            go.Contour(
+                x=x,
+                y=x,
+                z=np.asarray(mask, dtype=np.float32),
+                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+                line={"color": MASK_COLOUR, "width": 2, "dash": "dash"},
+                showscale=False,
+                hoverinfo="skip",
+                name="95% of the mass",
+            )
+        )
+    _square_layout(fig, title, height)
+    return fig
+
+
+def profile_1d(
+    centres: np.ndarray,
+    coverage: np.ndarray,
+    erf: np.ndarray | None,
+    hole: np.ndarray,
+    mask: np.ndarray | None,
+    title: str,
+) -> go.Figure:
+    """1D coverage and effective field on one axis, both scaled to a maximum of 1; holes marked."""
+    x = np.asarray(centres, dtype=np.float64)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=np.asarray(coverage, dtype=np.float64),
+            mode="lines",
+            line={"shape": "hvh", "color": "#6a00a8", "width": 2},
+            name="path count (exact)",
+        )
+    )
+    if erf is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=np.asarray(erf, dtype=np.float64),
+                mode="lines",
+                line={"color": "#21918c", "width": 2},
+                name="|gradient| (effective field)",
+            )
+        )
+        if mask is not None and np.any(mask):
+            inside = x[np.asarray(mask, dtype=bool)]
+            fig.add_vrect(
+                x0=float(inside.min()),
+                x1=float(inside.max()),
+                fillcolor="#21918c",
+                opacity=0.12,
+                line_width=0,
+                annotation_text="95% of the gradient",
+                annotation_position="top left",
+            )
+    h = np.asarray(hole, dtype=bool)
+    if h.any():
+        fig.add_trace(
+            go.Scatter(
+                x=x[h],
+                y=np.zeros(int(h.sum())),
+                mode="markers",
+                marker={"color": HOLE_COLOUR, "symbol": "x", "size": 9},
+                name="hole",
+            )
+        )
+    fig.update_layout(
+        title=title,
+        font=FONT,
+        height=420,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+        yaxis_title="share of the maximum",
+        xaxis_title="input offset (pixels, relative to the output)",
+    )
+    return fig
+
+
+def extent_figure(
+    labels: Sequence[str], extents: Sequence[int], strides: Sequence[int], title: str
+) -> go.Figure:
+    """Extent (bars) and effective stride (line, right axis) after each layer; log axes when wide."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(x=list(labels), y=list(extents), name="extent r (pixels)", marker_color="#6a00a8"),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=list(labels),
+            y=list(strides),
+            name="effective stride j",
+            mode="lines+markers",
+            line={"color": "#fca636", "width": 3},
+        ),
+        secondary_y=True,
+    )
+    wide = max(extents, default=1) > 50 * max(1, min(extents, default=1))
+    fig.update_yaxes(title_text="extent r (pixels)", type="log" if wide else "linear", secondary_y=False)
+    fig.update_yaxes(title_text="effective stride j", secondary_y=True, rangemode="tozero")
+    fig.update_layout(
+        title=title,
+        font=FONT,
+        height=420,
+        margin={"l": 60, "r": 60, "t": 60, "b": 60},
+        legend={"orientation": "h", "y": 1.12, "x": 0.0},
+        bargap=0.25,
+    )
+    return fig
+
+
+def branch_maps(
+    titles: Sequence[str],
+    levels: Sequence[np.ndarray],
+    holes: Sequence[np.ndarray],
+    centres: np.ndarray,
+    title: str,
+) -> go.Figure:
+    """Small multiples of 2D coverage maps on one shared grid (parallel branches and their union)."""
+    n = len(levels)
+    if n == 0:
+        raise ValueError("levels must hold at least one map")
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels))
+    fig = make_subplots(rows=1, cols=n, subplot_titles=list(titles), horizontal_spacing=0.03)
+    x = np.asarray(centres, dtype=np.float64)
+    for i, (lv, h) in enumerate(zip(levels, holes, strict=True)):
+        fig.add_trace(
+            go.Heatmap(
+                x=x,
+                y=x,
+                z=_encode(lv, h, zmin / 2),
+                colorscale=scale,
+                zmin=zmin,
+                zmax=zmax,
+                showscale=i == n - 1,
+                colorbar=_colorbar(tickvals, ticktext, "paths"),
+                hovertemplate="offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+            ),
+            row=1,
+            col=i + 1,
+        )
+        fig.update_yaxes(autorange="reversed", scaleanchor=f"x{i + 1 if i else ''}", row=1, col=i + 1)
+    fig.update_layout(
+        title=title,
+        font=FONT,
+        height=360,
+        margin={"l": 40, "r": 20, "t": 80, "b": 40},
+        plot_bgcolor="#f4f4f4",
+    )
+    return fig
