@@ -102,25 +102,34 @@ def _needs_float64(stack: Sequence[Layer], ndim: int) -> bool:
 
 
 def build_weights(
-    stack: Sequence[Layer], ndim: int, weights: WeightInit, channels: int, generator: torch.Generator
+    stack: Sequence[Layer],
+    ndim: int,
+    weights: WeightInit,
+    channels: int,
+    generator: torch.Generator,
+    samples: int = 1,
 ) -> list[torch.Tensor]:
-    """One weight tensor per layer (float64 on the CPU).
+    """One weight tensor per layer (float64 on the CPU) for ``samples`` independent networks.
 
-    Conv: ``(C, C, k[, k])``, all ``1/C`` for ``uniform`` (each output then sums its taps, so the
-    gradient equals the path count) or ``U(-b, b)``, ``b = 1/sqrt(C k^ndim)`` for ``random``
-    (PyTorch's default initialisation). Pool: ``(C, 1, k[, k])`` all ``1/k^ndim`` (average).
+    The networks run side by side as groups of one convolution: conv weights have shape
+    ``(samples*C, C, k[, k])`` (``groups = samples``), all ``1/C`` for ``uniform`` (each output then
+    sums its taps, so the gradient equals the path count) or ``U(-b, b)``, ``b = 1/sqrt(C k^ndim)``
+    for ``random`` (PyTorch's default initialisation), drawn anew for every network. Pool weights
+    have shape ``(samples*C, 1, k[, k])``, all ``1/k^ndim`` (average pooling, ``groups = samples*C``).
     """
     out: list[torch.Tensor] = []
     for layer in stack:
         k = layer.kernel_size
         spatial = (k,) * ndim
         if layer.kind == "pool":
-            out.append(torch.full((channels, 1, *spatial), 1.0 / k**ndim, dtype=torch.float64))
+            out.append(torch.full((samples * channels, 1, *spatial), 1.0 / k**ndim, dtype=torch.float64))
         elif weights == "uniform":
-            out.append(torch.full((channels, channels, *spatial), 1.0 / channels, dtype=torch.float64))
+            out.append(
+                torch.full((samples * channels, channels, *spatial), 1.0 / channels, dtype=torch.float64)
+            )
         else:
             bound = 1.0 / math.sqrt(channels * k**ndim)
-            w = torch.rand((channels, channels, *spatial), generator=generator, dtype=torch.float64)
+            w = torch.rand((samples * channels, channels, *spatial), generator=generator, dtype=torch.float64)
             out.append((2 * w - 1) * bound)
     return out
 
@@ -138,9 +147,10 @@ def effective_receptive_field(
     """Gradient of the one output of the stack with respect to an input one field wide.
 
     ``ndim`` is 1 (sequences, ``conv1d``) or 2 (images, ``conv2d``). ``relu`` puts a ReLU after
-    every conv layer but the last one; the network is then non-linear and its gradient depends on
-    the input, so ``samples`` random normal inputs are averaged (one input is used without ReLU,
-    where the gradient does not depend on it). Random weights and inputs come from a
+    every conv layer but the last one; the gradient then depends on the input, which is random
+    normal. The result is averaged over ``samples`` independent networks (each with its own random
+    weights and input, run side by side as groups of one convolution); one network is used when
+    nothing is random (uniform weights, no ReLU). Random weights and inputs come from a
     ``torch.Generator`` seeded with ``seed``. ``device`` defaults to ``dsdcn.pick_device()``.
 
     With ``uniform`` weights and no ReLU the result equals the exact path counts of
@@ -168,9 +178,9 @@ def effective_receptive_field(
     device = torch.device(device)
     dtype = torch.float64 if _needs_float64(stack, ndim) and device.type != "mps" else torch.float32
     gen = torch.Generator(device="cpu").manual_seed(seed)
-    kernels = [w.to(device=device, dtype=dtype) for w in build_weights(stack, ndim, weights, c, gen)]
-    batch = n_samples if relu else 1
-    shape = (batch, c, *((extent,) * ndim))
+    batch = n_samples if (relu or weights == "random") else 1
+    kernels = [w.to(device=device, dtype=dtype) for w in build_weights(stack, ndim, weights, c, gen, batch)]
+    shape = (1, batch * c, *((extent,) * ndim))
     x = (
         torch.randn(shape, generator=gen, dtype=torch.float64)
         if relu
@@ -184,12 +194,12 @@ def effective_receptive_field(
     start = time.perf_counter()
     h = x
     for i, (layer, w) in enumerate(zip(stack, kernels, strict=True)):
-        groups = c if layer.kind == "pool" else 1
+        groups = batch * c if layer.kind == "pool" else batch
         h = conv(h, w, stride=layer.stride, dilation=layer.dilation, groups=groups)
         if relu and layer.kind == "conv" and i < last_conv:
             h = F.relu(h)
     h.sum().backward()
-    grad = x.grad.abs().mean(dim=(0, 1))
+    grad = x.grad.abs().reshape(batch, c, *((extent,) * ndim)).mean(dim=(0, 1))
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     seconds = time.perf_counter() - start

@@ -51,6 +51,11 @@ class Field:
         """One past the last offset."""
         return self.start + int(self.counts.size)
 
+    @property
+    def holes(self) -> int:
+        """Offsets in the extent reached by no path."""
+        return int(np.count_nonzero(self.counts == 0))
+
 
 def stack_field(layers: Iterable[Layer], causal: bool = False) -> Field:
     """The field of the whole stack: ``coverage`` placed at ``field_start``."""
@@ -79,27 +84,31 @@ def union_field(fields: Sequence[Field]) -> Field:
 
 @dataclass(frozen=True)
 class Branch:
-    """One parallel branch (ASPP): its rate, the whole stack through it and its field."""
+    """One parallel branch (ASPP): its rate, the gap between its taps in input pixels
+    (``rate * j`` of the backbone), the whole stack through it and its field."""
 
     rate: int
+    tap_gap: int
     layers: tuple[Layer, ...]
     field: Field
 
     @property
     def holes(self) -> int:
         """Offsets in the extent reached by no path (1D)."""
-        return int(np.count_nonzero(self.field.counts == 0))
+        return self.field.holes
 
 
 def branch_fields(backbone: Sequence[Layer], rates: Sequence[int], kernel_size: int = 3) -> list[Branch]:
     """Each branch = the backbone then a ``k x k`` conv at dilation ``rate`` with "same" padding."""
     k = check_int("kernel_size", kernel_size, 1)
+    rf = receptive_field(backbone)
+    jump = rf[-1].stride if rf else 1
     out = []
     for rate in rates:
         r = check_int("rate", rate, 1)
         layers = (*backbone, Layer(k, 1, r, r * (k - 1) // 2))
         check_extent(layers)
-        out.append(Branch(r, layers, stack_field(layers)))
+        out.append(Branch(r, r * jump, layers, stack_field(layers)))
     return out
 
 
@@ -235,3 +244,14 @@ def frame_indices(n: int, max_frames: int) -> list[int]:
         return list(range(n))
     picks = {round(i * (n - 1) / (m - 1)) for i in range(m)} if m > 1 else {n - 1}
     return sorted(picks)
+
+
+def normalized_profile(values: np.ndarray, block: int = 1) -> np.ndarray:
+    """``values`` averaged over ``block``-wide cells and scaled so the largest cell is 1.
+
+    >>> normalized_profile(np.array([1, 2, 4, 0]), 2).tolist()
+    [0.75, 1.0]
+    """
+    binned = bin_mean(np.asarray(values, dtype=np.float64), block)
+    top = float(np.nanmax(binned)) if binned.size else 0.0
+    return binned / top if top > 0 else binned

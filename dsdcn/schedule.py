@@ -110,6 +110,11 @@ class Gridding:
     holes_2d: int
 
     @property
+    def pixels_2d(self) -> int:
+        """Pixels of the square field, ``r^2``."""
+        return self.extent * self.extent
+
+    @property
     def share_1d(self) -> float:
         """Share of the extent that is holes (1D)."""
         return self.holes_1d / self.extent

@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 HOLE_COLOUR = "#e4002b"
-SCALE = ["#0d0887", "#6a00a8", "#b12a90", "#e16462", "#fca636", "#f0f921"]  # plasma, dark = few paths
-ERF_SCALE = "Viridis"
-MASK_COLOUR = "#ffffff"
+SCALE = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"]  # viridis, dark = few paths
+ERF_SCALE = [[0.0, "#ffffff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+MASK_COLOUR = "#ff7f0e"
 FONT = {"size": 15}
 
 
@@ -26,7 +26,8 @@ def _scale(zmax: float) -> tuple[list[list[object]], float, float, list[float], 
     cut = (0.0 - hole) / (top - hole)
     scale: list[list[object]] = [[0.0, HOLE_COLOUR], [cut * 0.999, HOLE_COLOUR]]
     for i, colour in enumerate(SCALE):
-        scale.append([cut + (1 - cut) * i / (len(SCALE) - 1), colour])
+        scale.append([min(1.0, cut + (1 - cut) * i / (len(SCALE) - 1)), colour])
+    scale[-1][0] = 1.0
     step = max(1, int(np.ceil(top / 6)))
     ticks = list(range(0, int(np.floor(top)) + 1, step))
     tickvals = [hole / 2, *[float(t) for t in ticks]]
@@ -86,10 +87,10 @@ def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int
             {
                 "type": "buttons",
                 "direction": "left",
-                "x": 0.0,
-                "y": -0.08,
-                "xanchor": "left",
-                "yanchor": "top",
+                "x": 1.0,
+                "y": 1.02,
+                "xanchor": "right",
+                "yanchor": "bottom",
                 "showactive": False,
                 "buttons": [play, pause],
             }
@@ -97,10 +98,11 @@ def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int
         "sliders": [
             {
                 "active": len(steps) - 1,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.04,
+                "x": 0.0,
+                "len": 1.0,
+                "y": 0.0,
                 "yanchor": "top",
+                "pad": {"t": 70},
                 "currentvalue": {"prefix": "after layer ", "font": {"size": 14}},
                 "steps": steps,
             }
@@ -145,8 +147,8 @@ def coverage_animation_2d(
     layout = {
         "title": {"text": title},
         "font": FONT,
-        "height": 620,
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 110},
+        "height": 680,
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 150},
         "xaxis": {"title": {"text": "input offset x (pixels)"}, "constrain": "domain"},
         "yaxis": {
             "title": {"text": "input offset y (pixels)"},
@@ -195,8 +197,8 @@ def coverage_animation_1d(
     layout = {
         "title": {"text": title},
         "font": FONT,
-        "height": max(360, 120 + 34 * n),
-        "margin": {"l": 150, "r": 20, "t": 60, "b": 110},
+        "height": max(400, 220 + 34 * n),
+        "margin": {"l": 150, "r": 20, "t": 70, "b": 150},
         "xaxis": {"title": {"text": "input offset (pixels, relative to the output)"}},
         "yaxis": {"autorange": "reversed", "type": "category"},
         "plot_bgcolor": "#f4f4f4",
@@ -231,7 +233,7 @@ def _square_layout(fig: go.Figure, title: str, height: int) -> None:
         title=title,
         font=FONT,
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
         plot_bgcolor="#f4f4f4",
     )
     fig.update_xaxes(title="input offset x", constrain="domain")
@@ -241,7 +243,8 @@ def _square_layout(fig: go.Figure, title: str, height: int) -> None:
 def erf_map(
     values: np.ndarray, mask: np.ndarray, centres: np.ndarray, title: str, height: int = 520
 ) -> go.Figure:
-    """2D effective field: ``values`` scaled to a maximum of 1, the 95%-mass region outlined."""
+    """2D effective field: ``values`` scaled to a maximum of 1 (white = 0), ``mask`` (the set
+    holding 95% of the gradient) outlined."""
     x = np.asarray(centres, dtype=np.float64)
     fig = go.Figure(
         go.Heatmap(
@@ -255,17 +258,19 @@ def erf_map(
             hovertemplate="offset x %{x}, y %{y}<br>|gradient| %{z:.3f} of max<extra></extra>",
         )
     )
-    if np.any(mask) and not np.all(mask):
+    inside = np.asarray(mask, dtype=bool)
+    if inside.any() and not inside.all():
+        # outline the set of pixels that holds 95% of the gradient
         fig.add_trace(
             go.Contour(
                 x=x,
                 y=x,
-                z=np.asarray(mask, dtype=np.float32),
+                z=inside.astype(np.float32),
                 contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-                line={"color": MASK_COLOUR, "width": 2, "dash": "dash"},
+                line={"color": MASK_COLOUR, "width": 2.5},
                 showscale=False,
                 hoverinfo="skip",
-                name="95% of the mass",
+                name="95% of the gradient",
             )
         )
     _square_layout(fig, title, height)
@@ -293,26 +298,30 @@ def profile_1d(
         )
     )
     if erf is not None:
+        g = np.asarray(erf, dtype=np.float64)
+        if mask is not None and np.any(mask):
+            # shade the offsets of the set that holds 95% of the gradient
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=np.where(np.asarray(mask, dtype=bool), g, 0.0),
+                    mode="lines",
+                    line={"shape": "hvh", "width": 0},
+                    fill="tozeroy",
+                    fillcolor="rgba(33, 145, 140, 0.25)",
+                    name="95% of the gradient",
+                    hoverinfo="skip",
+                )
+            )
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=np.asarray(erf, dtype=np.float64),
+                y=g,
                 mode="lines",
                 line={"color": "#21918c", "width": 2},
                 name="|gradient| (effective field)",
             )
         )
-        if mask is not None and np.any(mask):
-            inside = x[np.asarray(mask, dtype=bool)]
-            fig.add_vrect(
-                x0=float(inside.min()),
-                x1=float(inside.max()),
-                fillcolor="#21918c",
-                opacity=0.12,
-                line_width=0,
-                annotation_text="95% of the gradient",
-                annotation_position="top left",
-            )
     h = np.asarray(hole, dtype=bool)
     if h.any():
         fig.add_trace(
@@ -357,13 +366,21 @@ def extent_figure(
     )
     wide = max(extents, default=1) > 50 * max(1, min(extents, default=1))
     fig.update_yaxes(title_text="extent r (pixels)", type="log" if wide else "linear", secondary_y=False)
-    fig.update_yaxes(title_text="effective stride j", secondary_y=True, rangemode="tozero")
+    top = max(strides, default=1)
+    fig.update_yaxes(
+        title_text="effective stride j",
+        secondary_y=True,
+        range=[0, top * 1.15],
+        tick0=0,
+        dtick=max(1, int(np.ceil(top / 4))),
+        showgrid=False,
+    )
     fig.update_layout(
         title=title,
         font=FONT,
-        height=420,
-        margin={"l": 60, "r": 60, "t": 60, "b": 60},
-        legend={"orientation": "h", "y": 1.12, "x": 0.0},
+        height=460,
+        margin={"l": 60, "r": 60, "t": 60, "b": 110},
+        legend={"orientation": "h", "y": -0.25, "x": 0.0},
         bargap=0.25,
     )
     return fig
@@ -399,7 +416,13 @@ def branch_maps(
             row=1,
             col=i + 1,
         )
-        fig.update_yaxes(autorange="reversed", scaleanchor=f"x{i + 1 if i else ''}", row=1, col=i + 1)
+        fig.update_yaxes(
+            autorange="reversed",
+            scaleanchor=f"x{i + 1 if i else ''}",
+            showticklabels=i == 0,
+            row=1,
+            col=i + 1,
+        )
     fig.update_layout(
         title=title,
         font=FONT,
