@@ -220,8 +220,12 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         width="stretch",
     )
     parsed = parse_stack(edited.to_dict("records"))
+    labels = list(edited.index)  # the row numbers the table shows
     for problem in parsed.problems:
-        st.warning(f"Row {problem.row} is left out: {problem.message}.", icon=":material/warning:")
+        st.warning(
+            f"Row {labels[problem.row - 1]} is left out: {problem.message}. The other rows still count.",
+            icon=":material/warning:",
+        )
     return parsed.layers, mode, bool(causal and mode == "1D"), rates
 
 
