@@ -24,6 +24,8 @@ from .fieldmap import (
     prefix_fields,
     stack_field,
     union_field,
+    union_holes_2d,
+    union_view_2d,
 )
 from .geometry import (
     PADDING_MODES,
@@ -117,6 +119,8 @@ __all__ = [
     "stack_rows",
     "suggest_schedule",
     "union_field",
+    "union_holes_2d",
+    "union_view_2d",
 ]
 
 __version__ = "0.1.0"

@@ -31,6 +31,8 @@ from dsdcn import (
     stack_field,
     stack_rows,
     union_field,
+    union_holes_2d,
+    union_view_2d,
 )
 from dsdcn.figures.receptive import (
     branch_maps,
@@ -559,7 +561,8 @@ def branch_section(layers: Sequence[Layer], key: rfui.LayerKey, rates: tuple[int
     except ValueError as err:
         st.error(f"Branches not shown: {err}.", icon=":material/error:")
         return
-    union = union_field([b.field for b in branches])
+    fields = [b.field for b in branches]
+    union = union_field(fields)
     st.dataframe(
         pd.DataFrame(
             {
@@ -567,6 +570,7 @@ def branch_section(layers: Sequence[Layer], key: rfui.LayerKey, rates: tuple[int
                 "tap gap (pixels)": [f"{b.tap_gap:,}" for b in branches] + ["—"],
                 "extent": [b.field.counts.size for b in branches] + [union.counts.size],
                 "holes per axis": [b.holes for b in branches] + [union.holes],
+                "holes in 2D": [b.field.holes_2d for b in branches] + [union_holes_2d(fields)],
             }
         ),
         hide_index=True,
@@ -574,25 +578,25 @@ def branch_section(layers: Sequence[Layer], key: rfui.LayerKey, rates: tuple[int
     if mode != "2D":
         return
     grid = grid_for(union.start, union.stop, 161)
-    views = [field_view(b.field, grid) for b in branches] + [field_view(union, grid)]
+    views = [field_view(f, grid) for f in fields]
+    union_level, union_hole = union_view_2d(fields, grid)
     titles = [f"rate {b.rate}" for b in branches] + ["all branches"]
     st.plotly_chart(
         branch_maps(
             titles,
-            [v.level_2d() for v in views],
-            [v.hole_2d() for v in views],
-            views[-1].centres,
-            "Field of each branch (one shared grid)",
+            [v.level_2d() for v in views] + [union_level],
+            [v.hole_2d() for v in views] + [union_hole],
+            views[0].centres,
+            "Field of each branch, and of all of them read together (one shared grid)",
         ),
         key="rf_chart_branches",
     )
-    union_note = " The union is the sum of the branches' path counts, so it is not one outer product."
+    cells = f"Each cell is {grid[1]}×{grid[1]} input pixels; red cells are all holes. " if grid[1] > 1 else ""
     st.caption(
-        f"Each cell is {grid[1]}×{grid[1]} input pixels; red cells are all holes."
-        if grid[1] > 1
-        else "Red: holes."
+        cells + "Read together, a pixel counts when some branch reaches both its row and its column, so "
+        "the union can have holes in 2D (its corners and edges) even when every offset is reached along "
+        "one axis."
     )
-    st.caption(union_note)
 
 
 def suggest_section(number: int) -> None:

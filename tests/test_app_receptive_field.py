@@ -90,6 +90,7 @@ def test_every_preset(shared: AppTest, key: str) -> None:
         assert "rf_chart_branches" in keys
         branch_table = at.dataframe[-1].value
         assert list(branch_table["holes per axis"]) == [0, 0, 170, 0]
+        assert list(branch_table["holes in 2D"]) == [0, 0, 779**2 - 609**2, 65280]
         assert "pooling layers" in texts(at.info)
     if key in ("hdc", "sawtooth", "context", "plain"):
         assert "No gridding." in texts(at.success)

@@ -46,6 +46,8 @@ from dsdcn import (
     stack_rows,
     suggest_schedule,
     union_field,
+    union_holes_2d,
+    union_view_2d,
 )
 from dsdcn.figures import receptive as figs
 
@@ -587,6 +589,32 @@ class TestFields:
         with pytest.raises(ValueError):
             union_field([])
 
+    def test_union_in_2d_against_the_sum_of_outer_products(self) -> None:
+        branches = branch_fields(PRESETS["aspp"].layers, PRESETS["aspp"].branch_rates)
+        fields = [b.field for b in branches]
+        union = union_field(fields)
+        n = union.counts.size
+        total = np.zeros((n, n))
+        for f in fields:
+            c = np.zeros(n)
+            c[f.start - union.start : f.stop - union.start] = f.counts
+            total += np.outer(c, c)
+        assert union.holes == 0 and union_holes_2d(fields) == int((total == 0).sum()) == 65280
+        level, hole = union_view_2d(fields, grid_for(union.start, union.stop, n))
+        assert np.array_equal(hole, total == 0)
+        np.testing.assert_allclose(level, np.log10(np.where(total > 0, total, np.nan)))
+        # binned: a cell is a hole exactly when all its pixels are
+        grid = grid_for(union.start, union.stop, 100)
+        _, block, cells = grid
+        level, hole = union_view_2d(fields, grid)
+        padded = np.zeros((cells * block, cells * block), dtype=bool)
+        padded[:n, :n] = total > 0
+        any_reached = padded.reshape(cells, block, cells, block).any(axis=(1, 3))
+        assert block > 1 and np.array_equal(hole, ~any_reached)
+        assert branches[2].field.holes_2d == 779**2 - (779 - 170) ** 2
+        with pytest.raises(ValueError, match="fields"):
+            union_holes_2d([fields[0]] * 9)
+
     def test_growth_table(self) -> None:
         layers = PRESETS["aspp"].layers
         rows = growth_table(layers)
@@ -668,6 +696,15 @@ class TestFigures:
             view.centres, normalized_profile(stack_field(layers).counts), None, view.hole, None, "p"
         )
         assert len(prof.data) == 1
+
+    def test_outline_of_one_cell_is_its_square(self) -> None:
+        mask = np.zeros((3, 3), dtype=bool)
+        mask[1, 1] = True
+        fig = figs.erf_map(np.eye(3), mask, np.array([-1.0, 0.0, 1.0]), "e")
+        xs, ys = np.asarray(fig.data[1].x, dtype=float), np.asarray(fig.data[1].y, dtype=float)
+        assert np.isnan(xs).sum() == 4  # four edges
+        corners = {(x, y) for x, y in zip(xs, ys, strict=True) if not np.isnan(x)}
+        assert corners == {(-0.5, -0.5), (0.5, -0.5), (-0.5, 0.5), (0.5, 0.5)}
 
     def test_extent_figure_log_axis(self) -> None:
         rf = receptive_field(PRESETS["wavenet"].layers)

@@ -61,10 +61,10 @@ def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int
         "label": "▶ Play",
         "method": "animate",
         "args": [
-            None,
+            list(names),
             {
                 "frame": {"duration": duration_ms, "redraw": True},
-                "fromcurrent": True,
+                "mode": "immediate",
                 "transition": {"duration": 0},
             },
         ],
@@ -228,6 +228,35 @@ def coverage_map(
     return fig
 
 
+def _outline(
+    mask: np.ndarray, centres: np.ndarray, max_segments: int = 20000
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges between ``mask`` and not-``mask`` as one polyline (NaN-separated segments)."""
+    step = float(centres[1] - centres[0]) if centres.size > 1 else 1.0
+    edges = centres - step / 2
+    padded = np.pad(mask, 1, constant_values=False)
+    segments: list[tuple[float, float, float, float]] = []
+    # row i, column j of the mask is the cell y = centres[i], x = centres[j]
+    for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        neighbour = padded[1 + di : 1 + di + mask.shape[0], 1 + dj : 1 + dj + mask.shape[1]]
+        rows, cols = np.nonzero(mask & ~neighbour)
+        if len(segments) + rows.size > max_segments:
+            return np.empty(0), np.empty(0)
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            x0, y0 = edges[j], edges[i]
+            if di == -1:
+                segments.append((x0, y0, x0 + step, y0))
+            elif di == 1:
+                segments.append((x0, y0 + step, x0 + step, y0 + step))
+            elif dj == -1:
+                segments.append((x0, y0, x0, y0 + step))
+            else:
+                segments.append((x0 + step, y0, x0 + step, y0 + step))
+    xs = np.array([v for x0, _, x1, _ in segments for v in (x0, x1, np.nan)], dtype=np.float64)
+    ys = np.array([v for _, y0, _, y1 in segments for v in (y0, y1, np.nan)], dtype=np.float64)
+    return xs, ys
+
+
 def _square_layout(fig: go.Figure, title: str, height: int) -> None:
     fig.update_layout(
         title=title,
@@ -260,19 +289,19 @@ def erf_map(
     )
     inside = np.asarray(mask, dtype=bool)
     if inside.any() and not inside.all():
-        # outline the set of pixels that holds 95% of the gradient
-        fig.add_trace(
-            go.Contour(
-                x=x,
-                y=x,
-                z=inside.astype(np.float32),
-                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-                line={"color": MASK_COLOUR, "width": 2.5},
-                showscale=False,
-                hoverinfo="skip",
-                name="95% of the gradient",
+        xs, ys = _outline(inside, x)
+        if xs.size:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": MASK_COLOUR, "width": 2.5},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    name="95% of the gradient",
+                )
             )
-        )
     _square_layout(fig, title, height)
     return fig
 
