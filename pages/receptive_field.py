@@ -465,10 +465,12 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
             "Purple: exact path counts; green: gradient magnitude; red crosses: holes; shaded: the "
             "offsets that together hold 95% of the gradient."
         )
+    networks = "1 network" if result.samples == 1 else f"averaged over {result.samples} networks"
     st.caption(
         f"Backward pass of {len(layers)} layers × {result.channels} channels on an input of "
-        f"{'×'.join([f'{extent:,}'] * ndim)} (× {result.samples} sample{'s' if result.samples > 1 else ''}) on "
-        f"**{result.device}**: {result.seconds * 1000:.0f} ms. Pooling layers are averaged."
+        f"{'×'.join([f'{extent:,}'] * ndim)} ({networks}) on **{result.device}**: "
+        f"{result.seconds * 1000:.0f} ms. Pooling layers are averaged (the gradient of max pooling "
+        "picks one pixel per window and depends on the input)."
     )
 
 

@@ -394,7 +394,10 @@ def extent_figure(
         secondary_y=True,
     )
     wide = max(extents, default=1) > 50 * max(1, min(extents, default=1))
-    fig.update_yaxes(title_text="extent r (pixels)", type="log" if wide else "linear", secondary_y=False)
+    if wide:  # a tick per power of ten
+        fig.update_yaxes(title_text="extent r (pixels)", type="log", dtick=1, secondary_y=False)
+    else:
+        fig.update_yaxes(title_text="extent r (pixels)", secondary_y=False)
     top = max(strides, default=1)
     fig.update_yaxes(
         title_text="effective stride j",
