@@ -185,8 +185,7 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     except ValueError as err:
         st.warning(f"Branch rates ignored: {err}.", icon=":material/warning:")
 
-    base = st.session_state["rf_rows"]
-    frame = pd.DataFrame(base, columns=list(STACK_COLUMNS), index=pd.RangeIndex(1, len(base) + 1))
+    frame = pd.DataFrame(st.session_state["rf_rows"], columns=list(STACK_COLUMNS))
     column_config = {
         "kind": st.column_config.SelectboxColumn(
             "kind",
@@ -218,14 +217,14 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         key="rf_stack",
         num_rows="dynamic",
         column_config=column_config,
-        hide_index=False,
+        hide_index=True,
         width="stretch",
     )
     parsed = parse_stack(edited.to_dict("records"))
-    labels = list(edited.index)  # the row numbers the table shows
     for problem in parsed.problems:
         st.warning(
-            f"Row {labels[problem.row - 1]} is left out: {problem.message}. The other rows still count.",
+            f"Row {problem.row} (counted from the top) is left out: {problem.message}. "
+            "The other rows still count.",
             icon=":material/warning:",
         )
     return parsed.layers, mode, bool(causal and mode == "1D"), rates

@@ -108,13 +108,24 @@ def test_edited_table_with_invalid_rows() -> None:
     at.run()
     assert not at.exception
     warnings = texts(at.warning)
-    assert "Row 2 is left out: kernel is empty" in warnings
-    assert "Row 3 is left out: dilation must be from 1 to 4096, got 5000" in warnings
-    assert "Row 4 is left out: stride is empty" in warnings
+    assert "Row 2 (counted from the top) is left out: kernel is empty" in warnings
+    assert "Row 3 (counted from the top) is left out: dilation must be from 1 to 4096, got 5000" in warnings
+    assert "Row 4 (counted from the top) is left out: stride is empty" in warnings
     # the rest still works: only row 1 (3x3, d=1) is left
     assert metrics(at)["Extent"] == "3×3"
     assert "No gridding." in texts(at.success)
     assert {"rf_chart_coverage", "rf_chart_erf_map"} <= chart_keys(at)
+
+
+def test_deleted_row() -> None:
+    at = open_page()
+    at.button(key="rf_preset_hdc").click().run()
+    at.session_state["rf_stack"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
+    at.run()
+    assert not at.exception
+    # dilations 2, 5 without the 1: offsets 0, 2, 4, 5, 7, 9, 10, 12, 14 of 15 are reached
+    assert metrics(at)["Extent"] == "15×15"
+    assert "6 of the 15 offsets per axis are holes" in texts(at.error)
 
 
 def test_bad_rows_in_the_base_table() -> None:
@@ -127,7 +138,7 @@ def test_bad_rows_in_the_base_table() -> None:
     ]
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert "Row 2 is left out: kind must be conv or pool" in texts(at.warning)
+    assert "Row 2 (counted from the top) is left out: kind must be conv or pool" in texts(at.warning)
     assert metrics(at)["Extent"] == "9×9"
     assert "Gridding." in texts(at.error)
 
