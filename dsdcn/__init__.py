@@ -5,7 +5,7 @@ Importable without Streamlit and without a GPU.
 
 from .cost import CONV_KINDS, Cost, conv_cost
 from .device import DeviceChoice, choose_device, pick_device
-from .erf import ERF, WEIGHT_INITS, effective_receptive_field, mass_mask, mass_share
+from .erf import ERF, WEIGHT_INITS, effective_receptive_field, erf_cost, mass_mask, mass_share
 from .fieldmap import (
     Branch,
     Field,
@@ -21,6 +21,7 @@ from .fieldmap import (
     growth_table,
     layer_views,
     normalized_profile,
+    path_counts,
     prefix_fields,
     stack_field,
     union_field,
@@ -90,6 +91,7 @@ __all__ = [
     "dilated_stack",
     "effective_kernel_size",
     "effective_receptive_field",
+    "erf_cost",
     "field_start",
     "field_view",
     "frame_indices",
@@ -108,6 +110,7 @@ __all__ = [
     "output_size",
     "padding_source",
     "parse_rates",
+    "path_counts",
     "parse_stack",
     "pick_device",
     "prefix_fields",

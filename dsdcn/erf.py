@@ -91,6 +91,25 @@ def mass_mask(values: np.ndarray, mass: float = 0.95) -> np.ndarray:
     return mask.reshape(arr.shape)
 
 
+def erf_cost(layers: Iterable[Layer], ndim: int = 2, channels: int = 4, samples: int = 1) -> int:
+    """Multiply-adds of the forward pass of ``effective_receptive_field`` (the backward pass costs
+    about twice as much): ``samples`` networks of ``channels`` channels on an input one field wide."""
+    if ndim not in (1, 2):
+        raise ValueError(f"ndim must be 1 or 2, got {ndim}")
+    c = check_int("channels", channels, 1)
+    b = check_int("samples", samples, 1)
+    stack = list(layers)
+    rf = receptive_field(stack)
+    # the input is r_L wide; after layer l there are n_l = (r_L - r_l) / j_l + 1 outputs per axis
+    total = 0
+    r_last = rf[-1].size if rf else 1
+    for layer, r in zip(stack, rf, strict=True):
+        n_out = (r_last - r.size) // r.stride + 1
+        per_output = (c if layer.kind == "conv" else 1) * layer.kernel_size**ndim
+        total += b * c * per_output * n_out**ndim
+    return total
+
+
 def _conv(ndim: int):
     return F.conv1d if ndim == 1 else F.conv2d
 

@@ -8,16 +8,18 @@ field of a stack with effective padding ``P`` starts at ``-P``; a causal 1D stac
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .geometry import check_int
-from .receptive import RF, Layer, coverage, receptive_field
+from .receptive import RF, Layer, receptive_field
 
 # Largest extent per axis the page analyses exactly (1D path counts of this length).
 MAX_EXTENT = 1 << 22
+# Largest number of element additions spent on the path counts of all the prefixes of a stack.
+MAX_WORK = 200_000_000
 
 
 def field_start(layers: Iterable[Layer], causal: bool = False) -> int:
@@ -28,15 +30,53 @@ def field_start(layers: Iterable[Layer], causal: bool = False) -> int:
     return -(rf[-1].size - 1) if causal else -rf[-1].padding
 
 
-def check_extent(layers: Iterable[Layer], limit: int = MAX_EXTENT) -> list[RF]:
-    """``receptive_field(layers)``, or ``ValueError`` when the extent exceeds ``limit`` pixels."""
-    rf = receptive_field(layers)
+def check_extent(layers: Iterable[Layer], limit: int = MAX_EXTENT, max_work: int = MAX_WORK) -> list[RF]:
+    """``receptive_field(layers)``, or ``ValueError`` when the extent exceeds ``limit`` pixels or the
+    path counts would take more than ``max_work`` element additions (``sum_l k_l * r_l``)."""
+    stack = list(layers)
+    rf = receptive_field(stack)
     if rf and rf[-1].size > limit:
         raise ValueError(
             f"the receptive field spans {rf[-1].size:,} input pixels, more than the {limit:,} this page "
             f"computes exactly; use fewer strided layers, smaller strides or smaller dilations"
         )
+    work = sum(layer.kernel_size * r.size for layer, r in zip(stack, rf, strict=True))
+    if work > max_work:
+        raise ValueError(
+            f"counting the paths of this stack takes {work:,} additions, more than the {max_work:,} this "
+            f"page allows; use fewer layers, smaller kernels or smaller dilations"
+        )
     return rf
+
+
+def _prefix_counts(stack: Sequence[Layer]) -> Iterator[np.ndarray]:
+    """Path counts after each layer, in one pass (the same recurrence as ``dsdcn.coverage``).
+
+    int64 (exact) while the product of kernel sizes stays below ``2**62``, else float64: the
+    counts are then rounded, but a count is never rounded to zero, so the holes stay exact.
+    """
+    bound = 1
+    for layer in stack:
+        bound *= layer.kernel_size
+    dtype = np.int64 if bound < 2**62 else np.float64
+    counts = np.ones(1, dtype=dtype)
+    jump = 1
+    for layer in stack:
+        step = layer.dilation * jump
+        grown = np.zeros(counts.size + step * (layer.kernel_size - 1), dtype=dtype)
+        for m in range(layer.kernel_size):
+            grown[m * step : m * step + counts.size] += counts
+        counts = grown
+        jump *= layer.stride
+        yield counts
+
+
+def path_counts(layers: Iterable[Layer]) -> np.ndarray:
+    """``dsdcn.coverage`` in int64 when it fits, else float64 (never Python ints: fast at any size)."""
+    counts = np.ones(1, dtype=np.int64)
+    for counts in _prefix_counts(list(layers)):  # noqa: B007
+        pass
+    return counts
 
 
 @dataclass(frozen=True)
@@ -64,15 +104,24 @@ class Field:
 
 
 def stack_field(layers: Iterable[Layer], causal: bool = False) -> Field:
-    """The field of the whole stack: ``coverage`` placed at ``field_start``."""
+    """The field of the whole stack: ``path_counts`` placed at ``field_start``."""
     stack = list(layers)
-    return Field(field_start(stack, causal), coverage(stack))
+    return Field(field_start(stack, causal), path_counts(stack))
+
+
+def _prefix_starts(stack: Sequence[Layer], causal: bool) -> list[int]:
+    rf = receptive_field(stack)
+    return [-(r.size - 1) if causal else -r.padding for r in rf]
+
+
+def _prefix_fields(stack: Sequence[Layer], causal: bool) -> Iterator[Field]:
+    for start, counts in zip(_prefix_starts(stack, causal), _prefix_counts(stack), strict=True):
+        yield Field(start, counts)
 
 
 def prefix_fields(layers: Iterable[Layer], causal: bool = False) -> list[Field]:
     """The field after each layer: entry ``l`` is the field of the first ``l+1`` layers."""
-    stack = list(layers)
-    return [stack_field(stack[: i + 1], causal) for i in range(len(stack))]
+    return list(_prefix_fields(list(layers), causal))
 
 
 def union_field(fields: Sequence[Field]) -> Field:
@@ -81,7 +130,8 @@ def union_field(fields: Sequence[Field]) -> Field:
         raise ValueError("fields must not be empty")
     start = min(f.start for f in fields)
     stop = max(f.stop for f in fields)
-    dtype = object if any(f.counts.dtype == object for f in fields) else np.int64
+    kinds = {f.counts.dtype.kind for f in fields}
+    dtype = object if "O" in kinds else np.float64 if "f" in kinds else np.int64
     total = np.zeros(stop - start, dtype=dtype)
     for f in fields:
         total[f.start - start : f.stop - start] += f.counts
@@ -178,15 +228,21 @@ def field_view(field: Field, grid: tuple[int, int, int]) -> FieldView:
     return FieldView(start, block, level, cell_inside & (n_reached == 0), cell_inside)
 
 
-def layer_views(layers: Sequence[Layer], causal: bool = False, max_cells: int = 201) -> list[FieldView]:
-    """The field after each layer, all on the drawing grid of the final field (for an animation)."""
-    fields = prefix_fields(layers, causal)
-    if not fields:
+def layer_views(
+    layers: Sequence[Layer], causal: bool = False, max_cells: int = 201, indices: Sequence[int] | None = None
+) -> list[FieldView]:
+    """The field after each layer (or after the layers ``indices``, from 0), all on one drawing grid
+    that holds every prefix's field (for an animation). One pass; only the drawn views are kept."""
+    stack = list(layers)
+    if not stack:
         return []
-    start = min(f.start for f in fields)
-    stop = max(f.stop for f in fields)
+    rf = receptive_field(stack)
+    starts = _prefix_starts(stack, causal)
+    start = min(starts)
+    stop = max(s0 + r.size for s0, r in zip(starts, rf, strict=True))
     grid = grid_for(start, stop, max_cells)
-    return [field_view(f, grid) for f in fields]
+    wanted = set(range(len(stack)) if indices is None else indices)
+    return [field_view(f, grid) for i, f in enumerate(_prefix_fields(stack, causal)) if i in wanted]
 
 
 def bin_mean(values: np.ndarray, block: int) -> np.ndarray:
@@ -230,9 +286,9 @@ def growth_table(layers: Sequence[Layer]) -> list[GrowthRow]:
     stack = list(layers)
     rf = receptive_field(stack)
     rows = []
-    for i, layer in enumerate(stack):
+    for i, (layer, counts) in enumerate(zip(stack, _prefix_counts(stack), strict=True)):
         jump_in = rf[i - 1].stride if i else 1
-        holes = int(np.count_nonzero(coverage(stack[: i + 1]) == 0))
+        holes = int(np.count_nonzero(counts == 0))
         term = layer.dilation * (layer.kernel_size - 1) * jump_in
         rows.append(GrowthRow(i + 1, layer, layer.effective_kernel_size, jump_in, term, rf[i], holes))
     return rows

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fieldmap import field_start
+from .fieldmap import field_start, path_counts
 from .geometry import check_int
-from .receptive import Layer, coverage, receptive_field
+from .receptive import Layer, receptive_field
 
 MAX_SCHEDULE_LAYERS = 32
 MAX_SCHEDULE_KERNEL = 15
@@ -147,7 +147,7 @@ def gridding(layers: Iterable[Layer], causal: bool = False) -> Gridding:
     exactly when its row and its column offsets both are.
     """
     stack = list(layers)
-    counts = coverage(stack)
+    counts = path_counts(stack)
     start = field_start(stack, causal)
     idx = np.flatnonzero(counts == 0)
     offsets = tuple(int(i) + start for i in idx)

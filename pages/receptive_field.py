@@ -18,6 +18,7 @@ from dsdcn import (
     causal_stack,
     check_extent,
     dilated_stack,
+    erf_cost,
     field_view,
     frame_indices,
     grid_for,
@@ -91,6 +92,7 @@ WEIGHT_TEXT = {"uniform": "uniform (all equal)", "random": "random (PyTorch's de
 ANIMATION_CELLS = {"2D": 129, "1D": 1024}  # drawing grid of the animation, cells per axis
 MAP_CELLS = {"2D": 257, "1D": 2048}  # drawing grid of the side-by-side maps
 ERF_2D_LIMIT = {"cpu": 320}  # largest extent for the 2D effective field per device type (else 1024)
+ERF_BUDGET = {"cpu": 600_000_000}  # forward multiply-adds of an interactive backward pass (else 5e10)
 MAX_FRAMES = 24
 MASS = 0.95
 
@@ -277,26 +279,26 @@ def coverage_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, cau
         "path is a **hole** — it lies inside the extent but never influences the output (gridding). "
         "The counts are exact integers (a convolution of the layers' tap combs)."
     )
-    views = rfui.views(key, causal, ANIMATION_CELLS[mode])
-    picks = frame_indices(len(views), MAX_FRAMES)
+    picks = frame_indices(len(layers), MAX_FRAMES)
+    frames = rfui.views(key, causal, ANIMATION_CELLS[mode], tuple(picks))
     labels = [_layer_label(i + 1, layers[i]) for i in picks]
-    block = views[-1].block
+    block = frames[-1].block
     shown = f" (each cell is {block}×{block} input pixels)" if mode == "2D" and block > 1 else ""
     if mode == "1D" and block > 1:
         shown = f" (each cell is {block} input pixels)"
     if mode == "2D":
         fig = coverage_animation_2d(
-            [views[i].level_2d() for i in picks],
-            [views[i].hole_2d() for i in picks],
-            views[-1].centres,
+            [v.level_2d() for v in frames],
+            [v.hole_2d() for v in frames],
+            frames[-1].centres,
             labels,
             f"Paths from each input pixel to one output{shown}",
         )
     else:
         fig = coverage_animation_1d(
-            [views[i].level for i in picks],
-            [views[i].hole for i in picks],
-            views[-1].centres,
+            [v.level for v in frames],
+            [v.hole for v in frames],
+            frames[-1].centres,
             labels,
             f"Paths from each input offset, layer by layer{shown}",
         )
@@ -307,8 +309,8 @@ def coverage_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, cau
     )
     if block > 1:
         caption += " A cell is drawn red only when all its pixels are holes; the counts below are exact."
-    if len(picks) < len(views):
-        caption += f" {len(picks)} of the {len(views)} layers are shown as frames."
+    if len(picks) < len(layers):
+        caption += f" {len(picks)} of the {len(layers)} layers are shown as frames."
     st.caption(caption)
 
     g = rfui.verdict(key, causal)
@@ -391,14 +393,25 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     device = device_choice().device
     ndim = 2 if mode == "2D" else 1
     limit = ERF_2D_LIMIT.get(device.type, 1024)
-    if ndim == 2 and extent > limit:
+    budget = ERF_BUDGET.get(device.type, 50_000_000_000)
+    networks = int(samples) if (relu or weights == "random") else 1
+    if ndim == 2 and (extent > limit or erf_cost(layers, 2, int(channels), networks) > budget):
         st.info(
-            f"The extent is {extent:,}×{extent:,} pixels, more than {limit}×{limit} for an interactive "
-            f"backward pass on this device: the effective field is computed for the 1D version of the "
-            f"stack (one axis).",
+            f"The extent is {extent:,}×{extent:,} pixels: too large for an interactive backward pass in 2D on "
+            f"this device (at most {limit}×{limit}, {budget:,} multiply-adds). The effective field is "
+            "computed for the 1D version of the stack (one axis).",
             icon=":material/info:",
         )
         ndim = 1
+    cost = erf_cost(layers, ndim, int(channels), networks)
+    if cost > budget:
+        st.warning(
+            f"The backward pass would take {cost:,} multiply-adds, more than {budget:,} for an interactive "
+            "answer on this device: use fewer channels or networks, or a smaller stack. The exact coverage "
+            "above does not depend on it.",
+            icon=":material/warning:",
+        )
+        return
     with st.spinner(f"Backward pass on {device.type.upper()}…"):
         result = rfui.erf(
             key, ndim, str(weights), bool(relu), int(channels), int(samples), int(seed), str(device)

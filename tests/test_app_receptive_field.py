@@ -163,6 +163,27 @@ def test_extent_too_large() -> None:
     assert "Dilations" in texts(at.success)
 
 
+def test_too_much_work() -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.session_state["rf_rows"] = stack_rows([Layer(31, 1, 4096)] * 13)
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "additions, more than the 200,000,000" in texts(at.error)
+
+
+def test_costly_effective_field_is_skipped() -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.session_state["rf_rows"] = stack_rows(dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2))
+    at.session_state["rf_erf_channels"] = 16
+    at.session_state["rf_erf_samples"] = 32
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "multiply-adds, more than" in texts(at.warning)
+    assert "No gridding." in texts(at.success)  # the rest of the page is there
+
+
 def test_twenty_layers_large_dilations_in_2d() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()

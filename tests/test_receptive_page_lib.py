@@ -25,6 +25,7 @@ from dsdcn import (
     coverage_2d,
     dilated_stack,
     effective_receptive_field,
+    erf_cost,
     field_start,
     field_view,
     frame_indices,
@@ -40,6 +41,7 @@ from dsdcn import (
     normalized_profile,
     parse_rates,
     parse_stack,
+    path_counts,
     prefix_fields,
     receptive_field,
     stack_field,
@@ -205,6 +207,23 @@ class TestERF:
     def test_bad_arguments(self, kwargs, match) -> None:
         with pytest.raises(ValueError, match=match):
             effective_receptive_field([Layer(3)], device=CPU, **kwargs)
+
+    @pytest.mark.parametrize("key, ndim", [("vgg", 2), ("aspp", 1), ("context", 2), ("wavenet", 1)])
+    def test_cost_against_torch_flop_counter(self, key, ndim) -> None:
+        from torch.utils.flop_counter import FlopCounterMode
+
+        layers = PRESETS[key].layers
+        c, b = 3, 2
+        r = receptive_field(layers)[-1].size
+        conv = F.conv1d if ndim == 1 else F.conv2d
+        h = torch.zeros(1, b * c, *([r] * ndim))
+        with FlopCounterMode(display=False) as counter:
+            for la in layers:
+                shape = (b * c, 1 if la.kind == "pool" else c, *([la.kernel_size] * ndim))
+                groups = b * c if la.kind == "pool" else b
+                h = conv(h, torch.zeros(shape), stride=la.stride, dilation=la.dilation, groups=groups)
+        assert h.shape[-1] == 1
+        assert erf_cost(layers, ndim, c, b) * 2 == counter.get_total_flops()
 
     def test_extent_limit(self) -> None:
         with pytest.raises(ValueError, match="too large"):
@@ -639,6 +658,31 @@ class TestFields:
         assert check_extent([Layer(3)])[-1].size == 3
         with pytest.raises(ValueError, match="spans"):
             check_extent([Layer(3, 16)] * 6 + [Layer(3, 1, 4096)])
+        with pytest.raises(ValueError, match="additions"):
+            check_extent([Layer(31, 1, 4096)] * 13)
+
+    @given(stacks_st)
+    def test_path_counts_equal_coverage(self, layers) -> None:
+        counts = path_counts(layers)
+        assert counts.dtype == np.int64 and np.array_equal(counts, coverage(layers))
+
+    def test_path_counts_beyond_int64(self) -> None:
+        layers = [Layer(9, 1, 1)] * 21 + [Layer(9, 1, 3)]  # 9**22 > 2**62: coverage needs Python ints
+        exact = coverage(layers)
+        fast = path_counts(layers)
+        assert exact.dtype == object and fast.dtype == np.float64
+        np.testing.assert_allclose(fast, exact.astype(float), rtol=1e-12)
+        assert np.array_equal(fast == 0, exact == 0)
+        assert gridding(layers).holes_1d == int((exact == 0).sum())
+        assert path_counts([]).tolist() == [1]
+
+    def test_layer_views_subset(self) -> None:
+        layers = PRESETS["context"].layers
+        every = layer_views(layers)
+        some = layer_views(layers, indices=[0, 6])
+        assert len(some) == 2
+        np.testing.assert_array_equal(some[1].level, every[6].level)
+        np.testing.assert_array_equal(some[0].hole, every[0].hole)
 
     def test_twenty_layers_large_dilations(self) -> None:
         layers = dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import streamlit as st
 
 from dsdcn import (
@@ -15,7 +16,6 @@ from dsdcn import (
     Layer,
     Suggestion,
     branch_fields,
-    coverage_2d,
     effective_receptive_field,
     field_view,
     grid_for,
@@ -23,6 +23,7 @@ from dsdcn import (
     growth_table,
     layer_views,
     mass_share,
+    path_counts,
     stack_field,
     suggest_schedule,
 )
@@ -53,9 +54,9 @@ def verdict(key: LayerKey, causal: bool) -> Gridding:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def views(key: LayerKey, causal: bool, max_cells: int) -> list[FieldView]:
-    """The field after each layer on the drawing grid of the final field."""
-    return layer_views(from_key(key), causal, max_cells)
+def views(key: LayerKey, causal: bool, max_cells: int, indices: tuple[int, ...]) -> list[FieldView]:
+    """The field after the layers ``indices`` on one drawing grid."""
+    return layer_views(from_key(key), causal, max_cells, indices)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -68,11 +69,8 @@ def final_view(key: LayerKey, causal: bool, max_cells: int) -> FieldView:
 @st.cache_data(show_spinner=False, max_entries=32)
 def coverage_share(key: LayerKey, ndim: int, mass: float) -> float:
     """Share of the extent holding ``mass`` of the paths (1D, or the square field in 2D)."""
-    from dsdcn import coverage
-
-    layers = from_key(key)
-    counts = coverage_2d(layers) if ndim == 2 else coverage(layers)
-    return mass_share(counts.astype(float), mass)
+    counts = path_counts(from_key(key)).astype(float)
+    return mass_share(np.outer(counts, counts) if ndim == 2 else counts, mass)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
