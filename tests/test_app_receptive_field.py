@@ -128,6 +128,17 @@ def test_deleted_row() -> None:
     assert "6 of the 15 offsets per axis are holes" in texts(at.error)
 
 
+def test_rule_fails_but_no_holes() -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.session_state["rf_rows"] = stack_rows(dilated_stack([9, 3, 1]))
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "No gridding." in texts(at.success)
+    assert "The rule fails, but the exact coverage has no holes" in texts(at.warning)
+    assert "M_2 = 5 >" in texts(at.latex)
+
+
 def test_bad_rows_in_the_base_table() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()

@@ -285,6 +285,11 @@ class TestHDC:
         assert rule.passes and not rule.first_rate_is_one and rule.common_factor == 2
         assert gridding(dilated_stack([2, 2, 2])).holes_1d == 6
 
+    def test_rule_depends_on_order_coverage_does_not(self) -> None:
+        assert hdc_rule([1, 3, 9], 3).passes and not hdc_rule([9, 3, 1], 3).passes
+        assert hdc_rule([9, 3, 1], 3).m2 == 5
+        assert gridding(dilated_stack([9, 3, 1])).holes_1d == gridding(dilated_stack([1, 3, 9])).holes_1d == 0
+
     def test_single_layer(self) -> None:
         rule = hdc_rule([4], 3)
         assert rule.m2 is None and rule.passes is None
