@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from dsdcn import (  # noqa: E402
+    PRESETS,
     coverage,
     dilated_stack,
     effective_receptive_field,
@@ -36,6 +37,8 @@ from dsdcn import (  # noqa: E402
 BIG = dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2)
 # 7 layers, 3x3, dilations 1, 2, 4, 8, 16, 32, 1: extent 129 per axis (the 128x128 case)
 ERF_128 = dilated_stack([1, 2, 4, 8, 16, 32, 1])
+# the widest hole-free 20-layer schedule with dilations up to 512: extent 15,065
+WIDEST = dilated_stack(suggest_schedule(20, 3, 512).dilations)
 
 
 def measure(label: str, fn: Callable[[], object], repeats: int) -> None:
@@ -47,7 +50,7 @@ def measure(label: str, fn: Callable[[], object], repeats: int) -> None:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     print(
-        f"{label:<62} median {statistics.median(times):9.1f} ms   spread {min(times):8.1f} .. {max(times):8.1f} ms"
+        f"{label:<68} median {statistics.median(times):9.1f} ms   spread {min(times):8.1f} .. {max(times):8.1f} ms"
     )
 
 
@@ -81,6 +84,7 @@ def main() -> None:
     print()
     print("Coverage of the 20-layer stack (exact path counts)")
     measure("  coverage 1D (int64 path counts)", lambda: coverage(BIG), n)
+    measure("  coverage 1D of the widest 20-layer schedule (extent 15,065)", lambda: coverage(WIDEST), n)
     measure("  gridding verdict", lambda: gridding(BIG), n)
     measure("  growth table (extent and holes after every layer)", lambda: growth_table(BIG), n)
     measure("  animation frames, 2D, 129x129 cells, 20 frames", lambda: layer_views(BIG, max_cells=129), n)
@@ -88,7 +92,15 @@ def main() -> None:
     measure("  stack field for the side-by-side map", lambda: stack_field(BIG), n)
     print()
     print(f"Effective receptive field on {device} (forward + backward, as the page runs it)")
-    for ndim, layers, what in ((2, ERF_128, f"{r_erf}x{r_erf}"), (1, BIG, f"1D {r_big:,}")):
+    r_wide = receptive_field(WIDEST)[-1].size
+    vgg = PRESETS["vgg"].layers
+    cases = (
+        (2, ERF_128, f"{r_erf}x{r_erf}"),
+        (2, vgg, "VGG-16 196x196"),
+        (1, BIG, f"1D {r_big:,}"),
+        (1, WIDEST, f"1D {r_wide:,}"),
+    )
+    for ndim, layers, what in cases:
         for weights, relu in (("uniform", False), ("random", True)):
             label = f"  {what}, {weights} weights, {'ReLU' if relu else 'linear'}, 4 channels, 8 networks"
             measure(
