@@ -588,6 +588,10 @@ def branch_section(layers: Sequence[Layer], key: rfui.LayerKey, rates: tuple[int
             }
         ),
         hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(name, format="localized")
+            for name in ("extent", "holes per axis", "holes in 2D")
+        },
     )
     if mode != "2D":
         return
