@@ -3,8 +3,48 @@
 Importable without Streamlit and without a GPU.
 """
 
-from .cost import CONV_KINDS, Cost, conv_cost, separable_ratio, separable_ratio_terms
-from .device import DeviceChoice, choose_device, pick_device
+from .cost import (
+    CONV_KINDS,
+    Cost,
+    conv_cost,
+    separable_ratio,
+    separable_ratio_terms,
+)
+from .device import (
+    DeviceChoice,
+    choose_device,
+    pick_device,
+)
+from .erf import (
+    ERF,
+    WEIGHT_INITS,
+    effective_receptive_field,
+    erf_cost,
+    mass_mask,
+    mass_share,
+)
+from .fieldmap import (
+    Branch,
+    Field,
+    FieldView,
+    GrowthRow,
+    bin_mean,
+    branch_fields,
+    check_extent,
+    field_start,
+    field_view,
+    frame_indices,
+    grid_for,
+    growth_table,
+    layer_views,
+    normalized_profile,
+    path_counts,
+    prefix_fields,
+    stack_field,
+    union_field,
+    union_holes_2d,
+    union_view_2d,
+)
 from .geometry import (
     PADDING_MODES,
     check_padding_mode,
@@ -14,8 +54,13 @@ from .geometry import (
     resolve_padding,
     sampling_taps,
 )
-from .imaging import ImageError, load_image
-from .layers import DSDilatedConv2d
+from .imaging import (
+    ImageError,
+    load_image,
+)
+from .layers import (
+    DSDilatedConv2d,
+)
 from .measure import (
     Counted,
     LayerSpec,
@@ -28,7 +73,21 @@ from .measure import (
     measure_latency,
     same_receptive_field,
 )
-from .receptive import RF, Layer, coverage, coverage_2d, holes, receptive_field
+from .presets import (
+    PRESETS,
+    StackPreset,
+    causal_stack,
+    dilated_stack,
+    same_conv,
+)
+from .receptive import (
+    RF,
+    Layer,
+    coverage,
+    coverage_2d,
+    holes,
+    receptive_field,
+)
 from .sampling import (
     AxisSampling,
     GridSampling,
@@ -40,6 +99,17 @@ from .sampling import (
     sampling_problem,
     smallest_input,
 )
+from .schedule import (
+    Gridding,
+    HDCRule,
+    HDCStep,
+    Suggestion,
+    gridding,
+    hdc_rule,
+    hdc_scope,
+    hole_runs,
+    suggest_schedule,
+)
 from .separable import (
     SeparableCosts,
     StepThrough,
@@ -48,27 +118,56 @@ from .separable import (
     separable_costs,
     step_through,
 )
+from .stack import (
+    CELL_LIMITS,
+    STACK_COLUMNS,
+    ParsedStack,
+    RowProblem,
+    parse_rates,
+    parse_stack,
+    stack_rows,
+)
 
 __all__ = [
-    "CONV_KINDS",
-    "PADDING_MODES",
-    "RF",
     "AxisSampling",
+    "Branch",
+    "CELL_LIMITS",
+    "CONV_KINDS",
     "Cost",
     "Counted",
     "DSDilatedConv2d",
     "DeviceChoice",
+    "ERF",
+    "Field",
+    "FieldView",
     "GridSampling",
+    "Gridding",
+    "GrowthRow",
+    "HDCRule",
+    "HDCStep",
     "ImageError",
     "Layer",
     "LayerSpec",
     "Measurement",
     "MeasurementRefused",
+    "PADDING_MODES",
+    "PRESETS",
+    "ParsedStack",
+    "RF",
+    "RowProblem",
+    "STACK_COLUMNS",
     "SeparableCosts",
+    "StackPreset",
     "StepThrough",
+    "Suggestion",
     "Timing",
+    "WEIGHT_INITS",
     "axis_sampling",
+    "bin_mean",
+    "branch_fields",
     "build_module",
+    "causal_stack",
+    "check_extent",
     "check_padding_mode",
     "choose_device",
     "composed_kernel",
@@ -76,21 +175,42 @@ __all__ = [
     "counted_cost",
     "coverage",
     "coverage_2d",
+    "dilated_stack",
     "effective_kernel_size",
+    "effective_receptive_field",
     "equivalent_standard_conv",
+    "erf_cost",
+    "field_start",
+    "field_view",
     "formula_cost",
+    "frame_indices",
     "frame_outputs",
+    "grid_for",
     "grid_sampling",
+    "gridding",
+    "growth_table",
+    "hdc_rule",
+    "hdc_scope",
+    "hole_runs",
     "holes",
     "largest_dilation",
     "largest_kernel",
+    "layer_views",
     "load_image",
+    "mass_mask",
+    "mass_share",
     "measure_latency",
+    "normalized_profile",
     "output_size",
     "padding_source",
+    "parse_rates",
+    "parse_stack",
+    "path_counts",
     "pick_device",
+    "prefix_fields",
     "receptive_field",
     "resolve_padding",
+    "same_conv",
     "same_receptive_field",
     "sampling_problem",
     "sampling_taps",
@@ -98,7 +218,12 @@ __all__ = [
     "separable_ratio",
     "separable_ratio_terms",
     "smallest_input",
+    "stack_field",
+    "stack_rows",
     "step_through",
+    "suggest_schedule",
+    "union_field",
+    "union_holes_2d",
+    "union_view_2d",
 ]
-
 __version__ = "0.1.0"

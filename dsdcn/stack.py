@@ -1,0 +1,149 @@
+"""A layer stack as table rows: parse the rows a person typed, report the bad ones, keep the rest.
+
+A row is a mapping with the keys of ``STACK_COLUMNS``: ``kind`` (``"conv"`` or ``"pool"``) and the
+ints ``kernel``, ``stride``, ``dilation``, ``padding``. Cells may arrive as floats (``3.0``), strings
+(``"3"``), ``None`` or ``NaN`` (an empty cell), as a table widget gives them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .receptive import Layer
+
+STACK_COLUMNS: tuple[str, ...] = ("kind", "kernel", "stride", "dilation", "padding")
+# Limits of one cell (inclusive); the table widget uses the same ones.
+CELL_LIMITS: dict[str, tuple[int, int]] = {
+    "kernel": (1, 31),
+    "stride": (1, 16),
+    "dilation": (1, 4096),
+    "padding": (0, 65536),
+}
+MAX_LAYERS = 64
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was left out: its number in the table (from 1) and what is wrong."""
+
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedStack:
+    """The layers of the valid rows (in order), the table row of each, and the rows left out."""
+
+    layers: tuple[Layer, ...]
+    rows: tuple[int, ...]
+    problems: tuple[RowProblem, ...]
+
+
+def _is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _cell_int(name: str, value: object) -> int:
+    """An integer cell within ``CELL_LIMITS[name]``, else ``ValueError`` saying what to type."""
+    low, high = CELL_LIMITS[name]
+    if _is_empty(value):
+        raise ValueError(f"{name} is empty (type a whole number from {low} to {high})")
+    number: float
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+    else:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+    if not math.isfinite(number) or number != int(number):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    n = int(number)
+    if not low <= n <= high:
+        raise ValueError(f"{name} must be from {low} to {high}, got {n}")
+    return n
+
+
+def parse_row(row: Mapping[str, object]) -> Layer:
+    """One table row as a ``Layer``; ``ValueError`` names the bad cell and the allowed values."""
+    kind = row.get("kind")
+    kind = "conv" if _is_empty(kind) else str(kind).strip().lower()
+    if kind not in ("conv", "pool"):
+        raise ValueError(f"kind must be conv or pool, got {row.get('kind')!r}")
+    values = {name: _cell_int(name, row.get(name)) for name in ("kernel", "stride", "dilation", "padding")}
+    return Layer(values["kernel"], values["stride"], values["dilation"], values["padding"], kind)
+
+
+def parse_stack(rows: Iterable[Mapping[str, object]], max_layers: int = MAX_LAYERS) -> ParsedStack:
+    """Parse table rows; bad rows are left out and reported, the valid ones form the stack.
+
+    Rows beyond ``max_layers`` valid layers are left out too.
+    """
+    layers: list[Layer] = []
+    kept: list[int] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows, start=1):
+        if all(_is_empty(row.get(c)) for c in STACK_COLUMNS):
+            problems.append(RowProblem(number, "the row is empty"))
+            continue
+        try:
+            layer = parse_row(row)
+        except ValueError as err:
+            problems.append(RowProblem(number, str(err)))
+            continue
+        if len(layers) >= max_layers:
+            problems.append(RowProblem(number, f"a stack holds at most {max_layers} layers"))
+            continue
+        layers.append(layer)
+        kept.append(number)
+    return ParsedStack(tuple(layers), tuple(kept), tuple(problems))
+
+
+def stack_rows(layers: Sequence[Layer]) -> list[dict[str, object]]:
+    """Table rows for ``layers`` (the inverse of ``parse_stack``)."""
+    return [
+        {
+            "kind": layer.kind,
+            "kernel": layer.kernel_size,
+            "stride": layer.stride,
+            "dilation": layer.dilation,
+            "padding": layer.padding,
+        }
+        for layer in layers
+    ]
+
+
+def parse_rates(text: str, max_rates: int = 8, max_rate: int = 4096) -> tuple[int, ...]:
+    """Comma- or space-separated positive integers (``"6, 12, 18"``); an empty text gives ``()``.
+
+    >>> parse_rates("6, 12 18")
+    (6, 12, 18)
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"rates must be text like '6, 12, 18', got {text!r}")
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if len(parts) > max_rates:
+        raise ValueError(f"rates: at most {max_rates} values, got {len(parts)}")
+    rates = []
+    for part in parts:
+        if not part.isdigit():
+            raise ValueError(
+                f"rates must be whole numbers from 1 to {max_rate} separated by commas, got {part!r}"
+            )
+        rate = int(part)
+        if not 1 <= rate <= max_rate:
+            raise ValueError(f"rates must be from 1 to {max_rate}, got {rate}")
+        rates.append(rate)
+    return tuple(rates)
