@@ -43,6 +43,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .cost import Cost, conv_cost
 from .geometry import check_int, check_padding_mode, effective_kernel_size, sampling_taps
 
 FilterKind = Literal["identity", "box", "gaussian", "sobel_x", "sobel_y", "laplacian", "gabor", "random"]
@@ -70,6 +71,9 @@ MAX_STACK_LAYERS = 8
 LUMA = (0.299, 0.587, 0.114)
 # outputs are computed in chunks of filters so one chunk's maps stay below this many bytes
 CHUNK_BYTES = 256 * 2**20
+# display ranges may clip this percentage at each end, estimated on at most this many pixels a channel
+CLIP_PERCENT = 0.5
+PERCENTILE_PIXELS = 2**17
 
 # colour maps as anchor colours, evenly spaced from low to high
 COLORMAP_ANCHORS: dict[str, tuple[tuple[int, int, int], ...]] = {
@@ -323,7 +327,9 @@ def image_tensor(rgb: np.ndarray, grey: bool = False, device: torch.device | str
     arr = np.asarray(rgb)
     if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"rgb must be an (H, W, 3) uint8 array, got {arr.dtype} {arr.shape}")
-    t = torch.from_numpy(np.ascontiguousarray(arr)).to(device)
+    if not (arr.flags.c_contiguous and arr.flags.writeable):
+        arr = np.array(arr, copy=True, order="C")
+    t = torch.from_numpy(arr).to(device)
     x = t.permute(2, 0, 1).unsqueeze(0).to(torch.float32).div_(255.0)
     if grey:
         weights = torch.tensor(LUMA, dtype=torch.float32, device=x.device).view(1, 3, 1, 1)
@@ -461,7 +467,9 @@ class MapStats:
     """Per-map statistics at full resolution, arrays of shape ``(D, F)``.
 
     ``diff_mean_abs`` / ``diff_max_abs``: mean and largest ``|map_d - map_ref|`` against the first
-    dilation of the run (zeros on its own row).
+    dilation of the run (zeros on its own row). ``low`` / ``high``: the :data:`CLIP_PERCENT` and
+    ``100 - CLIP_PERCENT`` percentiles, on a regular grid of at most :data:`PERCENTILE_PIXELS` pixels
+    per channel (every pixel when the image is that small): a display range that ignores rare extremes.
     """
 
     minimum: np.ndarray
@@ -471,6 +479,8 @@ class MapStats:
     mean_abs: np.ndarray
     diff_mean_abs: np.ndarray
     diff_max_abs: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
 
     def rows(self, labels: Sequence[str], dilations: Sequence[int]) -> list[dict[str, float | int | str]]:
         """One dict per (dilation, filter): a table a person can read or write to CSV."""
@@ -486,6 +496,8 @@ class MapStats:
                         "mean": float(self.mean[i, j]),
                         "std": float(self.std[i, j]),
                         "mean_abs": float(self.mean_abs[i, j]),
+                        f"p{CLIP_PERCENT:g}": float(self.low[i, j]),
+                        f"p{100 - CLIP_PERCENT:g}": float(self.high[i, j]),
                         "diff_mean_abs": float(self.diff_mean_abs[i, j]),
                         "diff_max_abs": float(self.diff_max_abs[i, j]),
                     }
@@ -574,7 +586,10 @@ def run_bank(
     n_d, n_f = len(ds), bank.size
     preview = np.zeros((n_d, n_f, m, ph, pw), dtype=np.float16)
     crop = np.zeros((n_d, n_f, m, ch, cw), dtype=np.float16)
-    stat = {name: np.zeros((n_d, n_f)) for name in ("min", "max", "mean", "std", "abs", "dmean", "dmax")}
+    stat = {
+        name: np.zeros((n_d, n_f))
+        for name in ("min", "max", "mean", "std", "abs", "dmean", "dmax", "low", "high")
+    }
     conv_seconds = [0.0] * n_d
     chunk = _chunk_filters(bank, kind, h, w)
     start = time.perf_counter()
@@ -591,6 +606,7 @@ def run_bank(
                 conv_seconds[i] += time.perf_counter() - t0
                 for name, values in _map_stats(raw, kind, sub.size, m).items():
                     stat[name][i, rows] = values
+                stat["low"][i, rows], stat["high"][i, rows] = _percentiles(raw, kind, sub.size, m)
                 if reference is None:
                     reference = raw
                 else:
@@ -605,7 +621,15 @@ def run_bank(
             del reference
     _sync(device)
     stats = MapStats(
-        stat["min"], stat["max"], stat["mean"], stat["std"], stat["abs"], stat["dmean"], stat["dmax"]
+        stat["min"],
+        stat["max"],
+        stat["mean"],
+        stat["std"],
+        stat["abs"],
+        stat["dmean"],
+        stat["dmax"],
+        stat["low"],
+        stat["high"],
     )
     return MapRun(
         labels=bank.labels,
@@ -695,6 +719,26 @@ def _map_stats(raw: torch.Tensor, kind: str, n_filters: int, m: int) -> dict[str
         "std": np.sqrt(np.maximum(var, 0.0)),
         "abs": mo["abs"].sum(axis=1) / count,
     }
+
+
+def percentile_step(height: int, width: int) -> int:
+    """Grid step of the pixels used for percentiles: the smallest with at most PERCENTILE_PIXELS."""
+    step = 1
+    while math.ceil(height / step) * math.ceil(width / step) > PERCENTILE_PIXELS:
+        step += 1
+    return step
+
+
+def _percentiles(raw: torch.Tensor, kind: str, n_filters: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    # CLIP_PERCENT and 100 - CLIP_PERCENT percentiles of each map (its M channels pooled), on a grid
+    step = percentile_step(int(raw.shape[2]), int(raw.shape[3]))
+    grid = raw[0, :, ::step, ::step].reshape(raw.shape[1], -1)
+    if kind == "depthwise":
+        grid = grid.reshape(m, n_filters, -1).transpose(0, 1)
+    per_map = grid.reshape(n_filters, -1).double()
+    q = torch.tensor([CLIP_PERCENT / 100, 1 - CLIP_PERCENT / 100], dtype=torch.float64, device=raw.device)
+    values = torch.quantile(per_map, q, dim=1).cpu().numpy()
+    return values[0], values[1]
 
 
 def _diff_stats(raw: torch.Tensor, reference: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
@@ -976,6 +1020,52 @@ def maps_zip(
             zf.writestr("stats.csv", text.getvalue())
         zf.writestr("README.txt", notes)
     return buf.getvalue()
+
+
+def differences(maps: np.ndarray, reference: int = 0, clip_percent: float = 0.0) -> tuple[np.ndarray, float]:
+    """``maps - maps[reference]`` along the first axis (float32) and a symmetric display bound.
+
+    The bound is the largest ``|difference|``, or with ``clip_percent`` its ``100 - clip_percent``
+    percentile (over the entries other than the reference), so rare extremes do not wash out the view.
+    On previews the difference is exact up to float16 rounding: area downscaling is linear.
+    """
+    m = np.asarray(maps, dtype=np.float32)
+    if m.ndim < 1 or not 0 <= reference < m.shape[0]:
+        raise ValueError(
+            f"reference must index the first axis (size {m.shape[0] if m.ndim else 0}), got {reference}"
+        )
+    if not 0.0 <= clip_percent < 50.0:
+        raise ValueError(f"clip_percent must be in [0, 50), got {clip_percent}")
+    diff = m - m[reference : reference + 1]
+    others = np.abs(np.delete(diff, reference, axis=0))
+    if others.size == 0:
+        return diff, 0.0
+    bound = float(others.max()) if clip_percent == 0 else float(np.percentile(others, 100.0 - clip_percent))
+    return diff, bound
+
+
+def layer_cost(
+    kind: LayerKind,
+    channels: int,
+    n_filters: int,
+    kernel_size: int,
+    height: int,
+    width: int,
+    dilation: int = 1,
+) -> Cost:
+    """Weights and MACs of the lab's ``kind`` layer (see :func:`layer_weights`) on an ``H x W`` image.
+
+    standard/dilated: ``C -> F`` dense; depthwise: ``groups = C``, depth multiplier ``F``; separable:
+    that depthwise conv and a pointwise ``C*F -> F``.
+    """
+    if kind not in LAYER_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(LAYER_KINDS)}, got {kind!r}")
+    c, f = channels, n_filters
+    if kind in ("standard", "dilated"):
+        return conv_cost("standard", c, f, kernel_size, height, width, dilation=dilation)
+    if kind == "depthwise":
+        return conv_cost("depthwise", c, c, kernel_size, height, width, dilation=dilation, depth_multiplier=f)
+    return conv_cost("separable", c, f, kernel_size, height, width, dilation=dilation, depth_multiplier=f)
 
 
 # ---------------------------------------------------------------------------------------------------
