@@ -791,7 +791,7 @@ def run_stack(
         raise ValueError(f"x must be a (1, C, H, W) tensor, got shape {tuple(x.shape)}")
     c, h, w = int(x.shape[1]), int(x.shape[2]), int(x.shape[3])
     k = int(kernel.shape[0])
-    weight = kernel.to(device=x.device, dtype=torch.float32).expand(c, 1, k, k).contiguous()
+    weight = kernel.to(device=x.device, dtype=x.dtype).expand(c, 1, k, k).contiguous()
     y = x.contiguous(memory_format=torch.channels_last)
     for d in schedule:
         check_int("dilation", d, 1)
