@@ -735,10 +735,21 @@ def _percentiles(raw: torch.Tensor, kind: str, n_filters: int, m: int) -> tuple[
     grid = raw[0, :, ::step, ::step].reshape(raw.shape[1], -1)
     if kind == "depthwise":
         grid = grid.reshape(m, n_filters, -1).transpose(0, 1)
-    per_map = grid.reshape(n_filters, -1).double()
-    q = torch.tensor([CLIP_PERCENT / 100, 1 - CLIP_PERCENT / 100], dtype=torch.float64, device=raw.device)
-    values = torch.quantile(per_map, q, dim=1).cpu().numpy()
-    return values[0], values[1]
+    per_map = grid.reshape(n_filters, -1)
+    return _quantile(per_map, CLIP_PERCENT / 100), _quantile(per_map, 1 - CLIP_PERCENT / 100)
+
+
+def _quantile(rows: torch.Tensor, q: float) -> np.ndarray:
+    # torch.quantile's linear interpolation per row, from two order statistics (kthvalue is O(n);
+    # quantile sorts every row, 4-5x slower here)
+    n = int(rows.shape[1])
+    pos = q * (n - 1)
+    below = math.floor(pos)
+    lower = rows.kthvalue(below + 1, dim=1).values.double().cpu().numpy()
+    if below + 1 >= n or pos == below:
+        return lower
+    upper = rows.kthvalue(below + 2, dim=1).values.double().cpu().numpy()
+    return lower + (pos - below) * (upper - lower)
 
 
 def _diff_stats(raw: torch.Tensor, reference: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:

@@ -454,7 +454,7 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> N
     maps = _shown(run, s["view"])[:, j]
     diffs, bound = fl.differences(maps, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
     st.caption(
-        "Top: the k×k weights spread d pixels apart (white = zero weight between the taps). Middle: the "
+        f"Top: the {kernel.size} weights of the k×k kernel spread d pixels apart (white = zero between the taps). Middle: the "
         f"maps on one scale ({lo[0, j]:+.3g} … {hi[0, j]:+.3g}). Bottom: each map minus the map at "
         f"d = {run.dilations[0]}, on a diverging scale ±{bound:.3g} (blue: smaller, red: larger)."
     )
@@ -464,7 +464,8 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> N
             footprint = fl.dilate_kernel(kernel, d)
             st.image(
                 _kernel_image(footprint, 160),
-                caption=f"d = {d}: {footprint.shape[0]}×{footprint.shape[0]} footprint, {kernel.size} weights",
+                caption=f"d = {d}: {footprint.shape[0]}×{footprint.shape[0]} footprint",
+                width="stretch",
             )
             st.image(
                 _display(fl.render_map(maps[i], float(lo[i, j]), float(hi[i, j]), s["cmap"]), s["view"]),

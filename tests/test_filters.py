@@ -526,3 +526,11 @@ class TestFiguresAndImaging:
         assert thumbnail(rgb, 200).shape == (50, 200, 3)
         assert thumbnail(rgb, 500).shape == (100, 400, 3)
         assert math.isclose(len(image_digest(b"")), 64)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 200, 1001])
+@pytest.mark.parametrize("q", [0.0, 0.005, 0.5, 0.995, 1.0])
+def test_quantile_matches_torch(n: int, q: float) -> None:
+    rows = torch.randn(3, n, generator=torch.Generator().manual_seed(n))
+    want = torch.quantile(rows.double(), q, dim=1).numpy()
+    np.testing.assert_allclose(fl._quantile(rows, q), want, rtol=1e-6, atol=1e-7)
