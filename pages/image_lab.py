@@ -416,7 +416,8 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> None
         "Kernels: blue below zero, red above."
     )
     if s["norm"] == "shared":
-        st.image(fl.colorbar_image(s["cmap"], 512, 18), width=512)
+        if run.map_channels == 1:
+            st.image(fl.colorbar_image(s["cmap"], 512, 18), width=512)
         st.caption(f"{lo.flat[0]:+.3g}  ←  scale  →  {hi.flat[0]:+.3g}")
     header = st.columns([1.1] + [2] * len(run.dilations))
     header[0].markdown("**Filter**")
@@ -428,7 +429,8 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> None
             st.markdown(f"**{label}**")
             st.image(_kernel_image(bank.kernels[j, 0].numpy()), caption="kernel")
             if s["norm"] == "per_filter":
-                st.image(fl.colorbar_image(s["cmap"], 128, 10))
+                if run.map_channels == 1:
+                    st.image(fl.colorbar_image(s["cmap"], 128, 10))
                 st.caption(f"{lo[0, j]:+.3g} … {hi[0, j]:+.3g}")
         for i, d in enumerate(run.dilations):
             image = fl.render_map(maps[i, j], float(lo[i, j]), float(hi[i, j]), s["cmap"])
@@ -648,14 +650,17 @@ def _download_tab(
         f"dsdcn explorer, Image lab\nimage: {name} ({run.width}x{run.height})\nlayer: {s['kind']}, "
         f"k = {s['kernel']}, padding {s['padding']}, {'grey' if s['grey'] else 'RGB'} input\n"
         f"dilations: {', '.join(map(str, run.dilations))}\nfilters: {', '.join(run.labels)}\n"
-        f"scale: {s['norm']}{', zero at mid-scale' if s['centre_zero'] else ''}; colour map {s['cmap']}\n"
+        f"scale: {s['norm']}{', zero at mid-scale' if s['centre_zero'] else ''}"
+        f"{', clipped to the ' + format(fl.CLIP_PERCENT, 'g') + '..' + format(100 - fl.CLIP_PERCENT, 'g') + ' percentiles' if s['clip'] else ', min..max'}"
+        f"; colour map {s['cmap']}\n"
         "files: d{dilation}_{index}_{filter}.png at full resolution; stats.csv over the full-resolution maps\n"
     )
     n = len(run.dilations) * len(run.labels)
     st.markdown(
         f"All **{n}** maps at full resolution ({run.width}×{run.height}) as PNGs, rendered with the scale "
         "and colour map chosen above, with `stats.csv` and a `README.txt` of the settings. The ZIP is "
-        "made when you click (the maps are computed again at full resolution)."
+        "made when you click: the maps are computed again at full resolution and compressed, which takes "
+        "a few seconds for a 2048 px image (about 100 MB for 32 maps)."
     )
     st.download_button(
         "Download all maps (ZIP of PNGs)",
@@ -765,7 +770,7 @@ def render() -> None:
             )
             break
 
-    with st.expander("The arithmetic of this run", expanded=False):
+    with st.expander("The arithmetic of this run", expanded=True):
         _formulas(s, height, width, bank)
 
     device = str(lab.device_for(s["device"]))
