@@ -11,7 +11,7 @@ import torch
 
 from dsdcn import filters as fl
 from dsdcn.figures.imaging import create_response_heatmap, create_stats_chart
-from dsdcn.geometry import effective_kernel_size
+from dsdcn.geometry import effective_kernel_size, resolve_padding
 from dsdcn.imaging import ImageError, image_digest, inspect_image
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
@@ -157,7 +157,7 @@ def _load_notes(data: bytes, rgb: np.ndarray) -> list[str]:
     return notes
 
 
-def _controls(height: int, width: int) -> dict[str, object]:
+def _controls() -> dict[str, object]:
     """Layer, filter and display controls; returns the settings."""
     c1, c2, c3 = st.columns(3, gap="large")
     with c1:
@@ -325,7 +325,7 @@ def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank
     k = s["kernel"]
     ds = s["dilations"]
     spans = ", \\; ".join(f"d={d}: {effective_kernel_size(k, d)}" for d in ds)
-    pads = ", \\; ".join(f"d={d}: {d * (k - 1) // 2}" for d in ds)
+    pads = ", \\; ".join(f"d={d}: {resolve_padding('same', k, d)[0]}" for d in ds)
     st.latex(rf"k_\text{{eff}} = d\,(k-1)+1 \quad\Rightarrow\quad {spans}")
     st.latex(
         rf"p = \tfrac{{d\,(k-1)}}{{2}} \;\text{{per side}}:\; {pads} \qquad "
@@ -578,9 +578,8 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
     run: fl.StackRun = outcome.result  # type: ignore[assignment]
     _run_line(outcome, sum(run.seconds), "Stacks")
     shown = run.crop if s["view"] == "crop" else run.preview
-    lo, hi = run.minimum, run.maximum
-    if s["centre_zero"] and lo < 0 < hi:
-        lo, hi = -max(-lo, hi), max(-lo, hi)
+    los, his = fl.map_ranges(np.array([[run.minimum]]), np.array([[run.maximum]]), "shared", s["centre_zero"])
+    lo, hi = float(los[0, 0]), float(his[0, 0])
     diffs, bound = fl.differences(shown, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
     cols = st.columns(3)
     for i, (name, sched) in enumerate((("A", sched_a), ("B", sched_b))):
@@ -728,7 +727,7 @@ def render() -> None:
             st.caption("Loaded: " + "; ".join(notes) + ".")
 
     st.subheader("Layer and filters")
-    s = _controls(height, width)
+    s = _controls()
     if not s["filters"]:
         st.warning("Choose at least one filter in the filter bank.")
         return
