@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -109,3 +111,64 @@ def image_to_tensor_array(image: Image.Image, grey: bool = False) -> np.ndarray:
     source = image.convert("L") if grey else image.convert("RGB")
     arr = np.asarray(source, dtype=np.float32) / 255.0
     return arr[None] if grey else np.ascontiguousarray(arr.transpose(2, 0, 1))
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What a file's header says, read without decoding the pixels (for notes on what loading changed).
+
+    ``size`` is ``(width, height)`` as stored; ``frames`` counts animation frames; ``orientation`` is the
+    EXIF orientation tag (1 = upright, 0 = none); ``bits`` is the sample depth where it is known.
+    """
+
+    format: str
+    mode: str
+    size: tuple[int, int]
+    frames: int
+    orientation: int
+    has_alpha: bool
+    bits: int
+
+
+def inspect_image(data: bytes) -> ImageInfo | None:
+    """Header facts of ``data``, or ``None`` where the header cannot be read. Never raises."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(bytes(data)))
+            orientation = 0
+            try:
+                orientation = int(image.getexif().get(0x0112, 0) or 0)
+            except Exception:  # noqa: BLE001 - a damaged EXIF block is not worth a message
+                orientation = 0
+            mode = image.mode
+            bits = 16 if mode.startswith("I;16") else 32 if mode in ("I", "F") else 8
+            if mode == "1":
+                bits = 1
+            has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+            return ImageInfo(
+                format=str(image.format or ""),
+                mode=mode,
+                size=(int(image.size[0]), int(image.size[1])),
+                frames=int(getattr(image, "n_frames", 1) or 1),
+                orientation=orientation,
+                has_alpha=bool(has_alpha),
+                bits=bits,
+            )
+    except Exception:  # noqa: BLE001 - load_image gives the message; this only adds notes
+        return None
+
+
+def image_digest(data: bytes) -> str:
+    """SHA-256 of the file's bytes, hex: the image's key for caching results."""
+    return hashlib.sha256(bytes(data)).hexdigest()
+
+
+def thumbnail(rgb: np.ndarray, max_side: int = 512) -> np.ndarray:
+    """``(H, W, 3)`` uint8 shrunk (Lanczos) so the longer side is at most ``max_side``; never enlarged."""
+    if isinstance(max_side, bool) or not isinstance(max_side, int) or max_side < 1:
+        raise ValueError(f"max_side must be a positive integer, got {max_side!r}")
+    image = Image.fromarray(np.ascontiguousarray(rgb))
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.asarray(image)

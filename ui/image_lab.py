@@ -1,0 +1,143 @@
+"""Streamlit side of the Image lab: samples, cached decoding and runs, and the ZIP download."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from dsdcn import filters as fl
+from dsdcn.device import pick_device
+from dsdcn.imaging import load_image, thumbnail
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
+MAX_SIDE = 2048
+THUMB_SIDE = 512
+
+
+@st.cache_resource(show_spinner=False)
+def allocator_tuned() -> bool:
+    """Raise glibc's mmap/trim thresholds once per process (big conv outputs are not page-faulted anew)."""
+    return fl.tune_allocator()
+
+
+@st.cache_data(show_spinner=False)
+def sample_names() -> list[str]:
+    """File names of the bundled samples."""
+    return sorted(p.name for p in SAMPLES_DIR.glob("*.png"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sample_bytes(name: str) -> bytes:
+    """The bytes of one bundled sample."""
+    return (SAMPLES_DIR / name).read_bytes()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def decode(digest: str, _data: bytes, max_side: int = MAX_SIDE) -> tuple[np.ndarray, np.ndarray]:
+    """The image as ``(H, W, 3)`` uint8 at full resolution (at most ``max_side``) and a display thumbnail.
+
+    Raises ``dsdcn.ImageError`` (not cached) for an unusable file.
+    """
+    rgb = np.array(load_image(_data, max_side=max_side))
+    return rgb, thumbnail(rgb, THUMB_SIDE)
+
+
+def device_for(preference: str) -> torch.device:
+    """``"auto"``: :func:`dsdcn.pick_device` (CUDA when present); ``"cpu"``: the CPU."""
+    return pick_device() if preference == "auto" else torch.device("cpu")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A cached run: the result, the device it ran on, a fallback note and when it was computed."""
+
+    result: fl.MapRun | fl.StackRun
+    device: str
+    fallback: fl.Fallback | None
+    computed_at: float
+    run_id: str
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def compute_maps(
+    digest: str,
+    _rgb: np.ndarray,
+    grey: bool,
+    filters: tuple[str, ...],
+    kernel_size: int,
+    gabor_orientations: int,
+    random_count: int,
+    seed: int,
+    kind: str,
+    dilations: tuple[int, ...],
+    padding_mode: str,
+    device: str,
+) -> Outcome:
+    """The bank at every dilation on the image (keyed by its digest and the settings), with CPU fallback."""
+    bank = fl.make_bank(filters, kernel_size, 1 if grey else 3, gabor_orientations, random_count, seed)
+    run_id = uuid.uuid4().hex
+
+    def run(dev: torch.device) -> fl.MapRun:
+        x = fl.image_tensor(_rgb, grey, dev)
+        return fl.run_bank(x, bank, kind, dilations, padding_mode, run_id=run_id)  # type: ignore[arg-type]
+
+    result, used, fallback = fl.run_with_fallback(run, torch.device(device))
+    return Outcome(result, str(used), fallback, time.time(), run_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def compute_stacks(
+    digest: str,
+    _rgb: np.ndarray,
+    grey: bool,
+    stack_filter: str,
+    kernel_size: int,
+    schedule_a: tuple[int, ...],
+    schedule_b: tuple[int, ...],
+    padding_mode: str,
+    device: str,
+) -> Outcome:
+    """Two schedules of one filter on the image, with CPU fallback."""
+    kernel = fl.make_bank((stack_filter,), kernel_size, 1, 1, 1, 0).kernels[0, 0]
+    run_id = uuid.uuid4().hex
+
+    def run(dev: torch.device) -> fl.StackRun:
+        x = fl.image_tensor(_rgb, grey, dev)
+        return fl.run_stacks(x, kernel, schedule_a, schedule_b, padding_mode)
+
+    result, used, fallback = fl.run_with_fallback(run, torch.device(device))
+    return Outcome(result, str(used), fallback, time.time(), run_id)
+
+
+def zip_maker(
+    rgb: np.ndarray,
+    grey: bool,
+    bank: fl.FilterBank,
+    kind: str,
+    dilations: tuple[int, ...],
+    padding_mode: str,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    colormap: str,
+    stats: fl.MapStats,
+    notes: str,
+    device: str,
+) -> Callable[[], bytes]:
+    """A no-argument function building the ZIP of full-resolution maps when the download is clicked."""
+
+    def make() -> bytes:
+        def run(dev: torch.device) -> bytes:
+            x = fl.image_tensor(rgb, grey, dev)
+            return fl.maps_zip(x, bank, kind, dilations, padding_mode, lo, hi, colormap, stats, notes)  # type: ignore[arg-type]
+
+        data, _, _ = fl.run_with_fallback(run, torch.device(device))
+        return data
+
+    return make
