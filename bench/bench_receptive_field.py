@@ -64,7 +64,7 @@ def page_run(rows: list[dict[str, object]]) -> Callable[[], object]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         at.session_state["rf_rows"] = rows
-        at.switch_page("pages/receptive_field.py").run()
+        at.switch_page("app_pages/receptive_field.py").run()
         assert not at.exception, at.exception
 
     return run

@@ -9,7 +9,7 @@ from dsdcn import LayerSpec, formula_cost
 
 from .conftest import ROOT
 
-PAGE = "pages/cost.py"
+PAGE = "app_pages/cost.py"
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ from dsdcn import separable_costs
 
 from .conftest import ROOT
 
-PAGE = "pages/depthwise_separable.py"
+PAGE = "app_pages/depthwise_separable.py"
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from dsdcn import filters as fl
 
 from .image_lab_corpus import bad_files, good_files
 
-PAGE = "pages/image_lab.py"
+PAGE = "app_pages/image_lab.py"
 
 
 def _open() -> AppTest:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dsdcn import PRESETS, Layer, dilated_stack, receptive_field, stack_rows, suggest_schedule
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/receptive_field.py"
+PAGE = "app_pages/receptive_field.py"
 
 
 def open_page() -> AppTest:

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/sampling_grid.py"
+PAGE = "app_pages/sampling_grid.py"
 
 
 @pytest.fixture()

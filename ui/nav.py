@@ -16,39 +16,39 @@ class PageInfo:
     summary: str
 
 
-HOME = PageInfo("pages/home.py", "Home", ":material/home:", "home", "What this lab is.")
+HOME = PageInfo("app_pages/home.py", "Home", ":material/home:", "home", "What this lab is.")
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo(
-        "pages/sampling_grid.py",
+        "app_pages/sampling_grid.py",
         "Sampling grid",
         ":material/grid_on:",
         "sampling-grid",
         "Watch a dilated kernel slide over the input: where every tap reads, padding included.",
     ),
     PageInfo(
-        "pages/depthwise_separable.py",
+        "app_pages/depthwise_separable.py",
         "Depthwise separable",
         ":material/layers:",
         "depthwise-separable",
         "The two stages of a separable layer, channel by channel, against a standard layer.",
     ),
     PageInfo(
-        "pages/receptive_field.py",
+        "app_pages/receptive_field.py",
         "Receptive field",
         ":material/filter_center_focus:",
         "receptive-field",
         "Stack layers and see the field grow, break into holes (gridding) and what the gradient sees.",
     ),
     PageInfo(
-        "pages/cost.py",
+        "app_pages/cost.py",
         "Cost",
         ":material/speed:",
         "cost",
         "Params and FLOPs by formula and by count, and latency measured on your device.",
     ),
     PageInfo(
-        "pages/image_lab.py",
+        "app_pages/image_lab.py",
         "Image lab",
         ":material/image:",
         "image-lab",

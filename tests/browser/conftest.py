@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -64,9 +64,9 @@ def _require_browser() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Base URL of a running `streamlit run app.py` (stopped after the session)."""
+@contextmanager
+def serve_app() -> Iterator[str]:
+    """Start `streamlit run app.py` on a free loopback port; yield its base URL; stop it afterwards."""
     _require_browser()
     port = _free_port()
     proc = subprocess.Popen(
@@ -114,6 +114,20 @@ def app_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of a running `streamlit run app.py` shared by the session."""
+    with serve_app() as url:
+        yield url
+
+
+@pytest.fixture()
+def fresh_app_url() -> Iterator[str]:
+    """Base URL of a server started for this test alone (no page has been served yet)."""
+    with serve_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser(app_url: str):
     """One headless Chromium for the session."""
     from playwright.sync_api import sync_playwright
@@ -138,6 +152,21 @@ def wait_idle(pg, timeout_ms: int = 60_000) -> None:
     """Wait until the script has finished its current run (give a rerun time to start first)."""
     pg.wait_for_timeout(300)
     pg.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def record_dialogs(pg) -> None:
+    """From the next navigation on, remember the text of every dialog that appears, even briefly."""
+    pg.add_init_script(
+        "window.__dialogs = [];"
+        "new MutationObserver(() => { for (const d of document.querySelectorAll('[role=dialog]'))"
+        " window.__dialogs.push(d.innerText.slice(0, 120)); })"
+        ".observe(document, {subtree: true, childList: true});"
+    )
+
+
+def dialogs_seen(pg) -> list[str]:
+    """Texts of the dialogs seen since `record_dialogs` (duplicates removed)."""
+    return sorted(set(pg.evaluate("window.__dialogs || []")))
 
 
 def open_page(pg, app_url: str, url_path: str = "", query: str = "") -> None:

@@ -8,8 +8,7 @@ CHART = '[data-testid="stPlotlyChart"]'
 
 
 def _go(pg, app_url: str, title: str) -> None:
-    # enter through Home, then the sidebar: a first request straight to a page URL can be served
-    # before the app's navigation is known
+    # enter through Home, then the sidebar, as a visitor does
     open_page(pg, app_url)
     pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
     pg.get_by_role("heading", name=title).first.wait_for()

@@ -12,14 +12,6 @@ from .conftest import ROOT, assert_no_exception, open_page, screenshot, wait_idl
 MAPS = '[data-testid="stMain"] [data-testid="stImage"] img'
 
 
-def _dismiss_dialog(page) -> None:
-    # a "Page not found" dialog may flash on a deep link before navigation is registered
-    dialog = page.get_by_role("dialog")
-    if dialog.count() and dialog.first.is_visible():
-        page.keyboard.press("Escape")
-        dialog.first.wait_for(state="hidden")
-
-
 def _tall(page, height: int = 3400) -> None:
     # the main area scrolls inside the page: a tall viewport shows all of it in one screenshot
     page.set_viewport_size({"width": 1400, "height": height})
@@ -27,7 +19,6 @@ def _tall(page, height: int = 3400) -> None:
 
 def test_upload_shows_maps_and_dilations(page, app_url: str, tmp_path: Path) -> None:
     open_page(page, app_url, "image-lab")
-    _dismiss_dialog(page)
     page.get_by_role("heading", name="Image lab").first.wait_for()
     assert_no_exception(page)
 
@@ -65,7 +56,6 @@ def test_upload_shows_maps_and_dilations(page, app_url: str, tmp_path: Path) -> 
 
 def test_gridding_on_the_test_pattern(page, app_url: str) -> None:
     open_page(page, app_url, "image-lab")
-    _dismiss_dialog(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Sample").click()
     page.get_by_role("option", name="Test pattern (zone plate, star, checkerboards)").click()
     page.get_by_text("test_pattern.png · 512×512 px").wait_for()
@@ -80,7 +70,6 @@ def test_gridding_on_the_test_pattern(page, app_url: str) -> None:
 
 def test_bad_file_gives_a_message(page, app_url: str, tmp_path: Path) -> None:
     open_page(page, app_url, "image-lab")
-    _dismiss_dialog(page)
     page.get_by_text("Upload your own").click()
     bad = tmp_path / "notes.png"
     bad.write_bytes(b"this is a text file, not an image\n" * 10)

@@ -7,17 +7,8 @@ from .conftest import ARTIFACTS, assert_no_exception, open_page, screenshot, wai
 URL_PATH = "receptive-field"
 
 
-def _dismiss_not_found(pg) -> None:
-    # Streamlit shows a spurious "Page not found" modal over the right page on the first visit of a
-    # non-default URL after the server starts (streamlit/streamlit#9992); close it
-    if pg.get_by_text("Page not found").count():
-        pg.keyboard.press("Escape")
-        pg.get_by_text("Page not found").wait_for(state="hidden")
-
-
 def _open(pg, app_url: str) -> None:
     open_page(pg, app_url, URL_PATH)
-    _dismiss_not_found(pg)
     pg.get_by_role("heading", name="Receptive field").first.wait_for()
 
 

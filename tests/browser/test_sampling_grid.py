@@ -11,9 +11,6 @@ CHARTS = ".js-plotly-plot"
 def _open(page, app_url: str, height: int = 1500) -> None:
     page.set_viewport_size({"width": 1400, "height": height})
     open_page(page, app_url, URL_PATH)
-    dialog = page.get_by_role("dialog")
-    if dialog.count():  # the first visit after the server starts may say "page not found" (app shell)
-        page.keyboard.press("Escape")
     page.get_by_role("heading", name="Sampling grid").first.wait_for()
     page.locator(CHARTS).first.wait_for()
 
