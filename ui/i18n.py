@@ -10,10 +10,16 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
 CATALOGS: dict[str, dict[str, str]] = {"en": en.STRINGS, "zh": zh.STRINGS}
 
 
+_BY_NAME = {name: code for code, name in LANGUAGES.items()}
+
+
 def current_language() -> str:
-    """The language chosen in the sidebar (``"en"`` by default)."""
-    code = st.session_state.get("lang", "en")
-    return code if code in CATALOGS else "en"
+    """The language code chosen in the sidebar, or in the link before the sidebar is drawn (``"en"``).
+
+    The switch and the link hold the language's own name (``English``, ``中文``).
+    """
+    value = st.session_state.get("lang") or st.query_params.get("lang", "English")
+    return _BY_NAME.get(value, "en")
 
 
 def t(key: str, **values: object) -> str:

@@ -32,12 +32,6 @@ _PROJECTOR_CSS = """
 """
 
 
-def language() -> str:
-    """The UI language code: ``"en"`` or ``"zh"``."""
-    value = st.session_state.get(LANG_KEY, "en")
-    return value if value in LANGUAGES else "en"
-
-
 def projector() -> bool:
     """Whether the projector view (bigger fonts, thicker lines, bigger figures) is on."""
     return bool(st.session_state.get(PROJECTOR_KEY, False))
@@ -47,9 +41,8 @@ def sidebar_switches() -> None:
     """The app-wide language and projector switches, kept in the URL."""
     st.segmented_control(
         t("workshop.language"),
-        list(LANGUAGES),
-        default="en",
-        format_func=lambda code: LANGUAGES[code],
+        list(LANGUAGES.values()),
+        default=LANGUAGES["en"],
         key=LANG_KEY,
         bind="query-params",
         required=True,
