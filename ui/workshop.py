@@ -75,24 +75,46 @@ def style_figure(fig: Any) -> Any:
 
 
 def snapshot_link() -> dict[str, str]:
-    """The raw query parameters of this run: call before any widget is drawn."""
-    return {k: v for k, v in st.query_params.to_dict().items()}
+    """The raw query parameters of this run: take it before any widget is drawn."""
+    return dict(st.query_params.to_dict())
 
 
-def link_notice(before: Mapping[str, str], page_keys: set[str]) -> None:
-    """Say which link values were ignored (unknown, or dropped by the widgets as invalid).
+def _is_current(key: str, raw: str) -> bool:
+    # a parameter equal to its widget's (default) value is dropped from the URL without being wrong
+    if key not in st.session_state:
+        return False
+    value = st.session_state[key]
+    if isinstance(value, bool):
+        return raw.lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(raw) == float(value)
+        except ValueError:
+            return False
+    return raw == str(value)
 
-    Call after the widgets are drawn. Names are shown only when they look like names; values never.
+
+def ignored_link_values(before: Mapping[str, str]) -> list[str]:
+    """Names of link parameters the page could not use: invalid (dropped by their widget) or unknown.
+
+    Unknown ones (no widget of that key on this page) are removed from the URL too.
     """
     now = st.query_params.to_dict()
-    known = page_keys | set(GLOBAL_KEYS)
-    ignored = [k for k in before if k not in known or k not in now]
-    if not ignored or st.session_state.get("_link_notice_shown") == tuple(sorted(before)):
+    dropped = [k for k, raw in before.items() if k not in now and not _is_current(k, raw)]
+    unknown = [k for k in now if k in before and k not in st.session_state]
+    for key in unknown:
+        del st.query_params[key]
+    return dropped + unknown
+
+
+def link_notice(before: Mapping[str, str]) -> None:
+    """A short notice naming the link values that were ignored (values are never shown)."""
+    ignored = ignored_link_values(before)
+    if not ignored:
         return
-    st.session_state["_link_notice_shown"] = tuple(sorted(before))
     names = [k for k in ignored if _SAFE_NAME.match(k)]
     shown = ", ".join(f"`{k}`" for k in names[:8]) or t("workshop.some_settings")
-    st.toast(t("workshop.link_ignored", names=shown), icon=":material/link_off:")
+    st.info(t("workshop.link_ignored", names=shown), icon=":material/link_off:")
 
 
 def apply_values(values: Mapping[str, Any]) -> None:
