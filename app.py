@@ -5,20 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.common import device_badge
+from ui.i18n import t
 from ui.nav import HOME, PAGES
+from ui.workshop import link_notice, sidebar_switches, snapshot_link
 
 
 def run() -> None:
     """Route to the chosen page."""
     st.set_page_config(page_title="dsdcn explorer", page_icon=":material/blur_on:", layout="wide")
+    link = snapshot_link()
     pages = [
-        st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p is HOME)
+        st.Page(p.path, title=t(p.key + ".title"), icon=p.icon, url_path=p.url_path, default=p is HOME)
         for p in (HOME, *PAGES)
     ]
     page = st.navigation(pages)
     with st.sidebar:
+        sidebar_switches()
         device_badge()
+    notice = st.container()
     page.run()
+    with notice:
+        link_notice(link)
 
 
 run()

@@ -6,6 +6,7 @@ import streamlit as st
 import torch
 
 from dsdcn.device import DeviceChoice, choose_device
+from ui.i18n import t
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,7 +18,7 @@ def device_choice() -> DeviceChoice:
 def device_badge() -> None:
     """One caption line: the device in use and torch's version."""
     choice = device_choice()
-    st.caption(f"Device: **{choice.description}** · PyTorch {torch.__version__}")
+    st.caption(t("common.device", device=choice.description, torch=torch.__version__))
     if choice.reason:
         st.caption(choice.reason)
 

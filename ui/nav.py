@@ -15,6 +15,11 @@ class PageInfo:
     url_path: str
     summary: str
 
+    @property
+    def key(self) -> str:
+        """The string-catalogue key of this page (``nav.<url_path>``)."""
+        return "nav." + self.url_path.replace("-", "_")
+
 
 HOME = PageInfo("app_pages/home.py", "Home", ":material/home:", "home", "What this lab is.")
 

@@ -1,0 +1,29 @@
+"""UI strings: one catalogue per language (``ui/locales/<code>.py``), looked up by key."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.locales import en, zh
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
+CATALOGS: dict[str, dict[str, str]] = {"en": en.STRINGS, "zh": zh.STRINGS}
+
+
+_BY_NAME = {name: code for code, name in LANGUAGES.items()}
+
+
+def current_language() -> str:
+    """The language code chosen in the sidebar, or in the link before the sidebar is drawn (``"en"``).
+
+    The switch and the link hold the language's own name (``English``, ``中文``).
+    """
+    value = st.session_state.get("lang") or st.query_params.get("lang", "English")
+    return _BY_NAME.get(value, "en")
+
+
+def t(key: str, **values: object) -> str:
+    """The string ``key`` in the current language, formatted with ``values``."""
+    catalogue = CATALOGS[current_language()]
+    text = catalogue.get(key, CATALOGS["en"][key])
+    return text.format(**values) if values else text

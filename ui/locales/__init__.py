@@ -1,0 +1,1 @@
+"""String catalogues, one module per language, with the same keys."""

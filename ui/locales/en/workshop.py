@@ -1,0 +1,12 @@
+"""English UI strings."""
+
+STRINGS: dict[str, str] = {
+    "workshop.language": "Language",
+    "workshop.language_help": "Switch every label, help text and explanation; kept in the link.",
+    "workshop.projector": "Projector view",
+    "workshop.projector_help": "Larger fonts, thicker lines and bigger figures for a room; kept in the link.",
+    "workshop.reset": "Reset",
+    "workshop.presets": "Lesson presets",
+    "workshop.some_settings": "some settings",
+    "workshop.link_ignored": "The link had values this page cannot use ({names}); defaults are shown instead.",
+}

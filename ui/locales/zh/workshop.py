@@ -1,0 +1,12 @@
+"""中文界面字符串（与 en.py 的键一一对应）。"""
+
+STRINGS: dict[str, str] = {
+    "workshop.language": "语言",
+    "workshop.language_help": "切换所有标签、帮助文字和说明；会保存在链接中。",
+    "workshop.projector": "投影模式",
+    "workshop.projector_help": "更大的字体、更粗的线条和更大的图，适合教室投影；会保存在链接中。",
+    "workshop.reset": "重置",
+    "workshop.presets": "课程预设",
+    "workshop.some_settings": "部分设置",
+    "workshop.link_ignored": "链接中有本页无法使用的值（{names}），已改用默认值。",
+}

@@ -1,0 +1,150 @@
+"""Workshop mode: links that reproduce the view, presets and reset, projector view, language switch.
+
+Every page control is a widget with a page-prefixed ``key`` and ``bind="query-params"`` (Streamlit's own
+URL binding: a change updates the URL, a link restores the value, invalid values are dropped). This
+module adds what Streamlit does not: a notice for link values that were dropped, presets and reset,
+and the app-wide projector and language switches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from ui.i18n import LANGUAGES, t
+
+LANG_KEY = "lang"
+PROJECTOR_KEY = "projector"
+GLOBAL_KEYS = (LANG_KEY, PROJECTOR_KEY)
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+_PROJECTOR_CSS = """
+<style>
+  html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+  [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"] { font-size: 1.15rem !important; }
+  h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
+  [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+  .katex { font-size: 1.45em !important; }
+</style>
+"""
+
+
+def projector() -> bool:
+    """Whether the projector view (bigger fonts, thicker lines, bigger figures) is on."""
+    return bool(st.session_state.get(PROJECTOR_KEY, False))
+
+
+def sidebar_switches() -> None:
+    """The app-wide language and projector switches, kept in the URL."""
+    st.segmented_control(
+        t("workshop.language"),
+        list(LANGUAGES.values()),
+        default=LANGUAGES["en"],
+        key=LANG_KEY,
+        bind="query-params",
+        required=True,
+        help=t("workshop.language_help"),
+    )
+    st.toggle(
+        t("workshop.projector"),
+        key=PROJECTOR_KEY,
+        bind="query-params",
+        help=t("workshop.projector_help"),
+    )
+    if projector():
+        st.html(_PROJECTOR_CSS)
+
+
+def figure_scale() -> float:
+    """Size factor for figures: 1.0, or larger in the projector view."""
+    return 1.35 if projector() else 1.0
+
+
+def style_figure(fig: Any) -> Any:
+    """Apply the projector view to a plotly figure (fonts, line widths, height); returns it."""
+    if not projector():
+        return fig
+    fig.update_layout(font={"size": 20})
+    if fig.layout.height:
+        fig.update_layout(height=int(fig.layout.height * figure_scale()))
+    fig.update_traces(line={"width": 4}, selector={"type": "scatter"})
+    return fig
+
+
+def snapshot_link() -> dict[str, str]:
+    """The raw query parameters of this run: take it before any widget is drawn."""
+    return dict(st.query_params.to_dict())
+
+
+def _is_current(key: str, raw: str) -> bool:
+    # a parameter equal to its widget's (default) value is dropped from the URL without being wrong
+    if key not in st.session_state:
+        return False
+    value = st.session_state[key]
+    if isinstance(value, bool):
+        return raw.lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(raw) == float(value)
+        except ValueError:
+            return False
+    return raw == str(value)
+
+
+def ignored_link_values(before: Mapping[str, str]) -> list[str]:
+    """Names of link parameters the page could not use: invalid (dropped by their widget) or unknown.
+
+    Unknown ones (no widget of that key on this page) are removed from the URL too.
+    """
+    now = st.query_params.to_dict()
+    dropped = [k for k, raw in before.items() if k not in now and not _is_current(k, raw)]
+    unknown = [k for k in now if k in before and k not in st.session_state]
+    for key in unknown:
+        del st.query_params[key]
+    return dropped + unknown
+
+
+def link_notice(before: Mapping[str, str]) -> None:
+    """A short notice naming the link values that were ignored (values are never shown)."""
+    ignored = ignored_link_values(before)
+    if not ignored:
+        return
+    names = [k for k in ignored if _SAFE_NAME.match(k)]
+    shown = ", ".join(f"`{k}`" for k in names[:8]) or t("workshop.some_settings")
+    st.info(t("workshop.link_ignored", names=shown), icon=":material/link_off:")
+
+
+def apply_values(values: Mapping[str, Any]) -> None:
+    """Set widget values in session state (use as an ``on_click`` callback, before widgets draw)."""
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def presets_bar(
+    presets: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any],
+    prefix: str,
+    describe: Callable[[str], str] | None = None,
+) -> None:
+    """One button per named lesson preset, and a reset to defaults."""
+    cols = st.columns(len(presets) + 1)
+    for col, (name, values) in zip(cols, presets.items(), strict=False):
+        col.button(
+            name,
+            key=f"{prefix}preset_{name}",
+            on_click=apply_values,
+            args=({**defaults, **values},),
+            help=describe(name) if describe else None,
+            use_container_width=True,
+        )
+    cols[-1].button(
+        t("workshop.reset"),
+        key=f"{prefix}reset",
+        on_click=apply_values,
+        args=(dict(defaults),),
+        icon=":material/restart_alt:",
+        use_container_width=True,
+    )
