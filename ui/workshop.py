@@ -20,6 +20,8 @@ LANG_KEY = "lang"
 PROJECTOR_KEY = "projector"
 GLOBAL_KEYS = (LANG_KEY, PROJECTOR_KEY)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+_MANUAL_IGNORED = "_workshop_ignored"
+_MANUAL_KEYS = "_workshop_link_keys"
 _PROJECTOR_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
@@ -100,11 +102,13 @@ def ignored_link_values(before: Mapping[str, str]) -> list[str]:
     Unknown ones (no widget of that key on this page) are removed from the URL too.
     """
     now = st.query_params.to_dict()
+    manual = st.session_state.get(_MANUAL_KEYS, set())
     dropped = [k for k, raw in before.items() if k not in now and not _is_current(k, raw)]
-    unknown = [k for k in now if k in before and k not in st.session_state]
+    unknown = [k for k in now if k in before and k not in st.session_state and k not in manual]
     for key in unknown:
         del st.query_params[key]
-    return dropped + unknown
+    reported = [k for k in st.session_state.pop(_MANUAL_IGNORED, []) if k not in dropped + unknown]
+    return dropped + unknown + reported
 
 
 def link_notice(before: Mapping[str, str]) -> None:
@@ -118,27 +122,48 @@ def link_notice(before: Mapping[str, str]) -> None:
 
 
 def apply_values(values: Mapping[str, Any]) -> None:
-    """Set widget values in session state (use as an ``on_click`` callback, before widgets draw)."""
+    """Set widget values in session state (use as an ``on_click`` callback, before widgets draw).
+
+    Programmatic sets of bound widgets update the URL too, so a preset's link is shareable at once.
+    """
     for key, value in values.items():
         st.session_state[key] = value
+
+
+def mark_link_value_ignored(key: str) -> None:
+    """Report a link value that a page parsed by hand and could not use (named in the link notice)."""
+    ignored = st.session_state.setdefault(_MANUAL_IGNORED, [])
+    if key not in ignored:
+        ignored.append(key)
+
+
+def keep_link_key(key: str) -> None:
+    """Keep a hand-managed link parameter (one no widget is bound to) out of the 'unknown' list."""
+    st.session_state.setdefault(_MANUAL_KEYS, set()).add(key)
 
 
 def presets_bar(
     presets: Mapping[str, Mapping[str, Any]],
     defaults: Mapping[str, Any],
     prefix: str,
-    describe: Callable[[str], str] | None = None,
-) -> None:
-    """One button per named lesson preset, and a reset to defaults."""
+    label: Callable[[str], str],
+    describe: Callable[[str], str],
+) -> str | None:
+    """One button per lesson preset and a reset to defaults; the idea of the preset in view, if any.
+
+    ``presets`` maps a stable preset id to the widget values it sets (the rest go back to ``defaults``);
+    ``label(id)`` and ``describe(id)`` give its button text and its one-sentence idea. Returns the id of
+    the preset whose values are all on screen now (or ``None``), after showing its idea as a caption.
+    """
     cols = st.columns(len(presets) + 1)
-    for col, (name, values) in zip(cols, presets.items(), strict=False):
+    for col, (preset_id, values) in zip(cols, presets.items(), strict=False):
         col.button(
-            name,
-            key=f"{prefix}preset_{name}",
+            label(preset_id),
+            key=f"{prefix}preset_{preset_id}",
             on_click=apply_values,
             args=({**defaults, **values},),
-            help=describe(name) if describe else None,
-            use_container_width=True,
+            help=describe(preset_id),
+            width="stretch",
         )
     cols[-1].button(
         t("workshop.reset"),
@@ -146,5 +171,12 @@ def presets_bar(
         on_click=apply_values,
         args=(dict(defaults),),
         icon=":material/restart_alt:",
-        use_container_width=True,
+        help=t("workshop.reset_help"),
+        width="stretch",
     )
+    for preset_id, values in presets.items():
+        wanted = {**defaults, **values}
+        if all(st.session_state.get(k) == v for k, v in wanted.items()):
+            st.caption(f":material/school: **{label(preset_id)}** · {describe(preset_id)}")
+            return preset_id
+    return None

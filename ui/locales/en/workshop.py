@@ -6,6 +6,7 @@ STRINGS: dict[str, str] = {
     "workshop.projector": "Projector view",
     "workshop.projector_help": "Larger fonts, thicker lines and bigger figures for a room; kept in the link.",
     "workshop.reset": "Reset",
+    "workshop.reset_help": "Every control on this page back to its default.",
     "workshop.presets": "Lesson presets",
     "workshop.some_settings": "some settings",
     "workshop.link_ignored": "The link had values this page cannot use ({names}); defaults are shown instead.",

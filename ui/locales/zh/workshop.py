@@ -6,6 +6,7 @@ STRINGS: dict[str, str] = {
     "workshop.projector": "投影模式",
     "workshop.projector_help": "更大的字体、更粗的线条和更大的图，适合教室投影；会保存在链接中。",
     "workshop.reset": "重置",
+    "workshop.reset_help": "将本页所有控件恢复为默认值。",
     "workshop.presets": "课程预设",
     "workshop.some_settings": "部分设置",
     "workshop.link_ignored": "链接中有本页无法使用的值（{names}），已改用默认值。",
