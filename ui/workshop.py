@@ -76,6 +76,15 @@ def style_figure(fig: Any) -> Any:
     return fig
 
 
+def plotly_config(filename: str) -> dict[str, Any]:
+    """``config=`` for ``st.plotly_chart``: the toolbar's camera saves a sharp PNG named for the figure."""
+    scale = 3 if projector() else 2
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": f"dsdcn-{filename}", "scale": scale},
+    }
+
+
 def snapshot_link() -> dict[str, str]:
     """The raw query parameters of this run: take it before any widget is drawn."""
     return dict(st.query_params.to_dict())
