@@ -7,10 +7,13 @@ for the value it would put there, leaving out the widgets at their defaults as S
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.runtime.state.query_params import _coerce_value_for_query_url
 from streamlit.testing.v1 import AppTest
 
+ROOT = Path(__file__).resolve().parents[1]
 Link = dict[str, str | list[str]]
 
 
@@ -34,10 +37,19 @@ def link_of(at: AppTest) -> Link:
 
 
 def open_link(script: str, link: Link, *, page: str | None = None, timeout: float = 60) -> AppTest:
-    """A fresh AppTest of `script` (optionally switched to `page`) opened with the query `link`."""
-    at = AppTest.from_file(script, default_timeout=timeout)
+    """A fresh AppTest of `script` (relative to the repository root) opened with the query `link`, on `page` (a script path) if given.
+
+    AppTest always starts on the default page; for another page, the first run (which sets the
+    app-wide switches from the link) is followed by a switch to `page` with the whole link again, so
+    the page's widgets are created from it as they are when a browser opens the link.
+    """
+    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)  # relative to the repository
     for key, value in link.items():
         at.query_params[key] = value
-    if page is not None:
-        at.switch_page(page)
+    at.run()
+    if page is None:
+        return at
+    at.switch_page(page)
+    for key, value in link.items():
+        at.query_params[key] = value
     return at.run()
