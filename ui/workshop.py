@@ -85,27 +85,55 @@ def plotly_config(filename: str) -> dict[str, Any]:
     }
 
 
-def snapshot_link() -> dict[str, str]:
-    """The raw query parameters of this run: take it before any widget is drawn."""
-    return dict(st.query_params.to_dict())
+def snapshot_link() -> dict[str, list[str]]:
+    """The raw query parameters of this run (every value of a repeated one): take it before any widget."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _is_current(key: str, raw: str) -> bool:
+def _bound_url_value(key: str) -> list[str] | None:
+    """What Streamlit would write in the URL for the bound widget ``key`` now (``None`` if unknown).
+
+    Uses the widget's own serializer, so option labels (``format_func``) and lists compare as in the URL.
+    """
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        from streamlit.runtime.state.common import user_key_from_element_id
+        from streamlit.runtime.state.query_params import _coerce_value_for_query_url
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        if ctx is None:
+            return None
+        widgets = ctx.session_state._state._new_widget_state
+        for widget_id, meta in widgets.widget_metadata.items():
+            if user_key_from_element_id(widget_id) == key and widget_id in widgets:
+                value = _coerce_value_for_query_url(meta.serializer(widgets[widget_id]), meta.value_type)
+                return value if isinstance(value, list) else [value]
+    except Exception:  # Streamlit internals moved: fall back to the plain comparison
+        return None
+    return None
+
+
+def _is_current(key: str, raw: list[str]) -> bool:
     # a parameter equal to its widget's (default) value is dropped from the URL without being wrong
     if key not in st.session_state:
         return False
+    serialized = _bound_url_value(key)
+    if serialized is not None:
+        return [v.lower() for v in serialized] == [v.lower() for v in raw] or _same_number(serialized, raw)
     value = st.session_state[key]
     if isinstance(value, bool):
-        return raw.lower() == str(value).lower()
-    if isinstance(value, (int, float)):
-        try:
-            return float(raw) == float(value)
-        except ValueError:
-            return False
-    return raw == str(value)
+        return raw[-1].lower() == str(value).lower()
+    return _same_number([str(value)], raw) or raw[-1] == str(value)
 
 
-def ignored_link_values(before: Mapping[str, str]) -> list[str]:
+def _same_number(a: list[str], b: list[str]) -> bool:
+    try:
+        return len(a) == len(b) and all(float(x) == float(y) for x, y in zip(a, b, strict=True))
+    except ValueError:
+        return False
+
+
+def ignored_link_values(before: Mapping[str, list[str]]) -> list[str]:
     """Names of link parameters the page could not use: invalid (dropped by their widget) or unknown.
 
     Unknown ones (no widget of that key on this page) are removed from the URL too.
@@ -120,7 +148,7 @@ def ignored_link_values(before: Mapping[str, str]) -> list[str]:
     return dropped + unknown + reported
 
 
-def link_notice(before: Mapping[str, str]) -> None:
+def link_notice(before: Mapping[str, list[str]]) -> None:
     """A short notice naming the link values that were ignored (values are never shown)."""
     ignored = ignored_link_values(before)
     if not ignored:
