@@ -121,7 +121,7 @@ def _slider(label: str, lo: int, hi: int, key: str, help_key: str, where=st) -> 
 def _axis_controls(sfx: str) -> dict:
     """Sliders and padding choice for one axis; returns its settings."""
     if sfx:
-        st.markdown(f"**{t('sampling_grid.axis.' + sfx)}**")
+        st.markdown(f"**{t(f'sampling_grid.axis.{sfx}')}**")
     c = st.columns([1, 1, 1, 1, 1.3])
     with c[0]:
         n = _slider(t("sampling_grid.n"), 1, N_MAX, f"sg_n{sfx}", "sampling_grid.n_help")
@@ -418,7 +418,7 @@ def _formulas(grid: GridSampling) -> None:
     for i, a in enumerate(axes):
         if grid.ndim == 2:
             name = "both" if len(axes) == 1 else ("rows" if i == 0 else "cols")
-            st.markdown(f"**{t('sampling_grid.f.' + name)}**")
+            st.markdown(f"**{t(f'sampling_grid.f.{name}')}**")
         st.latex(
             rf"k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}"
             rf"\qquad p_l = {a.pad_left},\ p_r = {a.pad_right}"
