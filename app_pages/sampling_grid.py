@@ -91,6 +91,11 @@ def _drawn(key: str) -> str:
     return key
 
 
+def _names(group: str, codes: tuple[str, ...]) -> dict[str, str]:
+    """Option labels in the current language, keyed by their stable codes."""
+    return {code: t(f"sampling_grid.{group}.{code}") for code in codes}
+
+
 def _on_tie() -> None:
     """Keep the values when switching between tied and per-axis controls."""
     if st.session_state["sg_tied"]:
@@ -104,9 +109,9 @@ def _on_tie() -> None:
                 )
 
 
-def _slider(label: str, lo: int, hi: int, key: str, help_key: str, where=st) -> int:
+def _slider(label: str, lo: int, hi: int, key: str, help_key: str) -> int:
     return int(
-        where.slider(
+        st.slider(
             label,
             lo,
             hi,
@@ -136,7 +141,7 @@ def _axis_controls(sfx: str) -> dict:
             t("sampling_grid.pad"),
             PADDINGS,
             default=DEFAULTS[f"sg_pad{sfx}"],
-            format_func=lambda v: t(f"sampling_grid.pad.{v}"),
+            format_func=_names("pad", PADDINGS).__getitem__,
             key=_drawn(f"sg_pad{sfx}"),
             required=True,
             help=t("sampling_grid.pad_help"),
@@ -146,20 +151,20 @@ def _axis_controls(sfx: str) -> dict:
         if kind == "custom":
             lc, rc = st.columns(2)
             first, second = ("p_top", "p_bottom") if sfx == "_r" else ("p_left", "p_right")
+            # sliders, not number inputs: Streamlit 1.67 fails on an integer number input whose link
+            # value is infinite (?sg_pl=1e999 raises OverflowError); its slider drops such values
             pads = []
             for col, name, label in ((lc, "pl", first), (rc, "pr", second)):
-                key = f"sg_{name}{sfx}"
-                pads.append(
-                    col.number_input(
-                        t(f"sampling_grid.{label}"),
-                        0,
-                        PAD_MAX,
-                        value=int(DEFAULTS[key]),  # type: ignore[call-overload]
-                        key=_drawn(key),
-                        help=t(f"sampling_grid.{name}_help"),
-                        bind="query-params",
+                with col:
+                    pads.append(
+                        _slider(
+                            t(f"sampling_grid.{label}"),
+                            0,
+                            PAD_MAX,
+                            f"sg_{name}{sfx}",
+                            f"sampling_grid.{name}_help",
+                        )
                     )
-                )
             padding = (int(pads[0]), int(pads[1]))
     return {"n": n, "k": k, "d": d, "s": s, "padding": padding}
 
@@ -183,7 +188,7 @@ def _controls() -> tuple[list[dict], str, str, bool]:
                 t("sampling_grid.mode"),
                 MODES,
                 index=MODES.index(str(DEFAULTS["sg_mode"])),
-                format_func=lambda v: t(f"sampling_grid.mode.{v}"),
+                format_func=_names("mode", MODES).__getitem__,
                 key=_drawn("sg_mode"),
                 help=t("sampling_grid.mode_help"),
                 width=int(190 * figure_scale()),
@@ -193,7 +198,7 @@ def _controls() -> tuple[list[dict], str, str, bool]:
                 t("sampling_grid.view"),
                 VIEWS,
                 default=DEFAULTS["sg_view"],
-                format_func=lambda v: t(f"sampling_grid.view.{v}"),
+                format_func=_names("view", VIEWS).__getitem__,
                 key=_drawn("sg_view"),
                 required=True,
                 help=t("sampling_grid.view_help"),
