@@ -127,7 +127,8 @@ def _axis_controls(sfx: str) -> dict:
     """Sliders and padding choice for one axis; returns its settings."""
     if sfx:
         st.markdown(f"**{t(f'sampling_grid.axis.{sfx}')}**")
-    c = st.columns([1, 1, 1, 1, 1.3])
+    # the padding choice beside the sliders; on its own row in the projector view (larger labels)
+    c = st.columns([1, 1, 1, 1]) + st.columns([2, 3])[:1] if projector() else st.columns([1, 1, 1, 1, 1.3])
     with c[0]:
         n = _slider(t("sampling_grid.n"), 1, N_MAX, f"sg_n{sfx}", "sampling_grid.n_help")
     with c[1]:
@@ -340,7 +341,12 @@ def _styled(fig: go.Figure) -> go.Figure:
     fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps"})
     fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps in padding"})
     if fig.layout.title.text:
-        fig.update_layout(title_font_size=24)
+        fig.update_layout(title_font_size=22)
+    if fig.layout.updatemenus:
+        fig.layout.updatemenus[0].font.size = 20
+    if fig.layout.sliders:
+        fig.layout.sliders[0].font.size = 15
+        fig.layout.sliders[0].currentvalue.font.size = 20
     return fig
 
 
@@ -371,7 +377,8 @@ def _title(grid: GridSampling) -> str:
 
 
 def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
-    c = st.columns(5)
+    # five in a row; three and two in the projector view, where the labels are larger
+    c = st.columns(5) if not projector() else [*st.columns(3), *st.columns(3)[:2]]
     c[0].metric(
         t("sampling_grid.m.spans"), _by_axis(grid, lambda a: a.k_eff), help=t("sampling_grid.m.spans_help")
     )
@@ -617,7 +624,11 @@ def _body() -> None:
             pos = None
             if position is not None:
                 pos = tuple(min(p, o - 1) for p, o in zip(position, g.out_shape, strict=True))
-            fig = _figure(key, mode, pos, width_px, max_height_px, cell_px, x_range, _title(g), labels)
+            title = _title(g)
+            if side_by_side and projector():  # half a page is too narrow for the title in large type:
+                col.markdown(f"**{title}**")  # above the figure, where it wraps
+                title = ""
+            fig = _figure(key, mode, pos, width_px, max_height_px, cell_px, x_range, title, labels)
             name = "sampling-grid-d1" if compare_on and i == 0 else "sampling-grid"
             col.plotly_chart(
                 _styled(fig),

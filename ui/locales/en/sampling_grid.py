@@ -8,23 +8,23 @@ STRINGS: dict[str, str] = {
         "the output fill in."
     ),
     # presets
-    "sampling_grid.preset.dilation_skips": "Dilation skips pixels",
+    "sampling_grid.preset.dilation_skips": "Dilation gaps",
     "sampling_grid.preset.dilation_skips.idea": (
         "The same 3 weights at dilation 1 and 3: the span grows from 3 to 7 pixels, the taps leave gaps."
     ),
-    "sampling_grid.preset.same_padding": "Same padding keeps the size",
+    "sampling_grid.preset.same_padding": "Same size",
     "sampling_grid.preset.same_padding.idea": (
         "'same' pads d·(k−1) cells in total, so with stride 1 the output is as large as the input."
     ),
-    "sampling_grid.preset.stride_skips": "Stride beyond the span",
+    "sampling_grid.preset.stride_skips": "Stride skips",
     "sampling_grid.preset.stride_skips.idea": (
         "A stride larger than the kernel's span jumps over inputs: half of the pixels reach no output."
     ),
-    "sampling_grid.preset.shared_factor": "Stride and dilation share a factor",
+    "sampling_grid.preset.shared_factor": "Shared factor",
     "sampling_grid.preset.shared_factor.idea": (
         "Stride 2 and dilation 2: every tap lands on an even pixel, the odd ones are never read."
     ),
-    "sampling_grid.preset.reflect_padding": "Reflect padding copies real pixels",
+    "sampling_grid.preset.reflect_padding": "Reflect copies",
     "sampling_grid.preset.reflect_padding.idea": (
         "With reflect padding a tap outside the input reads a mirrored real pixel instead of a zero."
     ),
