@@ -130,6 +130,15 @@ def _fill(canvas: np.ndarray, box: tuple[int, int, int, int], index: int, gap: i
     canvas[y0 : y1 - gap, x0 : x1 - gap] = index
 
 
+def _blit(canvas: np.ndarray, x0: int, y0: int, cells: np.ndarray, cw: int, ch: int, gap: int) -> None:
+    """Paint a grid of cells (palette indices) with its top-left corner at ``(x0, y0)``."""
+    block = np.repeat(np.repeat(cells.astype(np.uint8), ch, axis=0), cw, axis=1)
+    if gap:
+        block[ch - gap :: ch, :] = _INDEX["background"]
+        block[:, cw - gap :: cw] = _INDEX["background"]
+    canvas[y0 : y0 + block.shape[0], x0 : x0 + block.shape[1]] = block
+
+
 def _outline(
     canvas: np.ndarray, box: tuple[int, int, int, int], index: int, width: int, inset: int = 0
 ) -> None:
@@ -179,22 +188,13 @@ def sampling_gif(
     base = np.zeros((lay.height, lay.width), dtype=np.uint8)
     rows_ax = grid.axes[0] if grid.ndim == 2 else None
     cols_ax = grid.axes[-1]
-    reached = grid.reached if grid.ndim == 2 else grid.reached[None, :]
     pad_index = _INDEX["pad_copy" if grid.mode != "zeros" else "pad_zero"]
-    row_range = rows_ax.padded if rows_ax is not None else np.array([0])
-    for r in row_range:
-        for c in cols_ax.padded:
-            inside_r = rows_ax is None or 0 <= r < rows_ax.n
-            inside = inside_r and 0 <= c < cols_ax.n
-            if inside:
-                index = (
-                    _INDEX["pixel"]
-                    if reached[int(r) if rows_ax is not None else 0, int(c)]
-                    else _INDEX["unread"]
-                )
-            else:
-                index = pad_index
-            _fill(base, lay.input_cell(int(r), int(c)), index, gap)
+    reached = grid.reached if rows_ax is not None else grid.reached[None, :]
+    real = np.where(reached, _INDEX["pixel"], _INDEX["unread"])
+    cells = np.full((rows_ax.padded_size if rows_ax is not None else 1, cols_ax.padded_size), pad_index)
+    top = rows_ax.pad_left if rows_ax is not None else 0
+    cells[top : top + real.shape[0], cols_ax.pad_left : cols_ax.pad_left + cols_ax.n] = real
+    _blit(base, lay.in_x0, lay.in_y0, cells, lay.cell_w, lay.cell_h, gap)
 
     out_shape = grid.out_shape
     frames: list[Image.Image] = []
@@ -202,10 +202,14 @@ def sampling_gif(
         canvas = base.copy()
         pos = grid.unravel(flat)
         # the output: done before this position (row-major), pending after, this one current
-        for f in range(grid.n_outputs):
-            p = tuple(int(v) for v in np.unravel_index(f, out_shape))
-            index = _INDEX["done"] if f < flat else _INDEX["current"] if f == flat else _INDEX["pending"]
-            _fill(canvas, lay.output_cell(p), index, gap)
+        order = np.arange(grid.n_outputs).reshape(out_shape)
+        states = np.where(order < flat, _INDEX["done"], _INDEX["pending"])
+        states[pos] = _INDEX["current"]
+        if grid.ndim == 2:
+            _blit(canvas, lay.out_x0, lay.out_y0, states, lay.cell_w, lay.cell_h, gap)
+        else:
+            for i, index in enumerate(states):
+                _fill(canvas, lay.output_cell((i,)), int(index), gap)
         taps = grid.taps_of(pos)
         src = grid.sources_of(pos)
         inside = np.ones(len(taps), dtype=bool)
