@@ -169,7 +169,7 @@ def test_hostile_links_give_defaults_and_a_notice(value: str) -> None:
         at = _page({**{k: value for k in keys}, "sg_bogus": value})
         assert _controls(at) == fresh  # every control at its default
         notice = " ".join(i.value for i in at.info)
-        for key in keys:
+        for key in [*keys, "sg_bogus"]:
             assert f"`{key}`" in notice, (key, notice)
         text = _texts(at)
         if value in (SCRIPT, LONG):

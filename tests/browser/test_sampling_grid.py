@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PIL import Image
+
 from .conftest import assert_no_exception, open_page, screenshot, wait_idle
 
 URL_PATH = "sampling-grid"
@@ -118,6 +120,12 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
         assert other.locator(CHARTS).first.evaluate("el => el.layout.title.text") == title
         assert other.get_by_role("switch", name="Compare d = 1", exact=True).is_checked() is False
         assert_no_exception(other)
+        # the GIF of this view: drawn on click, one frame per output (7x7 input, k3 d3: 1x1 output)
+        with other.expect_download() as download:
+            other.get_by_role("button", name="Download GIF").click()
+        gif = Image.open(download.value.path())
+        assert gif.format == "GIF" and gif.n_frames == 1
+        assert download.value.suggested_filename == "dsdcn-sampling-grid.gif"
     finally:
         context.close()
 
