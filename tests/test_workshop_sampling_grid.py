@@ -3,6 +3,7 @@ links, the page in Chinese and in projector view."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -63,6 +64,12 @@ def _texts(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(out)
+
+
+@functools.cache
+def _defaults() -> tuple[tuple[str, object], ...]:
+    """The controls of a fresh page (opened once per test session)."""
+    return tuple(_controls(_page()).items())
 
 
 def _round_trip(at: AppTest, link: Link | None = None) -> AppTest:
@@ -142,7 +149,7 @@ def test_presets_show_their_idea_on_screen() -> None:
 
 
 def test_reset_brings_the_defaults_back() -> None:
-    fresh = _controls(_page())
+    fresh = dict(_defaults())
     at = _set(_page(), n=12, compare=False, mode="circular", pad="same")
     at.button(key="sg_preset_reflect_padding").click().run()
     at.button(key="sg_reset").click().run()
@@ -164,7 +171,7 @@ HOSTILE = [SCRIPT, "1e999", "-5", "NaN", LONG]
 
 @pytest.mark.parametrize("value", HOSTILE, ids=["script", "huge", "negative", "nan", "10kB"])
 def test_hostile_links_give_defaults_and_a_notice(value: str) -> None:
-    fresh = _controls(_page())
+    fresh = dict(_defaults())
     for keys in BOUND_KEYS:
         at = _page({**{k: value for k in keys}, "sg_bogus": value})
         assert _controls(at) == fresh  # every control at its default
