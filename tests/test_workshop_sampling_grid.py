@@ -249,3 +249,13 @@ def test_gif_download_is_offered_with_its_frame_count() -> None:
     assert any("9 frames" in c.value for c in at.caption)
     at = _set(at, n=32, d=1, pad="same", compare=False)
     assert any("100 frames" in c.value and "1024" in c.value for c in at.caption)
+
+
+def test_switching_language_keeps_the_view() -> None:
+    at = _set(_page(), mode="reflect", view="pick", pad="custom", dims="1D")
+    before = _controls(at)
+    _widget(at, "lang").set_value("中文").run()
+    assert not at.exception and _controls(at) == before
+    link = link_of(at)
+    assert link["sg_mode"] == ZH["sampling_grid.mode.reflect"]  # option labels in the link's language
+    _zh(_round_trip(at))
