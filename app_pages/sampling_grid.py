@@ -19,25 +19,36 @@ from dsdcn import (
 )
 from dsdcn.figures.sampling import (
     COLORS,
+    LABELS,
     frame_budget,
     sampling_figure,
     shared_cell_px,
     shared_x_range,
 )
+from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif
+from ui.i18n import t
+from ui.workshop import (
+    figure_scale,
+    mark_link_value_ignored,
+    plotly_config,
+    presets_bar,
+    projector,
+    style_figure,
+)
 
 # Limits of the controls.
 N_MAX, K_MAX, D_MAX, S_MAX, PAD_MAX = 32, 11, 16, 8, 80
 AXES = ("", "_r", "_c")  # tied (and 1D), rows, columns
-AXIS_NAME = {"_r": "Rows (height)", "_c": "Columns (width)"}
 PADDINGS = ("valid", "same", "custom")
 MODES = ("zeros", "reflect", "replicate", "circular")
-VIEWS = ("Animate", "Pick a cell")
+VIEWS = ("animate", "pick")
+AXIS_NAMES = ("n", "k", "d", "s", "pad", "pl", "pr")
 
 # Every control's default, keyed by its widget key.
 DEFAULTS: dict[str, object] = {
     "sg_dims": "2D",
     "sg_tied": True,
-    "sg_view": "Animate",
+    "sg_view": "animate",
     "sg_compare": True,
     "sg_mode": "zeros",
     "sg_pick_r": 1,
@@ -49,65 +60,114 @@ for _sfx in AXES:
     )
     DEFAULTS.update({f"sg_pl{_sfx}": 1, f"sg_pr{_sfx}": 1})
 
-HELP = {
-    "dims": "1D: a row of pixels (like audio or text). 2D: an image; each axis has its own settings.",
-    "tied": "On: rows and columns share every setting (square kernel). Off: set them per axis.",
-    "view": "Animate: the kernel slides over every output (Play/Pause, step slider). "
-    "Pick a cell: choose one output and see exactly where its taps read.",
-    "compare": "Show the same kernel at dilation 1 next to your dilation: same weights, different reach.",
-    "mode": "What padding cells hold: zeros; reflect (mirror without repeating the edge); "
-    "replicate (repeat the edge pixel); circular (wrap around). Same names as PyTorch's padding_mode.",
-    "n": "Number of input pixels along this axis.",
-    "k": "Number of taps (weights) along this axis. Even sizes work too.",
-    "d": "Spacing between taps: d − 1 pixels are skipped between neighbouring taps.",
-    "s": "How far the kernel moves from one output to the next.",
-    "pad": "valid: no padding. same: pad d·(k−1) in total so that stride 1 keeps the size. "
-    "custom: choose left and right (top and bottom for rows).",
-    "pl": "Padding cells before the first pixel (left, or top for rows).",
-    "pr": "Padding cells after the last pixel (right, or bottom for rows).",
-    "pick_r": "Row of the output cell whose taps are shown.",
-    "pick_c": "Column (1D: index) of the output cell whose taps are shown.",
+# Lesson presets: one idea each (the other controls go back to their defaults).
+PRESETS: dict[str, dict[str, object]] = {
+    "dilation_skips": {"sg_dims": "1D", "sg_n": 11, "sg_k": 3, "sg_d": 3, "sg_compare": True},
+    "same_padding": {"sg_pad": "same", "sg_compare": False},
+    "stride_skips": {"sg_dims": "1D", "sg_n": 16, "sg_k": 2, "sg_d": 1, "sg_s": 4, "sg_compare": False},
+    "shared_factor": {"sg_dims": "1D", "sg_n": 16, "sg_k": 3, "sg_d": 2, "sg_s": 2, "sg_compare": False},
+    "reflect_padding": {
+        "sg_dims": "1D",
+        "sg_n": 8,
+        "sg_d": 2,
+        "sg_pad": "same",
+        "sg_mode": "reflect",
+        "sg_compare": False,
+    },
 }
+
+_DRAWN = "_sg_drawn"  # keys of the widgets drawn in this run
+_LINK_CHECKED = "_sg_link_checked"
 
 
 def _init_state() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    st.session_state[_DRAWN] = set()
+
+
+def _drawn(key: str) -> str:
+    st.session_state[_DRAWN].add(key)
+    return key
+
+
+def _names(group: str, codes: tuple[str, ...]) -> dict[str, str]:
+    """Option labels in the current language, keyed by their stable codes."""
+    return {code: t(f"sampling_grid.{group}.{code}") for code in codes}
 
 
 def _on_tie() -> None:
     """Keep the values when switching between tied and per-axis controls."""
-    names = ("n", "k", "d", "s", "pad", "pl", "pr")
     if st.session_state["sg_tied"]:
-        for name in names:
+        for name in AXIS_NAMES:
             st.session_state[f"sg_{name}"] = st.session_state.get(f"sg_{name}_c", DEFAULTS[f"sg_{name}"])
     else:
-        for name in names:
+        for name in AXIS_NAMES:
             for sfx in ("_r", "_c"):
                 st.session_state[f"sg_{name}{sfx}"] = st.session_state.get(
                     f"sg_{name}", DEFAULTS[f"sg_{name}"]
                 )
 
 
-def _axis_controls(sfx: str, label: str | None) -> dict:
+def _slider(label: str, lo: int, hi: int, key: str, help_key: str) -> int:
+    return int(
+        st.slider(
+            label,
+            lo,
+            hi,
+            value=int(DEFAULTS[key]),  # type: ignore[call-overload]
+            key=_drawn(key),
+            help=t(help_key),
+            bind="query-params",
+        )
+    )
+
+
+def _axis_controls(sfx: str) -> dict:
     """Sliders and padding choice for one axis; returns its settings."""
-    if label:
-        st.markdown(f"**{label}**")
-    c = st.columns([1, 1, 1, 1, 1.3])
-    n = c[0].slider("Input size n", 1, N_MAX, key=f"sg_n{sfx}", help=HELP["n"])
-    k = c[1].slider("Kernel size k", 1, K_MAX, key=f"sg_k{sfx}", help=HELP["k"])
-    d = c[2].slider("Dilation d", 1, D_MAX, key=f"sg_d{sfx}", help=HELP["d"])
-    s = c[3].slider("Stride s", 1, S_MAX, key=f"sg_s{sfx}", help=HELP["s"])
+    if sfx:
+        st.markdown(f"**{t(f'sampling_grid.axis.{sfx}')}**")
+    # the padding choice beside the sliders; on its own row in the projector view (larger labels)
+    c = st.columns([1, 1, 1, 1]) + st.columns([2, 3])[:1] if projector() else st.columns([1, 1, 1, 1, 1.3])
+    with c[0]:
+        n = _slider(t("sampling_grid.n"), 1, N_MAX, f"sg_n{sfx}", "sampling_grid.n_help")
+    with c[1]:
+        k = _slider(t("sampling_grid.k"), 1, K_MAX, f"sg_k{sfx}", "sampling_grid.k_help")
+    with c[2]:
+        d = _slider(t("sampling_grid.d"), 1, D_MAX, f"sg_d{sfx}", "sampling_grid.d_help")
+    with c[3]:
+        s = _slider(t("sampling_grid.s"), 1, S_MAX, f"sg_s{sfx}", "sampling_grid.s_help")
     with c[4]:
-        kind = st.segmented_control("Padding", PADDINGS, key=f"sg_pad{sfx}", required=True, help=HELP["pad"])
-        padding: str | tuple[int, int] = kind
+        kind = st.segmented_control(
+            t("sampling_grid.pad"),
+            PADDINGS,
+            default=DEFAULTS[f"sg_pad{sfx}"],
+            format_func=_names("pad", PADDINGS).__getitem__,
+            key=_drawn(f"sg_pad{sfx}"),
+            required=True,
+            help=t("sampling_grid.pad_help"),
+            bind="query-params",
+        )
+        padding: str | tuple[int, int] = str(kind)
         if kind == "custom":
             lc, rc = st.columns(2)
-            first, second = ("top", "bottom") if sfx == "_r" else ("left", "right")
-            pl = lc.number_input(f"p {first}", 0, PAD_MAX, key=f"sg_pl{sfx}", help=HELP["pl"])
-            pr = rc.number_input(f"p {second}", 0, PAD_MAX, key=f"sg_pr{sfx}", help=HELP["pr"])
-            padding = (int(pl), int(pr))
-    return {"n": int(n), "k": int(k), "d": int(d), "s": int(s), "padding": padding}
+            first, second = ("p_top", "p_bottom") if sfx == "_r" else ("p_left", "p_right")
+            # sliders, not number inputs: Streamlit 1.67 fails on an integer number input whose link
+            # value is infinite (?sg_pl=1e999 raises OverflowError); its slider drops such values
+            pads = []
+            for col, name, label in ((lc, "pl", first), (rc, "pr", second)):
+                with col:
+                    pads.append(
+                        _slider(
+                            t(f"sampling_grid.{label}"),
+                            0,
+                            PAD_MAX,
+                            f"sg_{name}{sfx}",
+                            f"sampling_grid.{name}_help",
+                        )
+                    )
+            padding = (int(pads[0]), int(pads[1]))
+    return {"n": n, "k": k, "d": d, "s": s, "padding": padding}
 
 
 def _controls() -> tuple[list[dict], str, str, bool]:
@@ -117,24 +177,65 @@ def _controls() -> tuple[list[dict], str, str, bool]:
         top = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="bottom")
         with top:
             dims = st.segmented_control(
-                "Dimensions", ("1D", "2D"), key="sg_dims", required=True, help=HELP["dims"]
+                t("sampling_grid.dims"),
+                ("1D", "2D"),
+                default=DEFAULTS["sg_dims"],
+                key=_drawn("sg_dims"),
+                required=True,
+                help=t("sampling_grid.dims_help"),
+                bind="query-params",
             )
-            mode = st.selectbox("Padding mode", MODES, key="sg_mode", help=HELP["mode"], width=190)
-            view = st.segmented_control("View", VIEWS, key="sg_view", required=True, help=HELP["view"])
-            compare = st.toggle("Compare d = 1", key="sg_compare", help=HELP["compare"])
+            mode = st.selectbox(
+                t("sampling_grid.mode"),
+                MODES,
+                index=MODES.index(str(DEFAULTS["sg_mode"])),
+                format_func=_names("mode", MODES).__getitem__,
+                key=_drawn("sg_mode"),
+                help=t("sampling_grid.mode_help"),
+                width=int(190 * figure_scale()),
+                bind="query-params",
+            )
+            view = st.segmented_control(
+                t("sampling_grid.view"),
+                VIEWS,
+                default=DEFAULTS["sg_view"],
+                format_func=_names("view", VIEWS).__getitem__,
+                key=_drawn("sg_view"),
+                required=True,
+                help=t("sampling_grid.view_help"),
+                bind="query-params",
+            )
+            compare = st.toggle(
+                t("sampling_grid.compare"),
+                value=bool(DEFAULTS["sg_compare"]),
+                key=_drawn("sg_compare"),
+                help=t("sampling_grid.compare_help"),
+                bind="query-params",
+            )
             tied = True
             if dims == "2D":
-                tied = st.toggle("Tie axes", key="sg_tied", help=HELP["tied"], on_change=_on_tie)
+                tied = st.toggle(
+                    t("sampling_grid.tied"),
+                    value=bool(DEFAULTS["sg_tied"]),
+                    key=_drawn("sg_tied"),
+                    help=t("sampling_grid.tied_help"),
+                    on_change=_on_tie,
+                    bind="query-params",
+                )
         if dims == "1D" or tied:
-            one = _axis_controls("", None)
+            one = _axis_controls("")
             axes = [one] if dims == "1D" else [one, dict(one)]
         else:
-            axes = [_axis_controls("_r", AXIS_NAME["_r"]), _axis_controls("_c", AXIS_NAME["_c"])]
+            axes = [_axis_controls("_r"), _axis_controls("_c")]
     return axes, str(mode), str(view), bool(compare)
 
 
 def _axis_words(i: int, ndim: int) -> str:
-    return "" if ndim == 1 else ("Rows: " if i == 0 else "Columns: ")
+    return "" if ndim == 1 else t("sampling_grid.where.rows" if i == 0 else "sampling_grid.where.cols")
+
+
+def _upper_first(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
 
 
 def _explain_problem(axes: list[dict], mode: str) -> list[str]:
@@ -146,7 +247,7 @@ def _explain_problem(axes: list[dict], mode: str) -> list[str]:
             continue
         if len(axes) == 2 and i == 1 and axes[0] == axes[1]:
             continue  # tied: say it once
-        where = "" if len(axes) == 1 or axes[0] == axes[1] else _axis_words(i, len(axes)).lower()
+        where = "" if len(axes) == 1 or axes[0] == axes[1] else _axis_words(i, len(axes))
         k_eff = effective_kernel_size(a["k"], a["d"])
         pl, pr = resolve_padding(a["padding"], a["k"], a["d"])
         fixes = []
@@ -154,30 +255,45 @@ def _explain_problem(axes: list[dict], mode: str) -> list[str]:
         k_ok = largest_kernel(a["n"], a["d"], a["padding"], mode, K_MAX)
         n_ok = smallest_input(a["k"], a["d"], a["padding"], mode, N_MAX)
         if d_ok:
-            fixes.append(f"dilation **≤ {d_ok}**")
+            fixes.append(t("sampling_grid.fix.d", d=d_ok))
         if k_ok:
-            fixes.append(f"kernel size **≤ {k_ok}**")
+            fixes.append(t("sampling_grid.fix.k", k=k_ok))
         if n_ok:
-            fixes.append(f"input size **≥ {n_ok}**")
+            fixes.append(t("sampling_grid.fix.n", n=n_ok))
         elif problem == "kernel_too_wide":
-            fixes.append(f"an input wider than {N_MAX} pixels (more than this page allows)")
+            fixes.append(t("sampling_grid.fix.n_none", n_max=N_MAX))
         if problem == "kernel_too_wide":
-            text = (
-                f"{where}a {a['k']}-tap kernel at dilation {a['d']} spans **{k_eff} pixels** "
-                f"(d·(k−1)+1 = {a['d']}·{a['k'] - 1}+1), but the padded input has only "
-                f"**{a['n'] + pl + pr}** ({a['n']} + {pl} + {pr} padding). No output fits: there is nothing to compute."
+            text = t(
+                "sampling_grid.problem.too_wide",
+                where=where,
+                k=a["k"],
+                d=a["d"],
+                k1=a["k"] - 1,
+                k_eff=k_eff,
+                padded=a["n"] + pl + pr,
+                n=a["n"],
+                pl=pl,
+                pr=pr,
             )
             if a["padding"] != "same":
-                fixes.append("padding **same** (always fits with zeros or replicate)")
+                fixes.append(t("sampling_grid.fix.same"))
         else:
-            limit = "smaller than" if problem == "reflect_padding_too_wide" else "at most"
-            text = (
-                f"{where}**{mode}** padding must be {limit} the input (PyTorch refuses otherwise): "
-                f"this needs {max(pl, pr)} padding cells on one side for an input of {a['n']}."
+            which = "reflect" if problem == "reflect_padding_too_wide" else "circular"
+            text = t(
+                f"sampling_grid.problem.{which}",
+                where=where,
+                mode=t(f"sampling_grid.mode.{mode}"),
+                pad=max(pl, pr),
+                n=a["n"],
             )
-            fixes.append("padding mode **zeros** or **replicate** (any amount)")
-        lines.append(text[0].upper() + text[1:] + "  \nChange one of: " + " · ".join(fixes) + ".")
+            fixes.append(t("sampling_grid.fix.mode"))
+        lines.append(_upper_first(text) + "  \n" + t("sampling_grid.change_one", fixes=" · ".join(fixes)))
     return lines
+
+
+def _labels() -> dict[str, str]:
+    """The figure's texts in the current language."""
+    return {name: t(f"sampling_grid.fig.{name}") for name in LABELS}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -191,14 +307,47 @@ def _figure(
     mode: str,
     position: tuple[int, ...] | None,
     width_px: int,
+    max_height_px: int,
     cell_px: float | None,
     x_range: tuple[float, float] | None,
     title: str,
+    labels: tuple[tuple[str, str], ...],
 ) -> go.Figure:
     grid = _grid(axes, mode)
     return sampling_figure(
-        grid, position=position, width_px=width_px, cell_px=cell_px, x_range=x_range, title=title
+        grid,
+        position=position,
+        width_px=width_px,
+        max_height_px=max_height_px,
+        cell_px=cell_px,
+        x_range=x_range,
+        title=title,
+        labels=dict(labels),
     )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _gif(axes: tuple[tuple, ...], mode: str) -> bytes:
+    return sampling_gif(_grid(axes, mode))
+
+
+def _styled(fig: go.Figure) -> go.Figure:
+    """The workshop projector style, kept right for this figure (filled taps, scale-locked height)."""
+    if not projector():
+        return fig
+    height = fig.layout.height
+    style_figure(fig)
+    fig.update_layout(height=height)  # the cells, not the height, grow (taller only adds white space)
+    fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps"})
+    fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps in padding"})
+    if fig.layout.title.text:
+        fig.update_layout(title_font_size=22)
+    if fig.layout.updatemenus:
+        fig.layout.updatemenus[0].font.size = 20
+    if fig.layout.sliders:
+        fig.layout.sliders[0].font.size = 15
+        fig.layout.sliders[0].currentvalue.font.size = 20
+    return fig
 
 
 def _key(axes: list[dict], dilation_one: bool = False) -> tuple[tuple, ...]:
@@ -221,57 +370,49 @@ def _title(grid: GridSampling) -> str:
     ks = _by_axis(grid, lambda a: a.kernel_size)
     ds = _per_axis(grid, lambda a: a.dilation)
     spans = _by_axis(grid, lambda a: a.k_eff)
-    kernel = f"{ks}-tap kernel" if grid.ndim == 1 else f"{ks} kernel"
+    kernel = t("sampling_grid.title.kernel_1d" if grid.ndim == 1 else "sampling_grid.title.kernel_2d", ks=ks)
     if all(a.dilation == 1 for a in grid.axes):
-        return f"{kernel}, d = 1: span {spans}"
-    return f"{kernel}, d = {ds}: same {grid.n_taps} weights, span {spans}"
+        return t("sampling_grid.title.d1", kernel=kernel, spans=spans)
+    return t("sampling_grid.title.dilated", kernel=kernel, ds=ds, n_taps=grid.n_taps, spans=spans)
 
 
 def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
-    c = st.columns(5)
+    # five in a row; three and two in the projector view, where the labels are larger
+    c = st.columns(5) if not projector() else [*st.columns(3), *st.columns(3)[:2]]
     c[0].metric(
-        "Kernel spans",
-        _by_axis(grid, lambda a: a.k_eff),
-        help="Effective kernel size d·(k−1)+1 per axis: how far apart the first and last tap are, plus one.",
+        t("sampling_grid.m.spans"), _by_axis(grid, lambda a: a.k_eff), help=t("sampling_grid.m.spans_help")
     )
     c[1].metric(
-        "Output size",
+        t("sampling_grid.m.out"),
         _by_axis(grid, lambda a: a.out),
-        delta=f"input {_by_axis(grid, lambda a: a.n)}",
+        delta=t("sampling_grid.m.out_delta", n=_by_axis(grid, lambda a: a.n)),
         delta_color="off",
         delta_arrow="off",
-        help="floor((n + p_l + p_r − d·(k−1) − 1) / s) + 1 per axis (PyTorch's formula).",
+        help=t("sampling_grid.m.out_help"),
     )
     pads = _per_axis(grid, lambda a: f"{a.pad_left} | {a.pad_right}")
     if grid.ndim == 2 and not _same_axes(grid):
         r, col = grid.axes
         pads = f"{r.pad_left}|{r.pad_right}, {col.pad_left}|{col.pad_right}"
-    c[2].metric(
-        "Padding per side",
-        pads,
-        help="Padding cells before | after the input: left | right; in 2D with different axes, "
-        "top|bottom, left|right.",
-    )
+    c[2].metric(t("sampling_grid.m.pads"), pads, help=t("sampling_grid.m.pads_help"))
     total_taps = grid.n_outputs * grid.n_taps
     if position is None:
         c[3].metric(
-            "Taps in padding",
-            f"{grid.padding_taps} of {total_taps}",
-            help="Over all outputs: how many of the taps read a padding cell instead of a real pixel.",
+            t("sampling_grid.m.pad_taps"),
+            t("sampling_grid.m.pad_taps_value", count=grid.padding_taps, total=total_taps),
+            help=t("sampling_grid.m.pad_taps_help"),
         )
     else:
         c[3].metric(
-            "Taps in padding here",
-            f"{grid.padding_taps_of(position)} of {grid.n_taps}",
-            delta=f"all outputs: {grid.padding_taps} of {total_taps}",
+            t("sampling_grid.m.pad_taps_here"),
+            t("sampling_grid.m.pad_taps_value", count=grid.padding_taps_of(position), total=grid.n_taps),
+            delta=t("sampling_grid.m.pad_taps_all", count=grid.padding_taps, total=total_taps),
             delta_color="off",
             delta_arrow="off",
-            help="How many taps of the picked output read a padding cell.",
+            help=t("sampling_grid.m.pad_taps_here_help"),
         )
     c[4].metric(
-        "Pixels never read",
-        f"{grid.unread_share:.0%}",
-        help="Share of input pixels whose value reaches no output at all (padding copies count as reads).",
+        t("sampling_grid.m.unread"), f"{grid.unread_share:.0%}", help=t("sampling_grid.m.unread_help")
     )
 
 
@@ -288,9 +429,8 @@ def _formulas(grid: GridSampling) -> None:
     axes = grid.axes[:1] if _same_axes(grid) else grid.axes
     for i, a in enumerate(axes):
         if grid.ndim == 2:
-            st.markdown(
-                "**Rows and columns**" if len(axes) == 1 else ("**Rows**" if i == 0 else "**Columns**")
-            )
+            name = "both" if len(axes) == 1 else ("rows" if i == 0 else "cols")
+            st.markdown(f"**{t(f'sampling_grid.f.{name}')}**")
         st.latex(
             rf"k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}"
             rf"\qquad p_l = {a.pad_left},\ p_r = {a.pad_right}"
@@ -314,57 +454,76 @@ def _skip_notes(grid: GridSampling) -> None:
         kinds = a.unread_kinds()
         if kinds["between"]:
             notes.append(
-                f"{where}stride **{a.stride}** is larger than the kernel's span **{a.k_eff}**: "
-                f"the pixels between two windows are skipped ({kinds['between']} in all)."
+                t(
+                    "sampling_grid.note.between",
+                    where=where,
+                    s=a.stride,
+                    k_eff=a.k_eff,
+                    count=kinds["between"],
+                )
             )
         if kinds["gap"]:
-            why = (
-                f"stride {a.stride} and dilation {a.dilation} share the factor **{a.read_every}**, so every "
-                f"tap lands on the same phase: only every {a.read_every}th pixel can be read"
-                if a.read_every > 1
-                else "no other window's taps land on them"
-            )
-            notes.append(f"{where}{kinds['gap']} pixel(s) fall in the gaps between the taps and {why}.")
+            if a.read_every > 1:
+                text = t(
+                    "sampling_grid.note.gap_factor",
+                    where=where,
+                    count=kinds["gap"],
+                    s=a.stride,
+                    d=a.dilation,
+                    g=a.read_every,
+                )
+            else:
+                text = t("sampling_grid.note.gap", where=where, count=kinds["gap"])
+            notes.append(text)
         if kinds["edge"]:
-            notes.append(
-                f"{where}{kinds['edge']} pixel(s) at the edge are never reached: "
-                f"the last {a.edge_leftover} padded position(s) do not fit another stride."
-                if a.edge_leftover
-                else f"{where}{kinds['edge']} pixel(s) at the edge are never reached."
-            )
-    st.info("  \n".join(notes), icon=":material/visibility_off:")
+            if a.edge_leftover:
+                text = t(
+                    "sampling_grid.note.edge_leftover", where=where, count=kinds["edge"], left=a.edge_leftover
+                )
+            else:
+                text = t("sampling_grid.note.edge", where=where, count=kinds["edge"])
+            notes.append(text)
+    st.info("  \n".join(_upper_first(n) for n in notes), icon=":material/visibility_off:")
 
 
 def _pick(grid: GridSampling) -> tuple[int, ...]:
     """Sliders for the output cell (clamped to the current output)."""
     keys = ["sg_pick_c"] if grid.ndim == 1 else ["sg_pick_r", "sg_pick_c"]
-    labels = ["Output index"] if grid.ndim == 1 else ["Output row", "Output column"]
+    labels = ["pick_index"] if grid.ndim == 1 else ["pick_row", "pick_col"]
     cols = st.columns(len(keys))
     position = []
     for col, key, label, size in zip(cols, keys, labels, grid.out_shape, strict=True):
-        st.session_state[key] = min(int(st.session_state.get(key, 0)), size - 1)
+        current = int(st.session_state.get(key, 0))
+        if current > size - 1:  # a smaller output: the nearest cell (only when needed, so links still win)
+            st.session_state[key] = size - 1
         if size == 1:
-            col.caption(f"{label}: 0 (the only one)")
+            col.caption(t("sampling_grid.pick_only", label=t(f"sampling_grid.{label}")))
             position.append(0)
             continue
-        position.append(
-            int(
-                col.slider(
-                    label, 0, size - 1, key=key, help=HELP["pick_r" if key == "sg_pick_r" else "pick_c"]
-                )
+        help_key = "sampling_grid.pick_r_help" if key == "sg_pick_r" else "sampling_grid.pick_c_help"
+        with col:
+            value = st.slider(
+                t(f"sampling_grid.{label}"),
+                0,
+                size - 1,
+                value=min(int(DEFAULTS[key]), size - 1),  # type: ignore[call-overload]
+                key=_drawn(key),
+                help=t(help_key),
+                bind="query-params",
             )
-        )
+        position.append(int(value))
     return tuple(position)
 
 
 def _taps_text(grid: GridSampling, position: tuple[int, ...]) -> str:
     if grid.ndim == 1:
         a = grid.axes[0]
-        return f"Output **{position[0]}** reads inputs {', '.join(str(int(x)) for x in a.taps[position[0]])}."
+        inputs = ", ".join(str(int(x)) for x in a.taps[position[0]])
+        return t("sampling_grid.taps_1d", i=position[0], inputs=inputs)
     r, c = grid.axes
     rows = ", ".join(str(int(x)) for x in r.taps[position[0]])
     cols = ", ".join(str(int(x)) for x in c.taps[position[1]])
-    return f"Output **({position[0]}, {position[1]})** reads rows {rows} × columns {cols}."
+    return t("sampling_grid.taps_2d", r=position[0], c=position[1], rows=rows, cols=cols)
 
 
 def _legend(grid: GridSampling, animated: bool) -> str:
@@ -372,79 +531,70 @@ def _legend(grid: GridSampling, animated: bool) -> str:
         return f"<span style='background:{color};padding:0 0.6em;border-radius:3px'>&nbsp;</span> {text}"
 
     items = [
-        chip(COLORS["pixel"], "input pixel"),
-        chip(
-            COLORS["tap"],
-            "tap (number = kernel position m" + (", row by row" if grid.ndim == 2 else "") + ")",
-        ),
+        chip(COLORS["pixel"], t("sampling_grid.lg.pixel")),
+        chip(COLORS["tap"], t("sampling_grid.lg.tap_2d" if grid.ndim == 2 else "sampling_grid.lg.tap_1d")),
     ]
     if any(a.pad_left or a.pad_right for a in grid.axes):
         if grid.mode == "zeros":
-            items.append(chip(COLORS["pad_zero"], "padding (holds 0)"))
+            items.append(chip(COLORS["pad_zero"], t("sampling_grid.lg.pad_zero")))
+            items.append(chip(COLORS["tap_pad"], t("sampling_grid.lg.tap_pad")))
         else:
-            items.append(chip(COLORS["pad_copy"], f"padding ({grid.mode}: copies a pixel)"))
-        items.append(
-            chip(
-                COLORS["tap_pad"],
-                "tap reading padding" + ("" if grid.mode == "zeros" else " · dotted: the pixel it copies"),
-            )
-        )
+            mode = t(f"sampling_grid.mode.{grid.mode}")
+            items.append(chip(COLORS["pad_copy"], t("sampling_grid.lg.pad_copy", mode=mode)))
+            items.append(chip(COLORS["tap_pad"], t("sampling_grid.lg.tap_pad_copy")))
     if grid.unread_share > 0:
-        items.append(chip(COLORS["unread"], "pixel no output reads"))
+        items.append(chip(COLORS["unread"], t("sampling_grid.lg.unread")))
     if animated:
-        items.append(chip(COLORS["done"], "output computed"))
-        items.append(chip(COLORS["current"], "output being computed"))
+        items.append(chip(COLORS["done"], t("sampling_grid.lg.done")))
+        items.append(chip(COLORS["current"], t("sampling_grid.lg.current")))
     else:
-        items.append(chip(COLORS["current"], "the picked output"))
+        items.append(chip(COLORS["current"], t("sampling_grid.lg.picked")))
     items.append(
-        "<span style='border:2px dashed #e4572e;padding:0 0.6em'>&nbsp;</span> the kernel's span (k_eff)"
+        "<span style='border:2px dashed #e4572e;padding:0 0.6em'>&nbsp;</span> " + t("sampling_grid.lg.span")
     )
     return " &nbsp;&nbsp; ".join(items)
 
 
 def _explain(mode: str) -> None:
-    with st.expander("Explain: dilation, padding and the formulas", icon=":material/school:"):
-        st.markdown(
-            "**Same weights, wider reach.** A dilated kernel keeps its k taps (k² in 2D) but spaces them "
-            "`d` pixels apart. The weights do not change in number, only where they read: the span grows "
-            "to `d·(k−1)+1`. That is how a network sees further without more parameters or multiply-adds.\n\n"
-            "**The gaps.** Between two taps, `d−1` pixels are skipped by this output. With stride 1 the "
-            "neighbouring outputs read them, but stacking several layers with the same dilation keeps "
-            "missing the same pixels (gridding; see the *Receptive field* page). A stride larger than the "
-            "span skips input pixels entirely."
-        )
+    with st.expander(t("sampling_grid.explain"), icon=":material/school:"):
+        st.markdown(t("sampling_grid.explain_text"))
         c = st.columns(2)
         with c[0]:
-            st.markdown("Effective kernel size")
+            st.markdown(t("sampling_grid.ex.k_eff"))
             st.latex(r"k_\mathrm{eff} = d\,(k-1) + 1")
-            st.markdown("Output size (PyTorch)")
+            st.markdown(t("sampling_grid.ex.output"))
             st.latex(r"o = \left\lfloor \frac{n + p_l + p_r - d\,(k-1) - 1}{s} \right\rfloor + 1")
         with c[1]:
-            st.markdown("Where output i reads, tap m")
+            st.markdown(t("sampling_grid.ex.reads"))
             st.latex(r"x\big[\,i\,s - p_l + d\,m\,\big],\quad m = 0,\dots,k-1")
-            st.markdown("'same' padding")
+            st.markdown(t("sampling_grid.ex.same"))
             st.latex(r"p_l + p_r = d\,(k-1),\quad p_l = \left\lfloor \tfrac{d(k-1)}{2} \right\rfloor")
-        st.markdown(
-            "**Padding modes** (what a tap outside the input reads): *zeros* reads 0; *reflect* mirrors "
-            "without repeating the edge (…x₂ x₁ | x₀ x₁ x₂…); *replicate* repeats the edge pixel; "
-            "*circular* wraps around to the other end. Reflect needs less padding than the input size, "
-            "circular at most the input size.\n\n"
-            "PyTorch's `nn.Conv2d(padding='same')` only accepts stride 1; with a larger stride this page "
-            "still pads `d·(k−1)` in total, which gives ⌈n/s⌉ outputs."
-        )
+        st.markdown(t("sampling_grid.explain_modes"))
         if mode != "zeros":
-            st.caption(f"Current mode: {mode}. Hover a padding cell to see which pixel it copies.")
+            st.caption(t("sampling_grid.current_mode", mode=t(f"sampling_grid.mode.{mode}")))
 
 
-def render() -> None:
-    """Draw the Sampling grid page."""
-    _init_state()
-    st.title("Sampling grid")
-    st.markdown(
-        "#### Where does each weight of a dilated kernel read?\n"
-        "Pick the kernel size, dilation, stride and padding; watch the taps slide over the input and "
-        "the output fill in."
+def _gif_download(key: tuple[tuple, ...], mode: str, grid: GridSampling) -> None:
+    """'Download GIF' of the animation (drawn on click) and how many frames it has."""
+    frames = gif_frame_count(grid)
+    c = st.columns([1, 4], vertical_alignment="center")
+    c[0].download_button(
+        t("sampling_grid.gif"),
+        data=lambda: _gif(key, mode),
+        file_name="dsdcn-sampling-grid.gif",
+        mime="image/gif",
+        key="sg_gif",
+        help=t("sampling_grid.gif_help"),
+        icon=":material/gif_box:",
+        on_click="ignore",
     )
+    if frames < grid.n_outputs:
+        c[1].caption(t("sampling_grid.gif_caption_some", frames=frames, total=grid.n_outputs))
+    else:
+        c[1].caption(t("sampling_grid.gif_caption_all", frames=frames))
+
+
+def _body() -> None:
     axes, mode, view, compare = _controls()
     problems = _explain_problem(axes, mode)
     if problems:
@@ -454,7 +604,7 @@ def render() -> None:
 
     grid = _grid(_key(axes), mode)
     position = None
-    if view == "Pick a cell":
+    if view == "pick":
         position = _pick(grid)
     _metrics(grid, position)
 
@@ -465,43 +615,74 @@ def render() -> None:
     side_by_side = compare_on and grid.ndim == 2  # 1D rows are wide and short: stack them
     columns = st.columns(len(specs)) if side_by_side else [st.container() for _ in specs]
     width_px = 520 if side_by_side else 1000
-    cell_px = shared_cell_px([g for _, g in specs], width_px) if side_by_side else None
+    max_height_px = int(560 * figure_scale())
+    cell_px = shared_cell_px([g for _, g in specs], width_px, max_height_px) if side_by_side else None
     x_range = shared_x_range([g for _, g in specs]) if compare_on and grid.ndim == 1 else None
-    with st.spinner("Drawing the grid…"):
+    labels = tuple(_labels().items())
+    with st.spinner(t("sampling_grid.drawing")):
         for i, (col, (key, g)) in enumerate(zip(columns, specs, strict=True)):
             pos = None
             if position is not None:
                 pos = tuple(min(p, o - 1) for p, o in zip(position, g.out_shape, strict=True))
-            fig = _figure(key, mode, pos, width_px, cell_px, x_range, _title(g))
+            title = _title(g)
+            if side_by_side and projector():  # half a page is too narrow for the title in large type:
+                col.markdown(f"**{title}**")  # above the figure, where it wraps
+                title = ""
+            fig = _figure(key, mode, pos, width_px, max_height_px, cell_px, x_range, title, labels)
+            name = "sampling-grid-d1" if compare_on and i == 0 else "sampling-grid"
             col.plotly_chart(
-                fig,
+                _styled(fig),
                 key=f"sg_fig_{i}",
-                config={"displayModeBar": False, "scrollZoom": False},
+                config={**plotly_config(name), "scrollZoom": False},
                 theme=None,
             )
     st.markdown(_legend(grid, position is None), unsafe_allow_html=True)
     if compare and not compare_on:
-        st.caption("Compare is on, but the dilation is already 1: raise it to see the difference.")
+        st.caption(t("sampling_grid.compare_nothing"))
     if position is not None:
         st.markdown(_taps_text(grid, position))
         if compare_on and any(p >= o for p, o in zip(position, specs[1][1].out_shape, strict=True)):
-            st.caption("The dilated layer has fewer outputs; its panel shows the nearest one.")
+            st.caption(t("sampling_grid.nearest"))
     else:
         for g in (s[1] for s in specs):
             shown = len(frame_outputs(g.n_outputs, frame_budget(g.n_taps)))
             if shown < g.n_outputs:
-                st.caption(
-                    f"{g.n_outputs} output positions are too many to animate lightly: the animation shows "
-                    f"{shown} of them, evenly spread. Use *Pick a cell* to see any one."
-                )
-        st.caption(
-            "Press **Play**, or drag the slider under the figure: each step is one output. The dashed box is "
-            "the kernel's span; only the numbered cells are read, the cells between them are the gaps "
-            "that dilation leaves. Hover a cell for details."
-        )
+                st.caption(t("sampling_grid.too_many", total=g.n_outputs, shown=shown))
+        st.caption(t("sampling_grid.play_caption"))
+        _gif_download(_key(axes), mode, grid)
     _skip_notes(grid)
     _formulas(grid)
     _explain(mode)
+
+
+def _drop_hidden_link_values() -> None:
+    """On the page's first run, link values of controls this view does not show are not used: take
+    them out of the link (so a copied link holds only what is on screen) and name them in the notice."""
+    if st.session_state.get(_LINK_CHECKED):
+        return
+    st.session_state[_LINK_CHECKED] = True
+    hidden = set(DEFAULTS) - st.session_state[_DRAWN]
+    for key in sorted(hidden & set(st.query_params.keys())):
+        del st.query_params[key]
+        mark_link_value_ignored(key)
+
+
+def render() -> None:
+    """Draw the Sampling grid page."""
+    _init_state()
+    st.title(t("sampling_grid.title"))
+    st.markdown(f"#### {t('sampling_grid.tagline')}\n{t('sampling_grid.intro')}")
+    bar = st.container()  # filled last: the preset in view is known once every control has its value
+    _body()
+    _drop_hidden_link_values()
+    with bar:
+        presets_bar(
+            PRESETS,
+            DEFAULTS,
+            "sg_",
+            lambda p: t(f"sampling_grid.preset.{p}"),
+            lambda p: t(f"sampling_grid.preset.{p}.idea"),
+        )
 
 
 render()

@@ -4,6 +4,7 @@ Run from the repository root: ``python bench/bench_sampling_grid.py [repeats]``.
 Prints, per case: frames, the median build time of ``sampling_figure`` (with min and max over the
 repeats), the time of ``fig.to_json()`` and the size of that JSON (what Streamlit sends to the browser).
 Target: build < 150 ms, JSON < 2 MB at the largest settings.
+Then the GIF export (``sampling_gif``, Pillow): frames, median build time (min-max) and size.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dsdcn.figures.sampling import sampling_figure  # noqa: E402
+from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif  # noqa: E402
 from dsdcn.sampling import axis_sampling, grid_sampling  # noqa: E402
 
 # name: (per-axis (n, k, stride, padding, dilation), padding mode); rows first in 2D
@@ -46,6 +48,16 @@ def main(repeats: int = 9) -> None:
         to_json_ms = (time.perf_counter() - t0) * 1000
         spread = f"{statistics.median(times):6.1f} ({min(times):.1f}-{max(times):.1f})"
         print(f"{name:<44} {len(fig.frames):>6} {spread:>22} {to_json_ms:>10.1f} {len(js) / 1e6:>8.3f}")
+    print(f"\n{'GIF case':<44} {'frames':>6} {'build ms (min-max)':>22} {'GIF MB':>8}")
+    for name, (axes, mode) in CASES.items():
+        grid = grid_sampling([axis_sampling(*a, mode) for a in axes])
+        times = []
+        for _ in range(max(3, repeats // 3)):
+            t0 = time.perf_counter()
+            data = sampling_gif(grid)
+            times.append((time.perf_counter() - t0) * 1000)
+        spread = f"{statistics.median(times):6.0f} ({min(times):.0f}-{max(times):.0f})"
+        print(f"{name:<44} {gif_frame_count(grid):>6} {spread:>22} {len(data) / 1e6:>8.3f}")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ def test_per_axis_settings_keep_values_and_differ(at: AppTest) -> None:
 
 
 def test_pick_a_cell(at: AppTest) -> None:
-    _apply(at, view="Pick a cell", pad="same", compare=False)
+    _apply(at, view="pick", pad="same", compare=False)
     _apply(at, pick_r=0, pick_c=6)
     m = _metrics(at)
     assert m["Taps in padding here"] == "5 of 9"

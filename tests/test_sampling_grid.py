@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 
 import numpy as np
@@ -10,11 +11,13 @@ import plotly.graph_objects as go
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
+from PIL import Image
 
 from dsdcn import sampling_taps
 from dsdcn.figures.sampling import COLORS, frame_budget, sampling_figure, shared_cell_px, shared_x_range
+from dsdcn.figures.sampling_gif import PALETTE, gif_frame_count, gif_layout, sampling_gif
 from dsdcn.sampling import (
     axis_sampling,
     frame_outputs,
@@ -432,3 +435,90 @@ def test_compare_figures_share_their_scale() -> None:
     cell = shared_cell_px([a, b], 520)
     heights = [sampling_figure(g, cell_px=cell, width_px=520).layout.height for g in (a, b)]
     assert heights[0] == heights[1]  # same number of input rows, same cell size
+
+
+# --- the GIF export (Pillow) ---
+
+
+def _gif_frames(data: bytes) -> list[np.ndarray]:
+    """Every frame of a GIF as an RGB array, decoded by Pillow."""
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "GIF"
+    frames = []
+    for i in range(image.n_frames):
+        image.seek(i)
+        frames.append(np.asarray(image.convert("RGB")))
+    return frames
+
+
+def _inner(box: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+    """Pixels just inside a cell's corners: inside its fill, outside the outlines (the span's, drawn
+    on the cell borders, and a copied pixel's, 2 pixels in) and away from the number in the middle."""
+    x0, y0, x1, y1 = box
+    return [(x, y) for x in (x0 + 1, x1 - 2) for y in (y0 + 1, y1 - 2)]
+
+
+def _rgb(frame: np.ndarray, xy: tuple[int, int]) -> tuple[int, int, int]:
+    return tuple(int(v) for v in frame[xy[1], xy[0]])
+
+
+@example(ndim=2, rows=(1, 1, 1, "valid", 1), cols=(9, 1, 1, (1, 6), 1), mode="reflect")  # a copied pixel
+@given(
+    ndim=st.sampled_from([1, 2]),
+    rows=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
+    cols=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
+    mode=MODES,
+)
+def test_gif_has_a_frame_per_output_and_the_taps_of_sampling_taps(ndim, rows, cols, mode) -> None:
+    settings = [rows, cols][2 - ndim :]
+    for n, k, _s, padding, d in settings:
+        assume(sampling_problem(n, k, padding, d, mode) is None)
+    g = grid_sampling([axis_sampling(n, k, s, padding, d, mode) for n, k, s, padding, d in settings])
+    assume(g.n_outputs <= frame_budget(g.n_taps))
+    frames = _gif_frames(sampling_gif(g))
+    assert len(frames) == g.n_outputs == gif_frame_count(g)
+    lay = gif_layout(g)
+    tap, tap_pad, number = PALETTE["tap"], PALETTE["tap_pad"], (255, 255, 255)
+    per_axis = [sampling_taps(n, k, s, padding, d) for n, k, s, padding, d in settings]
+    for flat, frame in enumerate(frames):
+        pos = np.unravel_index(flat, g.out_shape)
+        grids = np.meshgrid(*[t[int(i)] for t, i in zip(per_axis, pos, strict=True)], indexing="ij")
+        taps = np.stack([x.ravel() for x in grids], axis=1)
+        tap_cells = {(int(t[0]), int(t[-1])) if ndim == 2 else (0, int(t[0])) for t in taps}
+        for t in taps:
+            r, c = (int(t[0]), int(t[1])) if ndim == 2 else (0, int(t[0]))
+            inside = all(0 <= int(v) < a[0] for v, a in zip(t, settings, strict=True))
+            want = tap if inside else tap_pad
+            assert all(_rgb(frame, xy) == want for xy in _inner(lay.input_cell(r, c))), (flat, t)
+        # cells that are not taps are not drawn as taps
+        for r in g.axes[0].padded if ndim == 2 else [0]:
+            for c in g.axes[-1].padded:
+                if (int(r), int(c)) not in tap_cells:
+                    colours = {_rgb(frame, xy) for xy in _inner(lay.input_cell(int(r), int(c)))}
+                    assert not colours & {tap, tap_pad, number}, (flat, r, c)
+        # the current output, and the ones before it done
+        assert _rgb(frame, _inner(lay.output_cell(tuple(int(p) for p in pos)))[0]) == PALETTE["current"]
+        if flat:
+            first = tuple(0 for _ in pos)
+            assert _rgb(frame, _inner(lay.output_cell(first))[0]) == PALETTE["done"]
+
+
+def test_gif_numbers_the_taps() -> None:
+    g = grid_sampling([axis_sampling(7, 3, dilation=2)] * 2)
+    frame = _gif_frames(sampling_gif(g))[0]
+    lay = gif_layout(g)
+    for r, c in [(0, 0), (2, 4), (4, 2)]:
+        x0, y0, x1, y1 = lay.input_cell(r, c)
+        cell = frame[y0 + 3 : y1 - 3, x0 + 3 : x1 - 3].reshape(-1, 3)
+        assert (cell == (255, 255, 255)).all(axis=1).any()  # the white digit on the tap
+
+
+def test_gif_frames_are_bounded_like_the_animation() -> None:
+    g = grid_sampling([axis_sampling(32, 3, padding="same")] * 2)
+    data = sampling_gif(g)
+    shown = frame_outputs(g.n_outputs, frame_budget(g.n_taps))
+    assert Image.open(io.BytesIO(data)).n_frames == len(shown) == gif_frame_count(g) < g.n_outputs
+    assert Image.open(io.BytesIO(sampling_gif(g, max_frames=5))).n_frames == 5
+    big = grid_sampling([axis_sampling(32, 11, padding="same", dilation=16, mode="replicate")] * 2)
+    image = Image.open(io.BytesIO(sampling_gif(big)))
+    assert image.size[0] <= 900 and image.size[1] <= 640

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PIL import Image
+
 from .conftest import assert_no_exception, open_page, screenshot, wait_idle
 
 URL_PATH = "sampling-grid"
@@ -87,3 +89,70 @@ def test_no_output_shows_what_to_change(page, app_url: str) -> None:
     assert page.locator(CHARTS).count() == 0
     assert_no_exception(page)
     screenshot(page, "sampling-grid-no-output")
+
+
+def _slider_value(page, index: int) -> str:
+    return page.get_by_role("slider").nth(index).input_value()
+
+
+def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
+    _open(page, app_url, height=1000)
+    dilation = page.get_by_role("slider").nth(2)
+    dilation.focus()
+    dilation.press("ArrowRight")  # d = 3
+    page.wait_for_function("() => location.search.includes('sg_d=3')")
+    wait_idle(page)
+    page.get_by_text("Compare d = 1").click()
+    page.wait_for_function("() => location.search.includes('sg_compare=false')")
+    wait_idle(page)
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
+    link = page.url
+    title = page.locator(CHARTS).first.evaluate("el => el.layout.title.text")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = context.new_page()
+        other.goto(link)
+        other.get_by_role("heading", name="Sampling grid").first.wait_for()
+        other.locator(CHARTS).first.wait_for()
+        wait_idle(other)
+        assert _slider_value(other, 2) == "3"
+        assert other.locator(CHARTS).count() == 1
+        assert other.locator(CHARTS).first.evaluate("el => el.layout.title.text") == title
+        assert other.get_by_role("switch", name="Compare d = 1", exact=True).is_checked() is False
+        assert_no_exception(other)
+        # the GIF of this view: drawn on click, one frame per output (7x7 input, k3 d3: 1x1 output)
+        with other.expect_download() as download:
+            other.get_by_role("button", name="Download GIF").click()
+        gif = Image.open(download.value.path())
+        assert gif.format == "GIF" and gif.n_frames == 1
+        assert download.value.suggested_filename == "dsdcn-sampling-grid.gif"
+    finally:
+        context.close()
+
+
+def test_chinese_and_projector_screenshots(page, app_url: str) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1700})
+    open_page(page, app_url, URL_PATH, "lang=%E4%B8%AD%E6%96%87")
+    page.get_by_role("heading", name="采样网格").first.wait_for()
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 2")
+    assert_no_exception(page)
+    assert page.get_by_text("卷积核跨度").count() >= 1
+    screenshot(page, "sampling-grid-zh")
+    page.get_by_role("button", name="镜像填充").click()
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('sg_mode=')")
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
+    assert_no_exception(page)
+    screenshot(page, "sampling-grid-zh-preset")
+    open_page(page, app_url, URL_PATH, "lang=%E4%B8%AD%E6%96%87&projector=true")
+    page.get_by_role("heading", name="采样网格").first.wait_for()
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 2")
+    assert page.locator(CHARTS).first.evaluate("el => el.layout.font.size") == 20
+    assert_no_exception(page)
+    screenshot(page, "sampling-grid-zh-projector")
+    open_page(
+        page, app_url, URL_PATH, "projector=true&sg_dims=1D&sg_pad=same&sg_mode=reflect&sg_compare=false"
+    )
+    page.locator(CHARTS).first.wait_for()
+    assert_no_exception(page)
+    screenshot(page, "sampling-grid-projector-1d")
