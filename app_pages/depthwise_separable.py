@@ -104,13 +104,8 @@ def render() -> None:
     drop_infinite_link_values(DEFAULTS)
     st.title(t("depthwise_separable.title"))
     st.markdown(t("depthwise_separable.intro"))
-    presets_bar(
-        PRESETS,
-        DEFAULTS,
-        "ds_",
-        lambda pid: t(f"depthwise_separable.preset.{pid}"),
-        lambda pid: t(f"depthwise_separable.preset.{pid}.idea"),
-    )
+    # drawn here, filled in last: which preset is on screen is known once every widget has its value
+    presets = st.container()
 
     cols = st.columns(6)
     with cols[0]:
@@ -317,6 +312,15 @@ def render() -> None:
             std=f"{s.standard_terms[c]:g}",
         )
     )
+
+    with presets:
+        presets_bar(
+            PRESETS,
+            DEFAULTS,
+            "ds_",
+            lambda pid: t(f"depthwise_separable.preset.{pid}"),
+            lambda pid: t(f"depthwise_separable.preset.{pid}.idea"),
+        )
 
 
 render()
