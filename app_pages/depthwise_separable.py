@@ -14,10 +14,11 @@ from ui.separable import (
     drop_infinite_link_values,
     figure_texts,
     keep_in_range,
+    page_css,
     step_input_size,
     style_separable_figure,
 )
-from ui.workshop import plotly_config, presets_bar
+from ui.workshop import plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key. Each widget is bound to the URL parameter of its
 # key; a value equal to its default is left out of the link.
@@ -90,8 +91,20 @@ def _slider(key: str, label: str, help_text: str) -> int:
     )
 
 
-def _chart(fig, key: str) -> None:
-    st.plotly_chart(style_separable_figure(fig), key=key, config=plotly_config(key.removeprefix("ds_fig_")))
+def _chart(fig, key: str, keep_height: bool = False) -> None:
+    st.plotly_chart(
+        style_separable_figure(fig, keep_height), key=key, config=plotly_config(key.removeprefix("ds_fig_"))
+    )
+
+
+def _slots(*widths: int) -> list:
+    # one row of columns, or in the projector view rows of at most 3 (labels in a bigger font need room)
+    if not projector():
+        return list(st.columns(sum(widths)))
+    out: list = []
+    for n in widths:
+        out += st.columns(n)
+    return out
 
 
 def _tex(n: int) -> str:
@@ -107,7 +120,7 @@ def render() -> None:
     # drawn here, filled in last: which preset is on screen is known once every widget has its value
     presets = st.container()
 
-    cols = st.columns(6)
+    cols = _slots(3, 3)
     with cols[0]:
         c_in = _number("ds_c_in", t("depthwise_separable.c_in"), t("depthwise_separable.c_in_help"))
     with cols[1]:
@@ -126,11 +139,20 @@ def render() -> None:
     texts = figure_texts()
 
     st.subheader(t("depthwise_separable.stages"))
-    left, right = st.columns(2)
+    # in the projector view the two figures are drawn one above the other, each the full width
+    big = projector()
+    left, right = (st.container(), st.container()) if big else st.columns(2)
+    hint = 860 if big else 480
     with left:
-        _chart(create_separable_figure(c_in, c_out, m, k, d, texts=texts), "ds_fig_separable")
+        _chart(
+            create_separable_figure(c_in, c_out, m, k, d, texts=texts, width_hint=hint),
+            "ds_fig_separable",
+            big,
+        )
     with right:
-        _chart(create_standard_figure(c_in, c_out, k, d, texts=texts), "ds_fig_standard")
+        _chart(
+            create_standard_figure(c_in, c_out, k, d, texts=texts, width_hint=hint), "ds_fig_standard", big
+        )
     kernels = t("depthwise_separable.kernels_one") if m == 1 else t("depthwise_separable.kernels_many", m=m)
     st.caption(
         t("depthwise_separable.stages_caption", kernels=kernels, k=k, e=k_eff, total=f"{c_in * c_out:,}")
@@ -171,7 +193,7 @@ def render() -> None:
     )
     st.caption(t("depthwise_separable.costs_caption", n=n, pixels=f"{n * n:,}"))
 
-    ratio_cols = st.columns([3, 2])
+    ratio_cols = [st.container(), st.container()] if projector() else st.columns([3, 2])
     with ratio_cols[0]:
         st.latex(
             r"\frac{\text{separable}}{\text{standard}} = "
@@ -183,12 +205,13 @@ def render() -> None:
             rf"\quad\left(= \frac{{{_tex(per_pixel.separable.params)}}}{{{_tex(per_pixel.standard.params)}}}\right)"
         )
     with ratio_cols[1]:
-        st.metric(
+        metrics = st.columns(2) if projector() else [st.container(), st.container()]
+        metrics[0].metric(
             t("depthwise_separable.ratio_label"),
             t("depthwise_separable.ratio_value", ratio=costs.ratio),
             help=t("depthwise_separable.ratio_help"),
         )
-        st.metric(
+        metrics[1].metric(
             t("depthwise_separable.saving_label"),
             t("depthwise_separable.saving_value", times=1 / costs.ratio),
             help=t("depthwise_separable.saving_help"),
@@ -200,7 +223,7 @@ def render() -> None:
     st.subheader(t("depthwise_separable.step"))
     st.markdown(t("depthwise_separable.step_intro"))
     size = step_input_size(k_eff)
-    step_cols = st.columns(5)
+    step_cols = _slots(3, 2)
     with step_cols[0]:
         o = _number(
             "ds_out_channel",
@@ -314,6 +337,7 @@ def render() -> None:
     )
 
     with presets:
+        st.html(page_css())
         presets_bar(
             PRESETS,
             DEFAULTS,

@@ -126,6 +126,13 @@ def test_a_value_clamped_by_a_shrinking_range_is_what_the_link_holds() -> None:
     assert _view(_open(link)) == _view(at)
 
 
+def test_a_link_value_in_a_range_set_by_other_link_values_is_kept() -> None:
+    at = _open({"ds_k": "7", "ds_d": "3", "ds_row": "20", "ds_c_out": "32", "ds_out_channel": "31"})
+    assert (at.number_input(key="ds_row").value, at.number_input(key="ds_out_channel").value) == (20, 31)
+    assert "y[31, 20, 3]" in at.success[0].value
+    assert not at.info
+
+
 def test_the_default_view_has_an_empty_link() -> None:
     at = _open()
     assert link_of(at) == {}
@@ -251,3 +258,15 @@ def test_builders_draw_the_texts_they_are_given() -> None:
     step = create_step_figure(np.zeros((3, 3)), np.ones((1, 3, 3)), np.ones(1), np.ones((3, 3)), texts=texts)
     assert step.layout.annotations[-1].text == "COMP"
     assert {t.hovertemplate for t in step.data} == {"H"}
+
+
+@pytest.mark.xfail(
+    reason="shared link notice: a preset that sets a link value back to its default is reported as unusable"
+    " (fixed on main by 8d4827a, 'a link value equal to its widget's default is not reported')",
+    strict=False,
+)
+def test_a_preset_over_a_link_gives_no_notice() -> None:
+    at = _open({"ds_m": "2"})
+    assert not at.info
+    at.button(key="ds_preset_why_cheap").click().run()
+    assert not at.info, [n.value for n in at.info]

@@ -88,19 +88,38 @@ def drop_infinite_link_values(keys: Iterable[str]) -> None:
         mark_link_value_ignored(key)
 
 
+def page_css() -> str:
+    """CSS of this page: the labels of its preset buttons wrap instead of being cut (long Chinese labels,
+    the projector's bigger font); in the projector view its metric values keep their large size (the
+    app-wide projector style enlarges every markdown paragraph to 1.15rem, the paragraph inside a metric
+    value included, which makes metric values smaller than in the normal view)."""
+    css = (
+        '[class*="st-key-ds_preset_"] button p, .st-key-ds_reset button p'
+        " { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }"
+        '[class*="st-key-ds_preset_"] button, .st-key-ds_reset button { height: 100%; }'
+    )
+    if projector():
+        css += '[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: inherit !important; }'
+    return f"<style>{css}</style>"
+
+
 def figure_texts() -> SeparableTexts:
     """The texts of the page's figures in the current language."""
     return SeparableTexts(**{f.name: t(f"depthwise_separable.fig.{f.name}") for f in fields(SeparableTexts)})
 
 
-def style_separable_figure(fig: Any) -> Any:
+def style_separable_figure(fig: Any, keep_height: bool = False) -> Any:
     """The projector view for this page's figures: ``style_figure`` (fonts, height), then the drawn line
     widths scaled instead of all set to one width (thin grid lines stay thinner than outlines), and the
-    labels, titles and numbers in the cells enlarged."""
+    labels, titles and numbers in the cells enlarged. ``keep_height``: the builder already sized the
+    figure for the projector (a drawing with a fixed aspect ratio gains nothing from more height)."""
     if not projector():
         return fig
     widths = [tr.line.width if tr.type == "scatter" else None for tr in fig.data]
+    height = fig.layout.height
     style_figure(fig)
+    if keep_height:
+        fig.layout.height = height
     for tr, width in zip(fig.data, widths, strict=True):
         if width is not None:
             tr.line.width = width * 1.8

@@ -190,11 +190,12 @@ def create_separable_figure(
     max_rows: int = 8,
     title: str | None = None,
     texts: SeparableTexts = ENGLISH,
+    width_hint: int = 480,
 ) -> go.Figure:
     """The two stages, channel by channel: each input channel meets only its own ``m`` depthwise kernels
     (dilation gaps drawn), giving ``C_in*m`` intermediate channels; the pointwise stage mixes them with one
     weight (a dot) per (intermediate, output) pair, summed down each output's column. ``title`` defaults
-    to ``texts.separable_title``."""
+    to ``texts.separable_title``; the height fits a drawing about ``width_hint`` pixels wide."""
     tx = texts
     m = depth_multiplier
     c_show, o_show = shown_channels(in_channels, out_channels, m, max_rows)
@@ -251,6 +252,7 @@ def create_separable_figure(
         (x_in - 0.8, x_out[-1] + 1.2),
         (y_bottom - 0.8, top + 0.8),
         tx.separable_title if title is None else title,
+        width_hint,
     )
 
 
@@ -262,9 +264,11 @@ def create_standard_figure(
     max_rows: int = 8,
     title: str | None = None,
     texts: SeparableTexts = ENGLISH,
+    width_hint: int = 480,
 ) -> go.Figure:
     """A standard layer in the same picture: one ``k x k`` kernel for every (input, output) pair, so every
-    output's column holds ``C_in`` kernels. ``title`` defaults to ``texts.standard_title``."""
+    output's column holds ``C_in`` kernels. ``title`` defaults to ``texts.standard_title``; the height fits
+    a drawing about ``width_hint`` pixels wide."""
     tx = texts
     c_show, o_show = shown_channels(in_channels, out_channels, 1, max_rows)
     cv = _Canvas()
@@ -313,6 +317,7 @@ def create_standard_figure(
         (x_in - 0.8, x_out[-1] + 1.2),
         (y_bottom - 0.8, top + 0.8),
         tx.standard_title if title is None else title,
+        width_hint,
     )
 
 

@@ -11,7 +11,7 @@ STRINGS: dict[str, str] = {
         "further with the same weights."
     ),
     # presets
-    "depthwise_separable.preset.why_cheap": "Why separable is cheap",
+    "depthwise_separable.preset.why_cheap": "Why it is cheap",
     "depthwise_separable.preset.why_cheap.idea": (
         "64 → 64 channels, 3×3: the separable layer needs 1/64 + 1/9 ≈ 12.7% of the weights and "
         "multiply-adds, about 8× fewer."
@@ -21,7 +21,7 @@ STRINGS: dict[str, str] = {
         "With a 1×1 kernel there is nothing to split: the depthwise stage only adds weights, so the "
         "separable layer costs more than the standard one (1/C_out + 1 > 1)."
     ),
-    "depthwise_separable.preset.more_outputs": "More outputs, bigger saving",
+    "depthwise_separable.preset.more_outputs": "More outputs, more saving",
     "depthwise_separable.preset.more_outputs.idea": (
         "With 512 output channels the 1/C_out term almost vanishes: the saving nears its limit of k² = 9× "
         "for a 3×3 kernel."

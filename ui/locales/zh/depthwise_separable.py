@@ -4,22 +4,22 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.title": "深度可分离卷积",
     "depthwise_separable.intro": (
         "标准卷积让**每个输出通道在每个输入通道上都有自己的 k×k 卷积核**。"
-        "深度可分离卷积把这项工作拆成两步：**深度卷积（逐通道）**阶段（每个输入通道一个 k×k 卷积核，"
-        "`groups = C_in`，只作用于该通道；深度乘数 `m` 让每个通道有 `m` 个卷积核），以及**逐点卷积（1×1）**"
+        "深度可分离卷积把这项工作拆成两步：**深度卷积**（逐通道）阶段（每个输入通道一个 k×k 卷积核，"
+        "`groups = C_in`，只作用于该通道；深度乘数 `m` 让每个通道有 `m` 个卷积核），以及**逐点卷积**（1×1）"
         "阶段（用 1×1 卷积把 `C_in·m` 个通道混合成 `C_out` 个）。膨胀率让深度卷积核的采样点彼此拉开："
         "用同样的权重看得更远。"
     ),
     # 预设
-    "depthwise_separable.preset.why_cheap": "为什么可分离很便宜",
+    "depthwise_separable.preset.why_cheap": "为何如此便宜",
     "depthwise_separable.preset.why_cheap.idea": (
         "64 → 64 个通道、3×3：深度可分离卷积只需标准卷积 1/64 + 1/9 ≈ 12.7% 的参数量和乘加次数，约少 8 倍。"
     ),
-    "depthwise_separable.preset.k1_no_gain": "k = 1 毫无收益",
+    "depthwise_separable.preset.k1_no_gain": "k = 1 无收益",
     "depthwise_separable.preset.k1_no_gain.idea": (
         "1×1 卷积核没有可拆分的东西：深度卷积阶段只会增加权重，所以可分离层反而比标准层更贵"
         "（1/C_out + 1 > 1）。"
     ),
-    "depthwise_separable.preset.more_outputs": "输出越多，节省越大",
+    "depthwise_separable.preset.more_outputs": "输出越多越省",
     "depthwise_separable.preset.more_outputs.idea": (
         "有 512 个输出通道时，1/C_out 项几乎消失：对 3×3 卷积核，节省接近其上限 k² = 9 倍。"
     ),
@@ -28,7 +28,7 @@ STRINGS: dict[str, str] = {
         "每个输入通道 m = 4 个卷积核，两项都乘以 4：可分离层现在约为标准层开销的一半；"
         "1/C_out + 1/k² 只在 m = 1 时成立。"
     ),
-    "depthwise_separable.preset.dilation_free": "膨胀不增加开销",
+    "depthwise_separable.preset.dilation_free": "膨胀不加开销",
     "depthwise_separable.preset.dilation_free.idea": (
         "膨胀率 4 把同样的 3×3 权重铺到 9×9 个像素上：覆盖范围变大，参数量和乘加次数完全不变。"
     ),
@@ -67,9 +67,9 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.fig.step_composed": "合成卷积核",
     "depthwise_separable.fig.step_hover": "行 %{y}，列 %{x}：%{z:.4g}<extra></extra>",
     "depthwise_separable.stages_caption": (
-        "每一行彩色代表一个输入通道。**左图：**通道 c 只与它自己的{kernels}相遇（{k}×{k} 个采样点分布在 "
+        "每一行彩色代表一个输入通道。**左图**：通道 c 只与它自己的{kernels}相遇（{k}×{k} 个采样点分布在 "
         "{e}×{e} 个像素上：空白格就是膨胀留下的空洞），得到中间通道 z；逐点卷积阶段再给每个输出 y "
-        "在每个中间通道上一个数（一个圆点），并对该列求和。**右图：**标准卷积在每个交叉处都需要一个完整的 "
+        "在每个中间通道上一个数（一个圆点），并对该列求和。**右图**：标准卷积在每个交叉处都需要一个完整的 "
         "{k}×{k} 卷积核，共 {total} 个。最多画出 8 行和 8 个输出；悬停可查看详情。"
     ),
     "depthwise_separable.kernels_one": "深度卷积核",
@@ -79,8 +79,8 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.col.layer": "层",
     "depthwise_separable.col.formula": "公式",
     "depthwise_separable.col.weights": "参数量",
-    "depthwise_separable.col.macs_pixel": "每个输出像素的乘加次数 (MACs)",
-    "depthwise_separable.col.macs_total": "{n}×{n} 上的乘加次数 (MACs)",
+    "depthwise_separable.col.macs_pixel": "每像素乘加次数",
+    "depthwise_separable.col.macs_total": "{n}×{n} 乘加次数",
     "depthwise_separable.col.share": "÷ 标准卷积",
     "depthwise_separable.row.depthwise": "深度卷积阶段",
     "depthwise_separable.row.pointwise": "逐点卷积阶段",
@@ -127,7 +127,7 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.module_help": (
         "dsdcn.DSDilatedConv2d（先深度卷积再逐点卷积）作用在输入上；取 (o, 行, 列) 处的值。"
     ),
-    "depthwise_separable.standard_label": "用合成卷积核的标准卷积：y",
+    "depthwise_separable.standard_label": "合成核卷积：y",
     "depthwise_separable.standard_help": "权重为 W[o,c] = Σ_j P[o,cm+j]·D[cm+j] 的 nn.Conv2d，作用在同一输入上。",
     "depthwise_separable.hand_label": "手算，逐阶段",
     "depthwise_separable.hand_help": "下面的求和，由采样点下的输入值算出。",
