@@ -296,11 +296,15 @@ def render() -> None:
         }
     )
     st.dataframe(detail, hide_index=True, height=min(38 + 35 * c_in, 320), key="ds_step_table")
-    st.latex(
-        rf"y[{o},{row},{col}] = \sum_c \underbrace{{\sum_j P[{o},c\,m+j]\; z_{{c\,m+j}}}}_{{\text{{separable}}}}"
-        rf" = \sum_c \underbrace{{\sum_{{u,v}} W[{o},c,u,v]\; x[c, \cdot]}}_{{\text{{standard}}}}"
-        rf" = {s.separable_value:g}"
-    )
+    by_stages = rf"\sum_c \underbrace{{\sum_j P[{o},c\,m+j]\; z_{{c\,m+j}}}}_{{\text{{separable}}}}"
+    by_kernel = rf"\sum_c \underbrace{{\sum_{{u,v}} W[{o},c,u,v]\; x[c, \cdot]}}_{{\text{{standard}}}}"
+    if projector():  # two lines: the formula in the projector's bigger font is wider than the page
+        st.latex(
+            rf"\begin{{aligned}} y[{o},{row},{col}] &= {by_stages} \\ &= {by_kernel} = {s.separable_value:g}"
+            r"\end{aligned}"
+        )
+    else:
+        st.latex(rf"y[{o},{row},{col}] = {by_stages} = {by_kernel} = {s.separable_value:g}")
 
     c = channel
     _chart(

@@ -127,7 +127,9 @@ def style_separable_figure(fig: Any, keep_height: bool = False) -> Any:
             tr.textfont.size = 22
         if tr.type == "scatter" and tr.marker.size:
             tr.marker.size = tr.marker.size * 1.4
+    # labels of the drawings grow more than the titles over the narrow panels of the step-through
+    grow = 1.2 if any(tr.type == "heatmap" for tr in fig.data) else 1.45
     for ann in fig.layout.annotations:
-        ann.font.size = int((ann.font.size or 13) * 1.45)
+        ann.font.size = int((ann.font.size or 13) * grow)
     fig.layout.title.font.size = 24
     return fig

@@ -297,7 +297,7 @@ def create_standard_figure(
     cv.label(
         float(np.mean(x_out)),
         top,
-        tx.standard_header.format(kernels=in_channels * out_channels, k=kernel_size, d=dilation),
+        tx.standard_header.format(kernels=f"{in_channels * out_channels:,}", k=kernel_size, d=dilation),
         size=12,
     )
     if c_show < in_channels:
@@ -364,5 +364,8 @@ def create_step_figure(
     fig.update_xaxes(showticklabels=False, constrain="domain")
     for i in range(2, len(panels) + 1):
         fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white")
+    lines = max(name.count("<br>") + 1 for name in names)  # titles may take several lines
+    fig.update_layout(
+        height=240 + 20 * lines, margin=dict(l=10, r=10, t=20 + 20 * lines, b=10), plot_bgcolor="white"
+    )
     return fig

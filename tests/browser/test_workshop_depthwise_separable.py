@@ -107,3 +107,6 @@ def test_the_page_in_chinese_and_in_the_projector_view(page, app_url: str) -> No
         )
         pg.wait_for_timeout(300)
         pg.screenshot(path=str(ARTIFACTS / f"ds-workshop-zh-projector-{name}.png"))
+    pg.locator(CHART).last.evaluate("e => e.scrollIntoView({block: 'center'})")
+    pg.wait_for_timeout(300)
+    pg.screenshot(path=str(ARTIFACTS / "ds-workshop-zh-projector-step-figure.png"))

@@ -159,9 +159,9 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.col.pointwise": "pointwise weights P[o, ·]",
     "depthwise_separable.col.sep_sum": "separable: Σ P·z",
     "depthwise_separable.col.std_sum": "standard: Σ W[o,c]·x",
-    "depthwise_separable.panel.input": "input x[{c}] under the taps",
-    "depthwise_separable.panel.depthwise": "depthwise D[{q}] (P = {p})",
-    "depthwise_separable.panel.composed": "composed W[{o},{c}]",
+    "depthwise_separable.panel.input": "input x[{c}]<br>under the taps",
+    "depthwise_separable.panel.depthwise": "depthwise D[{q}]<br>(P = {p})",
+    "depthwise_separable.panel.composed": "composed<br>W[{o},{c}]",
     "depthwise_separable.step_caption": (
         "Input channel {c}: the {k}×{k} input values the taps read, its {kernels} and the composed "
         "standard kernel. Multiply the input with a depthwise kernel and sum: that is z; times P and "

@@ -142,9 +142,9 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.col.pointwise": "逐点卷积权重 P[o, ·]",
     "depthwise_separable.col.sep_sum": "可分离：Σ P·z",
     "depthwise_separable.col.std_sum": "标准：Σ W[o,c]·x",
-    "depthwise_separable.panel.input": "采样点下的输入 x[{c}]",
-    "depthwise_separable.panel.depthwise": "深度卷积 D[{q}]（P = {p}）",
-    "depthwise_separable.panel.composed": "合成卷积核 W[{o},{c}]",
+    "depthwise_separable.panel.input": "采样点下的<br>输入 x[{c}]",
+    "depthwise_separable.panel.depthwise": "深度卷积 D[{q}]<br>（P = {p}）",
+    "depthwise_separable.panel.composed": "合成卷积核<br>W[{o},{c}]",
     "depthwise_separable.step_caption": (
         "输入通道 {c}：采样点读取的 {k}×{k} 个输入值、它的{kernels}以及合成的标准卷积核。"
         "把输入与一个深度卷积核相乘再求和，就是 z；乘以 P 并对所有卷积核求和得到 {sep}，"
