@@ -11,9 +11,9 @@ from dsdcn.figures.separable import create_separable_figure, create_standard_fig
 from ui.i18n import t
 from ui.separable import (
     cached_step_through,
+    clamp_in_range,
     drop_infinite_link_values,
     figure_texts,
-    keep_in_range,
     page_css,
     step_input_size,
     style_separable_figure,
@@ -58,7 +58,7 @@ def _number(key: str, label: str, help_text: str, high: int | None = None) -> in
     # the widget's own default is the page default, so a link leaves out exactly the default values
     low, top = LIMITS.get(key, (0, 0))
     top = high if high is not None else top
-    keep_in_range(key, low, top)
+    clamp_in_range(key, low, top)
     default = min(max(DEFAULTS[key], low), top)
     return int(
         st.number_input(
@@ -76,7 +76,7 @@ def _number(key: str, label: str, help_text: str, high: int | None = None) -> in
 
 def _slider(key: str, label: str, help_text: str) -> int:
     low, high = LIMITS[key]
-    keep_in_range(key, low, high)
+    clamp_in_range(key, low, high)
     return int(
         st.slider(
             label,
