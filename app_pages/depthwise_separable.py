@@ -180,17 +180,24 @@ def render() -> None:
             col_share: [per_pixel.share(getattr(per_pixel, r)) for r in stages],
         }
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            col_weights: st.column_config.NumberColumn(format="localized"),
-            col_pixel: st.column_config.NumberColumn(format="localized"),
-            col_total: st.column_config.NumberColumn(format="localized"),
-            col_share: st.column_config.NumberColumn(format="%.4f"),
-        },
-        key="ds_table",
-    )
+    if projector():  # a plain table: its text takes the projector's font and wraps to the page width
+        shown = table.copy()
+        for name in (col_weights, col_pixel, col_total):
+            shown[name] = [f"{v:,}" for v in shown[name]]
+        shown[col_share] = [f"{v:.4f}" for v in shown[col_share]]
+        st.table(shown, hide_index=True)
+    else:
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                col_weights: st.column_config.NumberColumn(format="localized"),
+                col_pixel: st.column_config.NumberColumn(format="localized"),
+                col_total: st.column_config.NumberColumn(format="localized"),
+                col_share: st.column_config.NumberColumn(format="%.4f"),
+            },
+            key="ds_table",
+        )
     st.caption(t("depthwise_separable.costs_caption", n=n, pixels=f"{n * n:,}"))
 
     ratio_cols = [st.container(), st.container()] if projector() else st.columns([3, 2])

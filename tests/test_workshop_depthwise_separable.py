@@ -244,6 +244,9 @@ def test_projector_view_scales_the_figures_without_flattening_their_lines() -> N
         for x, y in zip(wa, wb, strict=True):
             if x is not None:
                 assert y == pytest.approx(1.8 * x)
+    # the cost table is a plain table in the projector view, with the same numbers
+    shown = big.table[0].value
+    assert list(shown.iloc[:, 2]) == [f"{v:,}" for v in plain.dataframe[0].value.iloc[:, 2]]
     assert json.loads(big.get("plotly_chart")[0].proto.config)["toImageButtonOptions"]["filename"] == (
         "dsdcn-separable"
     )
