@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from dataclasses import fields
+from typing import Any
+
 import streamlit as st
 import torch
+from streamlit.runtime.state import get_session_state
 
+from dsdcn.figures.separable import SeparableTexts
 from dsdcn.separable import StepThrough, integer_module, step_through
+from ui.i18n import t
+from ui.workshop import mark_link_value_ignored, projector, style_figure
 
 
 def step_input_size(effective_kernel: int) -> int:
@@ -36,6 +45,101 @@ def cached_step_through(
 
 def keep_in_range(key: str, default: int, low: int, high: int) -> None:
     """Put ``default`` into ``st.session_state[key]`` if missing, and clamp it into ``[low, high]``
-    (a widget whose range shrank keeps a valid value). Call before creating the widget."""
+    (a widget whose range shrank keeps a valid value). Call before creating the widget.
+
+    Kept for widgets not bound to the link; a bound widget uses ``clamp_in_range`` (a value written here
+    before the widget is drawn would set the widget's value by code on every run)."""
     value = st.session_state.get(key, default)
     st.session_state[key] = min(max(int(value), low), high)
+
+
+def clamp_in_range(key: str, low: int, high: int) -> None:
+    """Clamp ``st.session_state[key]`` into ``[low, high]`` if it holds a value outside it (a widget whose
+    range shrank keeps the nearest valid value, and its link follows). Call before creating the widget;
+    a missing key is left alone, so the widget's default and a link's value decide."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    try:
+        clamped = min(max(int(value), low), high)
+    except (TypeError, ValueError, OverflowError):
+        clamped = low
+    if clamped != value:
+        st.session_state[key] = clamped
+
+
+def drop_infinite_link_values(keys: Iterable[str]) -> None:
+    """Take link values that are infinite as numbers (``1e999``, ``inf``, ``-Infinity``) out of the link
+    and out of the values widgets are seeded from, and name them in the link notice. Call before the
+    widgets are drawn.
+
+    Streamlit 1.67 seeds a bound integer ``number_input`` with ``int(float(raw))``, which raises
+    ``OverflowError`` for these instead of dropping them; every other bad value (text, ``NaN``, out of
+    range) the widget drops itself.
+    """
+    bad = []
+    for key in keys:
+        raw = st.query_params.get_all(key)
+        if not raw:
+            continue
+        try:
+            finite = math.isfinite(float(raw[-1]))
+        except (ValueError, OverflowError):
+            finite = True  # not a number: the widget's own validation drops it
+        if not finite:
+            bad.append(key)
+    if not bad:
+        return
+    with get_session_state().query_params() as params:
+        for key in bad:
+            params.remove_param(key)
+        params.set_initial_query_params_from_current()
+    for key in bad:
+        mark_link_value_ignored(key)
+
+
+def page_css() -> str:
+    """CSS of this page: the labels of its preset buttons wrap instead of being cut (long Chinese labels,
+    the projector's bigger font); in the projector view its metric values keep their large size (the
+    app-wide projector style enlarges every markdown paragraph to 1.15rem, the paragraph inside a metric
+    value included, which makes metric values smaller than in the normal view)."""
+    css = (
+        '[class*="st-key-ds_preset_"] button p, .st-key-ds_reset button p'
+        " { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }"
+        '[class*="st-key-ds_preset_"] button, .st-key-ds_reset button { height: 100%; }'
+    )
+    if projector():
+        css += '[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: inherit !important; }'
+    return f"<style>{css}</style>"
+
+
+def figure_texts() -> SeparableTexts:
+    """The texts of the page's figures in the current language."""
+    return SeparableTexts(**{f.name: t(f"depthwise_separable.fig.{f.name}") for f in fields(SeparableTexts)})
+
+
+def style_separable_figure(fig: Any, keep_height: bool = False) -> Any:
+    """The projector view for this page's figures: ``style_figure`` (fonts, height), then the drawn line
+    widths scaled instead of all set to one width (thin grid lines stay thinner than outlines), and the
+    labels, titles and numbers in the cells enlarged. ``keep_height``: the builder already sized the
+    figure for the projector (a drawing with a fixed aspect ratio gains nothing from more height)."""
+    if not projector():
+        return fig
+    widths = [tr.line.width if tr.type == "scatter" else None for tr in fig.data]
+    height = fig.layout.height
+    style_figure(fig)
+    if keep_height:
+        fig.layout.height = height
+    for tr, width in zip(fig.data, widths, strict=True):
+        if width is not None:
+            tr.line.width = width * 1.8
+        if tr.type == "heatmap":
+            tr.textfont.size = 22
+        if tr.type == "scatter" and tr.marker.size:
+            tr.marker.size = tr.marker.size * 1.4
+    # labels of the drawings grow more than the titles over the narrow panels of the step-through
+    grow = 1.2 if any(tr.type == "heatmap" for tr in fig.data) else 1.45
+    for ann in fig.layout.annotations:
+        ann.font.size = int((ann.font.size or 13) * grow)
+    fig.layout.title.font.size = 24
+    return fig

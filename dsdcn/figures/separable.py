@@ -8,6 +8,7 @@ taps filled and the dilation gaps left empty.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,6 +19,38 @@ PALETTE: tuple[str, ...] = tuple(qualitative.Plotly)
 PITCH = 1.25  # distance between rows and between columns, in data units
 TILE = 0.9  # side of a channel tile and of a kernel box
 GREY = "#9aa0a6"
+
+
+@dataclass(frozen=True)
+class SeparableTexts:
+    """Every text the figures draw, as ``str.format`` templates (English by default; pass translations).
+
+    Fields and their placeholders: headers over the columns, ``more_*`` for channels not drawn, ``tip_*``
+    for the hover texts. ``step_hover`` is a plotly hover template (``%{x}``-style, not formatted here).
+    """
+
+    separable_title: str = "Depthwise separable"
+    standard_title: str = "Standard"
+    input_header: str = "input<br>C_in<br>= {c_in}"
+    depthwise_header: str = "depth-<br>wise {k}×{k}<br>d = {d}"
+    middle_header: str = "middle<br>C_in·m<br>= {mid}"
+    pointwise_header: str = "pointwise 1×1<br>C_out = {c_out}"
+    standard_header: str = "C_in×C_out = {kernels} kernels<br>{k}×{k}, d = {d}"
+    more_inputs: str = "+{n} more"
+    more_outputs: str = "+{n}"
+    tip_input: str = "input channel {c}"
+    tip_depthwise: str = "depthwise kernel {q}: {k}x{k} at dilation {d}, reads input channel {c} only"
+    tip_middle: str = "intermediate channel {q} (from input channel {c})"
+    tip_pointwise: str = "pointwise weight P[{o}, {q}]: one number"
+    tip_output: str = "output channel {o} = sum of its column"
+    tip_kernel: str = "kernel W[{o}, {c}]: {k}x{k} at dilation {d}"
+    step_input: str = "input under the taps"
+    step_depthwise: str = "depthwise D{j} (P = {p})"
+    step_composed: str = "composed kernel"
+    step_hover: str = "row %{y}, col %{x}: %{z:.4g}<extra></extra>"
+
+
+ENGLISH = SeparableTexts()
 
 
 def _color(channel: int) -> str:
@@ -155,11 +188,15 @@ def create_separable_figure(
     kernel_size: int,
     dilation: int,
     max_rows: int = 8,
-    title: str = "Depthwise separable",
+    title: str | None = None,
+    texts: SeparableTexts = ENGLISH,
+    width_hint: int = 480,
 ) -> go.Figure:
     """The two stages, channel by channel: each input channel meets only its own ``m`` depthwise kernels
     (dilation gaps drawn), giving ``C_in*m`` intermediate channels; the pointwise stage mixes them with one
-    weight (a dot) per (intermediate, output) pair, summed down each output's column."""
+    weight (a dot) per (intermediate, output) pair, summed down each output's column. ``title`` defaults
+    to ``texts.separable_title``; the height fits a drawing about ``width_hint`` pixels wide."""
+    tx = texts
     m = depth_multiplier
     c_show, o_show = shown_channels(in_channels, out_channels, m, max_rows)
     rows = c_show * m
@@ -172,7 +209,7 @@ def create_separable_figure(
         ys = y_row[c * m : (c + 1) * m]
         color = _color(c)
         cy = float(np.mean(ys))
-        cv.tile(x_in, cy, color, f"x{c}", f"input channel {c}", height=(m - 1) * PITCH + TILE)
+        cv.tile(x_in, cy, color, f"x{c}", tx.tip_input.format(c=c), height=(m - 1) * PITCH + TILE)
         for j, y in enumerate(ys):
             q = c * m + j
             cv.line(color, 1.5, [x_in + TILE / 2, x_dw - TILE / 2], [y, y])
@@ -182,28 +219,41 @@ def create_separable_figure(
                 kernel_size,
                 dilation,
                 color,
-                f"depthwise kernel {q}: {kernel_size}x{kernel_size} at dilation {dilation}, "
-                f"reads input channel {c} only",
+                tx.tip_depthwise.format(q=q, k=kernel_size, d=dilation, c=c),
             )
             cv.line(color, 1.5, [x_dw + TILE / 2, x_mid - TILE / 2], [y, y])
-            cv.tile(x_mid, y, color, f"z{q}", f"intermediate channel {q} (from input channel {c})")
+            cv.tile(x_mid, y, color, f"z{q}", tx.tip_middle.format(q=q, c=c))
             cv.line(GREY, 0.8, [x_mid + TILE / 2, x_out[-1]], [y, y])
     for j, x in enumerate(x_out):
         cv.line(GREY, 0.8, [x, x], [y_row[0], y_bottom + TILE / 2])
         for q, y in enumerate(y_row):
             cv.fill(_color(q // m), x - 0.14, y - 0.14, x + 0.14, y + 0.14)
-            cv.tip(x, y, f"pointwise weight P[{j}, {q}]: one number")
-        cv.tile(x, y_bottom, "#3c4043", f"y{j}", f"output channel {j} = sum of its column")
+            cv.tip(x, y, tx.tip_pointwise.format(o=j, q=q))
+        cv.tile(x, y_bottom, "#3c4043", f"y{j}", tx.tip_output.format(o=j))
     top = y_row[0] + 1.5
-    cv.label(x_in, top, f"input<br>C_in<br>= {in_channels}", size=12)
-    cv.label(x_dw, top, f"depth-<br>wise {kernel_size}×{kernel_size}<br>d = {dilation}", size=12)
-    cv.label(x_mid, top, f"middle<br>C_in·m<br>= {in_channels * m}", size=12)
-    cv.label(float(np.mean(x_out)), top, f"pointwise 1×1<br>C_out = {out_channels}", size=12)
+    cv.label(x_in, top, tx.input_header.format(c_in=in_channels), size=12)
+    cv.label(x_dw, top, tx.depthwise_header.format(k=kernel_size, d=dilation), size=12)
+    cv.label(x_mid, top, tx.middle_header.format(mid=in_channels * m), size=12)
+    cv.label(float(np.mean(x_out)), top, tx.pointwise_header.format(c_out=out_channels), size=12)
     if c_show < in_channels:
-        cv.label(x_in, y_row[-1] - 0.9, f"+{in_channels - c_show} more", size=11, color="#5f6368")
+        cv.label(
+            x_in, y_row[-1] - 0.9, tx.more_inputs.format(n=in_channels - c_show), size=11, color="#5f6368"
+        )
     if o_show < out_channels:
-        cv.label(x_out[-1] + 0.9, y_bottom, f"+{out_channels - o_show}", size=11, color="#5f6368")
-    return _figure(cv, (x_in - 0.8, x_out[-1] + 1.2), (y_bottom - 0.8, top + 0.8), title)
+        cv.label(
+            x_out[-1] + 0.9,
+            y_bottom,
+            tx.more_outputs.format(n=out_channels - o_show),
+            size=11,
+            color="#5f6368",
+        )
+    return _figure(
+        cv,
+        (x_in - 0.8, x_out[-1] + 1.2),
+        (y_bottom - 0.8, top + 0.8),
+        tx.separable_title if title is None else title,
+        width_hint,
+    )
 
 
 def create_standard_figure(
@@ -212,10 +262,14 @@ def create_standard_figure(
     kernel_size: int,
     dilation: int,
     max_rows: int = 8,
-    title: str = "Standard",
+    title: str | None = None,
+    texts: SeparableTexts = ENGLISH,
+    width_hint: int = 480,
 ) -> go.Figure:
     """A standard layer in the same picture: one ``k x k`` kernel for every (input, output) pair, so every
-    output's column holds ``C_in`` kernels."""
+    output's column holds ``C_in`` kernels. ``title`` defaults to ``texts.standard_title``; the height fits
+    a drawing about ``width_hint`` pixels wide."""
+    tx = texts
     c_show, o_show = shown_channels(in_channels, out_channels, 1, max_rows)
     cv = _Canvas()
     x_in = 0.0
@@ -224,7 +278,7 @@ def create_standard_figure(
     y_bottom = y_row[-1] - 1.6
     for c, y in enumerate(y_row):
         color = _color(c)
-        cv.tile(x_in, y, color, f"x{c}", f"input channel {c}")
+        cv.tile(x_in, y, color, f"x{c}", tx.tip_input.format(c=c))
         cv.line(color, 1.2, [x_in + TILE / 2, x_out[-1] - TILE / 2], [y, y])
     for j, x in enumerate(x_out):
         cv.line(GREY, 0.8, [x, x], [y_row[-1] - TILE / 2, y_bottom + TILE / 2])
@@ -235,22 +289,36 @@ def create_standard_figure(
                 kernel_size,
                 dilation,
                 _color(c),
-                f"kernel W[{j}, {c}]: {kernel_size}x{kernel_size} at dilation {dilation}",
+                tx.tip_kernel.format(o=j, c=c, k=kernel_size, d=dilation),
             )
-        cv.tile(x, y_bottom, "#3c4043", f"y{j}", f"output channel {j} = sum of its column")
+        cv.tile(x, y_bottom, "#3c4043", f"y{j}", tx.tip_output.format(o=j))
     top = y_row[0] + 1.5
-    cv.label(x_in, top, f"input<br>C_in<br>= {in_channels}", size=12)
+    cv.label(x_in, top, tx.input_header.format(c_in=in_channels), size=12)
     cv.label(
         float(np.mean(x_out)),
         top,
-        f"C_in×C_out = {in_channels * out_channels} kernels<br>{kernel_size}×{kernel_size}, d = {dilation}",
+        tx.standard_header.format(kernels=f"{in_channels * out_channels:,}", k=kernel_size, d=dilation),
         size=12,
     )
     if c_show < in_channels:
-        cv.label(x_in, y_row[-1] - 0.9, f"+{in_channels - c_show} more", size=11, color="#5f6368")
+        cv.label(
+            x_in, y_row[-1] - 0.9, tx.more_inputs.format(n=in_channels - c_show), size=11, color="#5f6368"
+        )
     if o_show < out_channels:
-        cv.label(x_out[-1] + 0.9, y_bottom, f"+{out_channels - o_show}", size=11, color="#5f6368")
-    return _figure(cv, (x_in - 0.8, x_out[-1] + 1.2), (y_bottom - 0.8, top + 0.8), title)
+        cv.label(
+            x_out[-1] + 0.9,
+            y_bottom,
+            tx.more_outputs.format(n=out_channels - o_show),
+            size=11,
+            color="#5f6368",
+        )
+    return _figure(
+        cv,
+        (x_in - 0.8, x_out[-1] + 1.2),
+        (y_bottom - 0.8, top + 0.8),
+        tx.standard_title if title is None else title,
+        width_hint,
+    )
 
 
 def create_step_figure(
@@ -259,15 +327,16 @@ def create_step_figure(
     pointwise: np.ndarray,
     composed: np.ndarray,
     titles: Sequence[str] | None = None,
+    texts: SeparableTexts = ENGLISH,
 ) -> go.Figure:
     """One input channel of the step-through as numbered heatmaps: the input under the taps ``(k, k)``,
     its ``m`` depthwise kernels ``(m, k, k)`` (with their pointwise weights ``(m,)``), and the composed
     standard kernel ``(k, k)`` = the sum of the depthwise kernels weighted by the pointwise weights."""
     m = depthwise.shape[0]
     panels = [patch, *depthwise, composed]
-    default = ["input under the taps"]
-    default += [f"depthwise D{j} (P = {pointwise[j]:g})" for j in range(m)]
-    default += ["composed kernel"]
+    default = [texts.step_input]
+    default += [texts.step_depthwise.format(j=j, p=f"{pointwise[j]:g}") for j in range(m)]
+    default += [texts.step_composed]
     names = list(titles) if titles is not None else default
     if len(names) != len(panels):
         raise ValueError(f"titles must have {len(panels)} entries, got {len(names)}")
@@ -284,7 +353,7 @@ def create_step_figure(
                 showscale=False,
                 texttemplate="%{z:.4~g}",
                 textfont=dict(size=14),
-                hovertemplate="row %{y}, col %{x}: %{z:.4g}<extra></extra>",
+                hovertemplate=texts.step_hover,
                 xgap=2,
                 ygap=2,
             ),
@@ -295,5 +364,8 @@ def create_step_figure(
     fig.update_xaxes(showticklabels=False, constrain="domain")
     for i in range(2, len(panels) + 1):
         fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white")
+    lines = max(name.count("<br>") + 1 for name in names)  # titles may take several lines
+    fig.update_layout(
+        height=240 + 20 * lines, margin=dict(l=10, r=10, t=20 + 20 * lines, b=10), plot_bgcolor="white"
+    )
     return fig
