@@ -107,12 +107,20 @@ def _number(key: str, label: str, help_text: str) -> int:
 
 
 def _choice(key: str, label: str, options: list[str], help_text: str, fmt=str) -> str:
+    # labels fixed now, in this run's language: Streamlit (and AppTest) may format outside the run
+    labels = {option: fmt(option) for option in options}
     if key in st.session_state and st.session_state[key] not in options:
         st.session_state[key] = DEFAULTS[key] if DEFAULTS[key] in options else options[0]
     index = options.index(str(DEFAULTS[key])) if DEFAULTS[key] in options else 0
     return str(
         st.selectbox(
-            label, options, index=index, key=key, help=help_text, format_func=fmt, bind="query-params"
+            label,
+            options,
+            index=index,
+            key=key,
+            help=help_text,
+            format_func=labels.__getitem__,
+            bind="query-params",
         )
     )
 
@@ -165,9 +173,7 @@ def render() -> None:
     st.title(t("cost.title"))
     st.markdown(t("cost.intro"))
     drop_unusable_numbers(LIMITS)
-    presets_bar(
-        PRESETS, DEFAULTS, "cost_", lambda p: t(f"cost.preset.{p}"), lambda p: t(f"cost.preset.{p}.idea")
-    )
+    bar = st.container()  # presets: filled at the end, once every control holds its value
     texts = _figure_texts()
 
     st.subheader(t("cost.input_and_layer"))
@@ -560,6 +566,13 @@ def render() -> None:
             t("cost.sweep_shows", summary=summary)
             + (t("cost.sweep_cpu") if on_cpu else t("cost.sweep_gpu"))
             + t("cost.sweep_moral")
+        )
+
+    # the threads control exists on the CPU only; elsewhere presets and reset leave it alone
+    defaults = DEFAULTS if device == "cpu" else {k: v for k, v in DEFAULTS.items() if k != "cost_threads"}
+    with bar:
+        presets_bar(
+            PRESETS, defaults, "cost_", lambda p: t(f"cost.preset.{p}"), lambda p: t(f"cost.preset.{p}.idea")
         )
 
 
