@@ -40,9 +40,10 @@ from ui.cost import (
     measure_all,
     recall,
     remember,
+    style_cost_figure,
 )
 from ui.i18n import t
-from ui.workshop import plotly_config, presets_bar, style_figure
+from ui.workshop import plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key.
 DEFAULTS: dict[str, int | float | str] = {
@@ -81,13 +82,19 @@ LIMITS: dict[str, tuple[int, int]] = {
 }
 # Lesson presets: one idea each (ids stable; texts in ui/locales/*/cost.py as cost.preset.<id>[.idea]).
 PRESETS: dict[str, dict[str, int | float | str]] = {
-    "not_8x_faster": {"cost_c_in": 128, "cost_c_out": 128, "cost_k": 3, "cost_d": 1},
+    "not_8x_faster": {"cost_c_in": 128, "cost_c_out": 128, "cost_k": 3},
     "dilation_slows_depthwise": {"cost_c_in": 64, "cost_c_out": 64, "cost_d": 8, "cost_sweep_max_d": 12},
     "pointwise_dominates": {"cost_h": 28, "cost_w": 28, "cost_c_in": 256, "cost_c_out": 256, "cost_d": 1},
     "same_rf_three_ways": {"cost_c_in": 64, "cost_c_out": 64, "cost_k": 3, "cost_d": 3},
 }
 KINDS = ("standard", "depthwise", "pointwise", "separable")
-REACH = ("dense", "dilated", "stack", "separable")
+# preset buttons wrap their label instead of cutting it (Chinese and the projector view need it)
+_WRAP_PRESETS = """<style>
+[class*="st-key-cost_preset_"] button, .st-key-cost_reset button { height: 100%; }
+[class*="st-key-cost_preset_"] button p, .st-key-cost_reset button p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>"""
 
 
 def _number(key: str, label: str, help_text: str) -> int:
@@ -173,6 +180,7 @@ def render() -> None:
     st.title(t("cost.title"))
     st.markdown(t("cost.intro"))
     drop_unusable_numbers(LIMITS)
+    st.html(_WRAP_PRESETS)
     bar = st.container()  # presets: filled at the end, once every control holds its value
     texts = _figure_texts()
 
@@ -339,8 +347,8 @@ def render() -> None:
         + t("cost.memory_refusal")
     )
     key = ("main", tuple(items), h, w, batch, settings)
-    bcols = st.columns([1.3, 1, 2.5])
-    with bcols[0]:
+    buttons = st.container(horizontal=True)
+    with buttons:
         pressed = st.button(
             t("cost.measure", device=dev),
             key="cost_measure",
@@ -348,7 +356,6 @@ def render() -> None:
             icon=":material/timer:",
             help=t("cost.measure_help"),
         )
-    with bcols[1]:
         again = st.button(
             t("cost.measure_again"), key="cost_measure_again", help=t("cost.measure_again_help")
         )
@@ -403,7 +410,7 @@ def render() -> None:
             texts=texts,
         )
         st.plotly_chart(
-            style_figure(fig), key="cost_fig_time_flops", config=plotly_config("cost-time-vs-flops")
+            style_cost_figure(fig), key="cost_fig_time_flops", config=plotly_config("cost-time-vs-flops")
         )
         intensity = {kind: arithmetic_intensity(specs[kind], h, w, batch, torch_dtype) for kind in KINDS}
         st.markdown(
@@ -455,7 +462,7 @@ def render() -> None:
         texts=texts,
     )
     st.plotly_chart(
-        style_figure(fig), key="cost_fig_reach", config=plotly_config("cost-same-receptive-field")
+        style_cost_figure(fig), key="cost_fig_reach", config=plotly_config("cost-same-receptive-field")
     )
     st.caption(t("cost.same_rf_caption", e=k_eff) + (t("cost.time_after_measure") if results is None else ""))
 
@@ -464,7 +471,8 @@ def render() -> None:
     ks = list(range(1, 16))
     outs = sorted({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, c_out})
     ratio_names = (t("cost.fig.ratio_name"), "m/C_out", "m/k²")
-    sc = st.columns(2)
+    # side by side; one under the other in the projector view, where their titles need the width
+    sc = [st.container(), st.container()] if projector() else st.columns(2)
     with sc[0]:
         fig = create_ratio_figure(
             ks,
@@ -477,7 +485,9 @@ def render() -> None:
             title=t("cost.fig.ratio_k_title", c_out=c_out, m=m),
             texts=texts,
         )
-        st.plotly_chart(style_figure(fig), key="cost_fig_ratio_k", config=plotly_config("cost-ratio-vs-k"))
+        st.plotly_chart(
+            style_cost_figure(fig), key="cost_fig_ratio_k", config=plotly_config("cost-ratio-vs-k")
+        )
     with sc[1]:
         fig = create_ratio_figure(
             outs,
@@ -492,7 +502,7 @@ def render() -> None:
             texts=texts,
         )
         st.plotly_chart(
-            style_figure(fig), key="cost_fig_ratio_cout", config=plotly_config("cost-ratio-vs-c-out")
+            style_cost_figure(fig), key="cost_fig_ratio_cout", config=plotly_config("cost-ratio-vs-c-out")
         )
     st.caption(t("cost.ratio_caption"))
 
@@ -547,7 +557,7 @@ def render() -> None:
             texts=texts,
         )
         st.plotly_chart(
-            style_figure(fig), key="cost_fig_dilation", config=plotly_config("cost-dilation-sweep")
+            style_cost_figure(fig), key="cost_fig_dilation", config=plotly_config("cost-dilation-sweep")
         )
         noisy = sum(isinstance(r, Measurement) and r.timing.noisy() for r in sweep.values())
         if noisy >= max(2, len(sweep) // 8):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -195,3 +196,14 @@ def test_builders_take_their_texts() -> None:
     assert list(fig.data[0].x) == ["S", "D"] and fig.layout.yaxis.title.text == "/ S"
     default = create_time_vs_flops_figure(["standard", "depthwise"], [4, 1], [None, None])
     assert default.layout.yaxis.title.text == "÷ standard (log scale)"
+
+
+def test_projector_view_enlarges_the_charts() -> None:
+    plain = _open({"cost_k": "5"})
+    big = _open({"cost_k": "5", "projector": "true"})
+    assert not big.exception
+    for small, large in zip(plain.get("plotly_chart"), big.get("plotly_chart"), strict=True):
+        s, b = json.loads(small.proto.spec)["layout"], json.loads(large.proto.spec)["layout"]
+        assert b["font"]["size"] > s["font"]["size"] and b["height"] > s["height"]
+        assert b["title"]["font"]["size"] > s["title"]["font"]["size"]
+    assert '"toImageButtonOptions"' in big.get("plotly_chart")[0].proto.config

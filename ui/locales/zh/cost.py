@@ -7,12 +7,12 @@ STRINGS: dict[str, str] = {
         "（权重的 `numel`，前向传播时的 `torch.utils.flop_counter`），以及**实测**（本机上的延迟）。"
         "前两者必须完全一致；第三者才有意外：浮点运算次数（FLOPs）少，并不总是意味着时间短。"
     ),
-    "cost.preset.not_8x_faster": "为什么深度卷积没有快 8 倍",
+    "cost.preset.not_8x_faster": "深度卷积为何没快 8 倍",
     "cost.preset.not_8x_faster.idea": (
         "128 → 128 通道，3×3：深度可分离卷积的 FLOPs 约为标准卷积的 1/8（1/C_out + 1/k²）。"
         "点击“测量”：它的时间缩短得少得多，因为深度卷积（逐通道）阶段在等内存，而不是在等运算。"
     ),
-    "cost.preset.dilation_slows_depthwise": "膨胀率拖慢深度卷积",
+    "cost.preset.dilation_slows_depthwise": "膨胀拖慢深度卷积",
     "cost.preset.dilation_slows_depthwise.idea": (
         "FLOPs 不随膨胀率变化。运行膨胀率扫描：随着 d 增大，深度卷积变慢（在 CPU 上从 d = 7 起突然变慢），"
         "而标准卷积几乎不变。"
@@ -22,7 +22,7 @@ STRINGS: dict[str, str] = {
         "256 → 256 通道：1×1 逐点卷积阶段占深度可分离卷积参数量和乘加次数的 C_out/(C_out + k²) = 97 %。"
         "再把 k×k 部分做得更省，几乎没有收益。"
     ),
-    "cost.preset.same_rf_three_ways": "同一感受野的三种做法",
+    "cost.preset.same_rf_three_ways": "同一感受野三种做法",
     "cost.preset.same_rf_three_ways.idea": (
         "7×7 的视野：一个稠密的 7×7 卷积核、膨胀率为 3 的 3×3，或三层堆叠的 3×3（以及 d = 3 的深度可分离 3×3）。"
         "在“相同感受野”一节比较它们的参数量、乘加次数和时间。"
@@ -87,8 +87,8 @@ STRINGS: dict[str, str] = {
         "contiguous = NCHW（PyTorch 默认）；channels_last = NHWC，在 CPU 上的深度卷积和逐点卷积、"
         "以及 GPU 上的 16 位类型中往往快 2–3 倍。"
     ),
-    "cost.format.contiguous": "contiguous（NCHW）",
-    "cost.format.channels_last": "channels_last（NHWC）",
+    "cost.format.contiguous": "contiguous",
+    "cost.format.channels_last": "channels_last",
     "cost.threads": "CPU 线程数（0 = 全部）",
     "cost.threads_help": (
         "测量时的算子内线程数。1（默认）在其他程序共用 CPU 时能让计时稳定："
