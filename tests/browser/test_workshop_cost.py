@@ -55,6 +55,7 @@ def test_copied_link_reopens_the_view(browser, page, app_url: str) -> None:
         query = _query(pg2)
         assert query["cost_c_out"] == ["256"] and query["cost_h"] == ["28"] and "cost_d" in query
         assert pg2.get_by_role("spinbutton", name="C_in", exact=True).input_value() == "256"
+        screenshot(pg2, "cost-workshop-en-preset")
         # reset: defaults back, the link empty
         pg2.get_by_role("button", name="Reset", exact=True).click()
         pg2.wait_for_function("!location.search.includes('cost_')")

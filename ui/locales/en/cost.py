@@ -9,7 +9,7 @@ STRINGS: dict[str, str] = {
         "the surprises are: fewer FLOPs do not always mean less time."
     ),
     # presets: a button label and the one idea each tells
-    "cost.preset.not_8x_faster": "Why depthwise is not 8× faster",
+    "cost.preset.not_8x_faster": "Why not 8× faster?",
     "cost.preset.not_8x_faster.idea": (
         "128 → 128 channels, 3×3: the separable layer needs about 8× fewer FLOPs than the standard one "
         "(1/C_out + 1/k²). Press Measure: its time shrinks far less, because the depthwise stage waits "
@@ -25,7 +25,7 @@ STRINGS: dict[str, str] = {
         "256 → 256 channels: the 1×1 pointwise stage holds C_out/(C_out + k²) = 97 % of the separable "
         "layer's weights and MACs. Making the k×k part cheaper still would gain almost nothing."
     ),
-    "cost.preset.same_rf_three_ways": "Same receptive field three ways",
+    "cost.preset.same_rf_three_ways": "Same field, three ways",
     "cost.preset.same_rf_three_ways.idea": (
         "A 7×7 view: one dense 7×7 kernel, a 3×3 at dilation 3, or three stacked 3×3 layers (and the "
         "separable 3×3 at d = 3). Compare their weights, MACs and time under 'Same receptive field'."
