@@ -7,7 +7,7 @@ STRINGS: dict[str, str] = {
         "（权重的 `numel`，前向传播时的 `torch.utils.flop_counter`），以及**实测**（本机上的延迟）。"
         "前两者必须完全一致；第三者才有意外：浮点运算次数（FLOPs）少，并不总是意味着时间短。"
     ),
-    "cost.preset.not_8x_faster": "深度卷积为何没快 8 倍",
+    "cost.preset.not_8x_faster": "为何没快 8 倍",
     "cost.preset.not_8x_faster.idea": (
         "128 → 128 通道，3×3：深度可分离卷积的 FLOPs 约为标准卷积的 1/8（1/C_out + 1/k²）。"
         "点击“测量”：它的时间缩短得少得多，因为深度卷积（逐通道）阶段在等内存，而不是在等运算。"
