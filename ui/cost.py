@@ -8,10 +8,13 @@ shows nothing stale: it waits for the next press of the button.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dsdcn.measure import (
     Counted,
@@ -22,6 +25,8 @@ from dsdcn.measure import (
     measure_latency,
     supported_dtypes,
 )
+from ui.i18n import t
+from ui.workshop import mark_link_value_ignored, projector, style_figure
 
 RESULTS_KEY = "cost_results"
 MAX_KEPT = 24
@@ -79,19 +84,24 @@ def measure_all(
     batch: int,
     settings: Settings,
     label: str,
+    display: Mapping[str, str] | None = None,
 ) -> dict[str, Measurement | str]:
     """Measure every ``(name, specs)`` in turn with a progress bar; a refusal or a runtime error becomes
-    its message. A widget change interrupts the loop between two items (Streamlit reruns)."""
+    its message (the library's English reason after a translated prefix). ``name`` is a stable id
+    (results are kept under it whatever the language); ``display`` gives the text the progress bar shows.
+    A widget change interrupts the loop between two items (Streamlit reruns)."""
     bar = st.progress(0.0, text=label)
     out: dict[str, Measurement | str] = {}
     for i, (name, specs) in enumerate(items):
-        bar.progress(i / len(items), text=f"{label}: {name} ({i + 1}/{len(items)})")
+        shown = (display or {}).get(name, name)
+        bar.progress(i / len(items), text=f"{label}: {shown} ({i + 1}/{len(items)})")
         try:
             out[name] = cached_measure(specs, height, width, batch, settings)
         except MeasurementRefused as err:
-            out[name] = f"not measured: {err}"
+            out[name] = t("cost.not_measured", reason=str(err))
         except (RuntimeError, ValueError, MemoryError) as err:
-            out[name] = f"failed: {type(err).__name__}: {str(err).splitlines()[0][:300]}"
+            reason = f"{type(err).__name__}: {str(err).splitlines()[0][:300]}"
+            out[name] = t("cost.failed", reason=reason)
     bar.empty()
     return out
 
@@ -114,3 +124,47 @@ def forget_all() -> None:
     """Drop this session's results and the process-wide measurement cache (to measure afresh)."""
     st.session_state.pop(RESULTS_KEY, None)
     cached_measure.clear()
+
+
+def style_cost_figure(fig: Any) -> Any:
+    """The projector view for the Cost charts: ``style_figure`` plus the texts it leaves small here
+    (titles, subplot titles, bar labels, annotations, markers); returns the figure."""
+    style_figure(fig)
+    if not projector():
+        return fig
+    fig.update_layout(title_font_size=26, legend_font_size=20)
+    fig.update_annotations(font_size=20)
+    fig.update_traces(textfont_size=18, selector={"type": "bar"})
+    fig.update_traces(marker_size=10, selector={"type": "scatter"})
+    return fig
+
+
+def drop_unusable_numbers(keys: Iterable[str]) -> None:
+    """Remove link values of integer number inputs that Streamlit cannot read (call before the widgets).
+
+    Streamlit's URL binding reads a number parameter as a float and an integer ``number_input`` then calls
+    ``int()`` on it: ``1e999``, ``inf`` or a long run of digits (infinite as a float) raise
+    ``OverflowError``, which it does not catch. Such values are taken out of the link (and out of the
+    values the widgets are seeded from) and reported in the link notice; everything else is left to the
+    widget's own validation (non-numbers and out-of-range values fall back to the default).
+    """
+    bad = []
+    for key in keys:
+        raw = st.query_params.get_all(key)
+        if not raw:
+            continue
+        try:
+            usable = math.isfinite(float(raw[-1])) if raw[-1].strip() else True
+        except ValueError:
+            usable = True  # not a number at all: the widget drops it itself
+        if not usable:
+            bad.append(key)
+    if not bad:
+        return
+    for key in bad:
+        del st.query_params[key]
+        mark_link_value_ignored(key)
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        with ctx.session_state.query_params() as params:
+            params.set_initial_query_params_from_current()

@@ -5,7 +5,8 @@ Measured values may be ``None`` (a refused or skipped measurement): they are lef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -21,6 +22,20 @@ KIND_COLORS: dict[str, str] = {
     "stack": "#ff7f0e",
 }
 FONT = dict(size=15)
+
+
+@dataclass(frozen=True)
+class CostFigureTexts:
+    """Axis texts shared by the Cost charts (English by default; the page passes translated ones).
+
+    ``log_scale_of`` is formatted with ``name``, the baseline of a relative chart.
+    """
+
+    ratio_axis: str = "ratio (log scale)"
+    log_scale_of: str = "÷ {name} (log scale)"
+    dilation_axis: str = "dilation d"
+    ms_axis: str = "ms"
+    relative_axis: str = "relative to d = 1"
 
 
 def _nan(values: Sequence[float | None]) -> np.ndarray:
@@ -53,6 +68,7 @@ def create_ratio_figure(
     log_x: bool = False,
     names: tuple[str, str, str] = ("separable ÷ standard", "m/C_out", "m/k²"),
     title: str = "",
+    texts: CostFigureTexts = CostFigureTexts(),
 ) -> go.Figure:
     """Cost ratio separable/standard along ``x`` with its two terms (dashed), log y; a marker at ``current``."""
     fig = go.Figure()
@@ -81,7 +97,7 @@ def create_ratio_figure(
     if current is not None:
         fig.add_vline(x=current, line=dict(color="#5f6368", width=1))
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
-    fig.update_yaxes(title_text="ratio (log scale)", type="log")
+    fig.update_yaxes(title_text=texts.ratio_axis, type="log")
     return _layout(fig, 380, title)
 
 
@@ -96,20 +112,24 @@ def create_dilation_figure(
     titles: tuple[str, str] = ("latency (median, bars: 25–75 %)", "time ÷ time at d = 1"),
     flops_name: str = "FLOPs (same for every d)",
     title: str = "",
+    kind_names: Mapping[str, str] | None = None,
+    texts: CostFigureTexts = CostFigureTexts(),
 ) -> go.Figure:
     """Measured latency against dilation per kind (seconds in, milliseconds drawn), and the same
-    normalised to ``d = 1`` next to the FLOP count, which does not change with ``d``."""
+    normalised to ``d = 1`` next to the FLOP count, which does not change with ``d``. ``kind_names``
+    gives the legend name of each kind (the kind itself by default)."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
     d = list(dilations)
     for i, kind in enumerate(kinds):
         med = _nan(medians[i]) * 1e3
         lo, hi = _nan(q1[i]) * 1e3, _nan(q3[i]) * 1e3
         color = KIND_COLORS.get(kind, None)
+        name = (kind_names or {}).get(kind, kind)
         fig.add_trace(
             go.Scatter(
                 x=d,
                 y=med,
-                name=kind,
+                name=name,
                 legendgroup=kind,
                 mode="lines+markers",
                 line=dict(color=color, width=3),
@@ -124,7 +144,7 @@ def create_dilation_figure(
             go.Scatter(
                 x=d,
                 y=med / base,
-                name=kind,
+                name=name,
                 legendgroup=kind,
                 showlegend=False,
                 mode="lines+markers",
@@ -162,10 +182,12 @@ def create_dilation_figure(
                 font=dict(size=12, color="#5f6368"),
             )
     fig.update_xaxes(
-        title_text="dilation d", dtick=1 if len(d) <= 16 else None, range=[0.5, max(d, default=1) + 0.5]
+        title_text=texts.dilation_axis,
+        dtick=1 if len(d) <= 16 else None,
+        range=[0.5, max(d, default=1) + 0.5],
     )
-    fig.update_yaxes(title_text="ms", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="relative to d = 1", row=1, col=2)
+    fig.update_yaxes(title_text=texts.ms_axis, rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text=texts.relative_axis, row=1, col=2)
     return _layout(fig, 420, title)
 
 
@@ -176,15 +198,18 @@ def create_time_vs_flops_figure(
     baseline: int = 0,
     names: tuple[str, str] = ("share of FLOPs", "share of time"),
     title: str = "",
+    labels: Sequence[str] | None = None,
+    texts: CostFigureTexts = CostFigureTexts(),
 ) -> go.Figure:
     """Each kind's FLOPs and measured time as a fraction of the ``baseline`` kind's (bars, log y):
-    where the two bars differ, FLOPs do not predict time."""
+    where the two bars differ, FLOPs do not predict time. ``labels`` names the bars (the kinds by default)."""
+    x = list(labels) if labels is not None else list(kinds)
     f = np.asarray(flops, dtype=float)
     t = _nan(medians)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            x=list(kinds),
+            x=x,
             y=f / f[baseline],
             name=names[0],
             marker_color="#90a4ae",
@@ -196,7 +221,7 @@ def create_time_vs_flops_figure(
     )
     fig.add_trace(
         go.Bar(
-            x=list(kinds),
+            x=x,
             y=t / t[baseline],
             name=names[1],
             marker_color=[KIND_COLORS.get(k, "#1f77b4") for k in kinds],
@@ -206,7 +231,7 @@ def create_time_vs_flops_figure(
             hovertemplate="%{y:.4f}",
         )
     )
-    fig.update_yaxes(title_text=f"÷ {kinds[baseline]} (log scale)", type="log")
+    fig.update_yaxes(title_text=texts.log_scale_of.format(name=x[baseline]), type="log")
     fig.update_layout(barmode="group", bargap=0.25)
     return _layout(fig, 380, title)
 
@@ -218,6 +243,7 @@ def create_same_rf_figure(
     medians: Sequence[float | None],
     series: tuple[str, str, str] = ("weights", "MACs", "time"),
     title: str = "",
+    texts: CostFigureTexts = CostFigureTexts(),
 ) -> go.Figure:
     """Weights, MACs and measured time of each way to reach the same extent, relative to the first (log y)."""
     fig = go.Figure()
@@ -236,6 +262,6 @@ def create_same_rf_figure(
                 hovertemplate="%{y:.4f}",
             )
         )
-    fig.update_yaxes(title_text=f"÷ {names[0]} (log scale)", type="log")
+    fig.update_yaxes(title_text=texts.log_scale_of.format(name=names[0]), type="log")
     fig.update_layout(barmode="group", bargap=0.25)
     return _layout(fig, 380, title)
