@@ -20,7 +20,8 @@ from ui.common import device_choice
 from ui.i18n import t
 from ui.workshop import keep_link_key, plotly_config, presets_bar, style_figure
 
-# every control's default, keyed by its widget key; every control is bound to the URL parameter of its key
+# every control's default, keyed by its widget key; every control round-trips through the URL parameter of
+# its key: bound by Streamlit, or by hand (the seed and the two schedules, whose link text is checked first)
 DEFAULTS: dict[str, object] = {
     "lab_source": "sample",
     "lab_sample": "street_scene.png",
@@ -110,6 +111,11 @@ def _tr(group: str, code: object) -> str:
     return t(f"image_lab.{group}.{code}")
 
 
+def _labels(group: str, codes: tuple[object, ...]) -> dict[object, str]:
+    """Option labels in the current language, fixed when the widget is drawn (a ``format_func``)."""
+    return {code: _tr(group, code) for code in codes}
+
+
 def _tab_label(code: str) -> str:
     return _tr("tab", code)
 
@@ -141,9 +147,9 @@ def _presets() -> dict[str, dict[str, object]]:
 
 def _prepare_state() -> None:
     """Check hand-validated link values, then put every default in session state (a link value wins)."""
-    lab.drop_bad_link_value("lab_seed", lambda raw: lab.parse_seed(raw) is not None)
+    lab.take_link_value("lab_seed", lab.parse_seed)
     for key in ("lab_stack_a", "lab_stack_b"):
-        lab.drop_bad_link_value(key, lambda raw: lab.parse_schedule_text(raw, SCHEDULE_CHARS) is not None)
+        lab.take_link_value(key, lambda raw: raw if lab.parse_schedule_text(raw, SCHEDULE_CHARS) else None)
     # the widgets inside a tab are drawn only while their tab is open: check their link values now
     options = {
         "lab_tab": {_tab_label(c) for c in TABS},
@@ -153,6 +159,13 @@ def _prepare_state() -> None:
     }
     for key, labels in options.items():
         lab.drop_bad_link_value(key, labels.__contains__)
+    # Every widget also declares its DEFAULTS value (value=/index=/default=): Streamlit leaves a widget's
+    # declared default out of the link, so it must be the page's default; the value in session state wins
+    # (Streamlit only logs that both are given). The schedules, drawn only while their tab is open, are
+    # kept in session state while it is closed.
+    for key in ("lab_stack_a", "lab_stack_b"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     for key, value in _defaults().items():
         st.session_state.setdefault(key, value)
     # the tab is held by its label: after a language switch, the same tab in the new language
@@ -168,8 +181,9 @@ def _image_source() -> tuple[str, bytes] | None:
         t("image_lab.source"),
         ["sample", "upload"],
         required=True,
-        format_func=lambda s: _tr("source", s),
+        format_func=_labels("source", ("sample", "upload")).__getitem__,
         key="lab_source",
+        default=DEFAULTS["lab_source"],
         bind="query-params",
         help=t("image_lab.source_help"),
     )
@@ -189,8 +203,9 @@ def _image_source() -> tuple[str, bytes] | None:
     name = st.selectbox(
         t("image_lab.sample"),
         names,
-        format_func=lambda n: _tr("sample", n),
+        format_func=_labels("sample", SAMPLES).__getitem__,
         key="lab_sample",
+        index=names.index(DEFAULTS["lab_sample"]) if DEFAULTS["lab_sample"] in names else 0,
         bind="query-params",
         help=t("image_lab.sample_help"),
     )
@@ -238,9 +253,10 @@ def _controls() -> dict[str, object]:
         kind = st.radio(
             t("image_lab.kind"),
             list(KINDS),
-            format_func=lambda k: _tr("kind", k),
+            format_func=_labels("kind", KINDS).__getitem__,
             captions=[_tr("kind_caption", k) for k in KINDS],
             key="lab_kind",
+            index=KINDS.index(DEFAULTS["lab_kind"]),
             bind="query-params",
             help=t("image_lab.kind_help"),
         )
@@ -248,6 +264,7 @@ def _controls() -> dict[str, object]:
             t("image_lab.kernel"),
             list(KERNELS),
             key="lab_kernel",
+            value=DEFAULTS["lab_kernel"],
             bind="query-params",
             help=t("image_lab.kernel_help"),
         )
@@ -255,16 +272,18 @@ def _controls() -> dict[str, object]:
             t("image_lab.channels"),
             ["rgb", "grey"],
             required=True,
-            format_func=lambda c: _tr("channels", c),
+            format_func=_labels("channels", ("rgb", "grey")).__getitem__,
             key="lab_channels",
+            default=DEFAULTS["lab_channels"],
             bind="query-params",
             help=t("image_lab.channels_help"),
         )
         padding = st.selectbox(
             t("image_lab.padding"),
             list(PADDINGS),
-            format_func=lambda p: _tr("padding", p),
+            format_func=_labels("padding", PADDINGS).__getitem__,
             key="lab_padding",
+            index=PADDINGS.index(DEFAULTS["lab_padding"]),
             bind="query-params",
             help=t("image_lab.padding_help"),
         )
@@ -273,8 +292,9 @@ def _controls() -> dict[str, object]:
         filters = st.multiselect(
             t("image_lab.filters"),
             list(FILTERS),
-            format_func=lambda f: _tr("filter", f),
+            format_func=_labels("filter", FILTERS).__getitem__,
             key="lab_filters",
+            default=DEFAULTS["lab_filters"],
             bind="query-params",
             wrap=True,
             help=t("image_lab.filters_help"),
@@ -284,6 +304,7 @@ def _controls() -> dict[str, object]:
             1,
             8,
             key="lab_gabor_n",
+            value=DEFAULTS["lab_gabor_n"],
             bind="query-params",
             help=t("image_lab.gabor_n_help"),
         )
@@ -292,6 +313,7 @@ def _controls() -> dict[str, object]:
             1,
             8,
             key="lab_random_n",
+            value=DEFAULTS["lab_random_n"],
             bind="query-params",
             help=t("image_lab.random_n_help"),
         )
@@ -301,9 +323,10 @@ def _controls() -> dict[str, object]:
             lab.MAX_SEED,
             step=1,
             key="lab_seed",
-            bind="query-params",
+            value=DEFAULTS["lab_seed"],
             help=t("image_lab.seed_help"),
         )
+        lab.put_link_value("lab_seed", int(seed), DEFAULTS["lab_seed"])
     with c3:
         st.markdown(f"**{t('image_lab.group_display')}**")
         dilations = st.pills(
@@ -311,6 +334,7 @@ def _controls() -> dict[str, object]:
             DILATION_OPTIONS,
             selection_mode="multi",
             key="lab_dilations",
+            default=DEFAULTS["lab_dilations"],
             bind="query-params",
             wrap=True,
             disabled=kind == "standard",
@@ -319,36 +343,41 @@ def _controls() -> dict[str, object]:
         norm = st.radio(
             t("image_lab.norm"),
             list(NORMS),
-            format_func=lambda n: _tr("norm", n),
+            format_func=_labels("norm", NORMS).__getitem__,
             key="lab_norm",
+            index=NORMS.index(DEFAULTS["lab_norm"]),
             bind="query-params",
             help=t("image_lab.norm_help"),
         )
         clip = st.toggle(
             t("image_lab.clip", pct=f"{fl.CLIP_PERCENT:g}"),
             key="lab_clip",
+            value=DEFAULTS["lab_clip"],
             bind="query-params",
             help=t("image_lab.clip_help", pct=f"{fl.CLIP_PERCENT:g}", top=f"{100 - fl.CLIP_PERCENT:g}"),
         )
         centre_zero = st.toggle(
             t("image_lab.centre_zero"),
             key="lab_centre_zero",
+            value=DEFAULTS["lab_centre_zero"],
             bind="query-params",
             help=t("image_lab.centre_zero_help"),
         )
         cmap = st.selectbox(
             t("image_lab.cmap"),
             list(CMAPS),
-            format_func=lambda c: _tr("cmap", c),
+            format_func=_labels("cmap", CMAPS).__getitem__,
             key="lab_cmap",
+            index=CMAPS.index(DEFAULTS["lab_cmap"]),
             bind="query-params",
             help=t("image_lab.cmap_help"),
         )
         view = st.radio(
             t("image_lab.view"),
             list(VIEWS),
-            format_func=lambda v: _tr("view", v),
+            format_func=_labels("view", VIEWS).__getitem__,
             key="lab_view",
+            index=VIEWS.index(DEFAULTS["lab_view"]),
             bind="query-params",
             horizontal=True,
             help=t("image_lab.view_help"),
@@ -357,8 +386,9 @@ def _controls() -> dict[str, object]:
             t("image_lab.device"),
             ["auto", "cpu"],
             required=True,
-            format_func=lambda p: _tr("device", p),
+            format_func=_labels("device", ("auto", "cpu")).__getitem__,
             key="lab_device",
+            default=DEFAULTS["lab_device"],
             bind="query-params",
             help=t("image_lab.device_help"),
         )
@@ -514,6 +544,7 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labe
         list(range(len(labels))),
         format_func=lambda i: labels[i],
         key="lab_compare",
+        index=0,
         bind="query-params",
         help=t("image_lab.compare_help"),
     )
@@ -582,8 +613,9 @@ def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
     stat = st.selectbox(
         t("image_lab.stat"),
         list(STATS),
-        format_func=lambda x: _tr("stat", x),
+        format_func=_labels("stat", STATS).__getitem__,
         key="lab_stat",
+        index=STATS.index(DEFAULTS["lab_stat"]),
         bind="query-params",
         help=t("image_lab.stat_help"),
     )
@@ -609,25 +641,28 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
     stack_filter = c1.selectbox(
         t("image_lab.stack_filter"),
         list(STACK_FILTERS),
-        format_func=lambda f: _tr("filter", f),
+        format_func=_labels("filter", STACK_FILTERS).__getitem__,
         key="lab_stack_filter",
+        index=STACK_FILTERS.index(DEFAULTS["lab_stack_filter"]),
         bind="query-params",
         help=t("image_lab.stack_filter_help"),
     )
     text_a = c2.text_input(
         t("image_lab.stack_a"),
         key="lab_stack_a",
-        bind="query-params",
+        value=DEFAULTS["lab_stack_a"],
         max_chars=SCHEDULE_CHARS,
         help=t("image_lab.stack_a_help", layers=fl.MAX_STACK_LAYERS, dmax=fl.MAX_DILATION),
     )
     text_b = c3.text_input(
         t("image_lab.stack_b"),
         key="lab_stack_b",
-        bind="query-params",
+        value=DEFAULTS["lab_stack_b"],
         max_chars=SCHEDULE_CHARS,
         help=t("image_lab.stack_b_help"),
     )
+    lab.put_link_value("lab_stack_a", text_a, DEFAULTS["lab_stack_a"])
+    lab.put_link_value("lab_stack_b", text_b, DEFAULTS["lab_stack_b"])
     sched_a = lab.parse_schedule_text(text_a, SCHEDULE_CHARS)
     sched_b = lab.parse_schedule_text(text_b, SCHEDULE_CHARS)
     if sched_a is None or sched_b is None:
@@ -833,13 +868,21 @@ def render() -> None:
     _prepare_state()
     st.title(t("image_lab.title"))
     st.markdown(t("image_lab.intro"))
-    presets_bar(
-        _presets(),
-        _defaults(),
-        "lab_",
-        lambda pid: t(f"image_lab.preset.{pid}"),
-        lambda pid: t(f"image_lab.preset.{pid}.idea"),
-    )
+    bar = st.container()
+    _body()
+    # drawn last, above the controls: a link's values reach session state only when their widgets are drawn
+    with bar:
+        presets_bar(
+            _presets(),
+            _defaults(),
+            "lab_",
+            lambda pid: t(f"image_lab.preset.{pid}"),
+            lambda pid: t(f"image_lab.preset.{pid}.idea"),
+        )
+
+
+def _body() -> None:
+    """Everything below the presets."""
     left, right = st.columns([1, 1.4], gap="large")
     with left:
         picked = _image_source()
@@ -929,7 +972,12 @@ def render() -> None:
     st.caption(t("image_lab.conv_times", times=per_d))
     labels = [_bank_label(label) for label in run.labels]
 
-    tabs = st.tabs([_tab_label(c) for c in TABS], key="lab_tab", bind="query-params")
+    tabs = st.tabs(
+        [_tab_label(c) for c in TABS],
+        default=_tab_label(str(DEFAULTS["lab_tab"])),
+        key="lab_tab",
+        bind="query-params",
+    )
     panes = dict(zip(TABS, tabs, strict=True))
     # only the tab on screen is drawn (a bound tab bar knows which one is open)
     if panes["maps"].open is not False:
