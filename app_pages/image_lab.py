@@ -18,7 +18,7 @@ from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
 from ui.i18n import t
-from ui.workshop import keep_link_key, plotly_config, presets_bar, style_figure
+from ui.workshop import keep_link_key, plotly_config, presets_bar, projector, style_figure
 
 # every control's default, keyed by its widget key; every control round-trips through the URL parameter of
 # its key: bound by Streamlit, or by hand (the seed and the two schedules, whose link text is checked first)
@@ -247,7 +247,12 @@ def _load_notes(data: bytes, rgb: np.ndarray) -> list[str]:
 
 def _controls() -> dict[str, object]:
     """Layer, filter and display controls; returns the settings."""
-    c1, c2, c3 = st.columns(3, gap="large")
+    if projector():  # two wide columns, two rows: big labels and option buttons keep their width
+        c1, c2 = st.columns(2, gap="large")
+        c3, c4 = st.columns(2, gap="large")
+    else:
+        c1, c2, c3 = st.columns(3, gap="large")
+        c4 = c3
     with c1:
         st.markdown(f"**{t('image_lab.group_layer')}**")
         kind = st.radio(
@@ -363,6 +368,7 @@ def _controls() -> dict[str, object]:
             bind="query-params",
             help=t("image_lab.centre_zero_help"),
         )
+    with c4:
         cmap = st.selectbox(
             t("image_lab.cmap"),
             list(CMAPS),
@@ -417,11 +423,16 @@ def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank
     ds = s["dilations"]
     spans = ", \\; ".join(f"d={d}: {effective_kernel_size(k, d)}" for d in ds)
     pads = ", \\; ".join(f"d={d}: {resolve_padding('same', k, d)[0]}" for d in ds)
-    st.latex(rf"k_\text{{eff}} = d\,(k-1)+1 \quad\Rightarrow\quad {spans}")
-    st.latex(
-        rf"p = \tfrac{{d\,(k-1)}}{{2}} \;\text{{per side}}:\; {pads} \qquad "
-        rf"o = n + 2p - d\,(k-1) = n \;\;({height}\times{width})"
-    )
+    k_eff = r"k_\text{eff} = d\,(k-1)+1"
+    pad = r"p = \tfrac{d\,(k-1)}{2} \;\text{per side}"
+    out = rf"o = n + 2p - d\,(k-1) = n \;\;({height}\times{width})"
+    if projector() or len(ds) > 4:  # formula above its values where the large type would overflow
+        for first, second in ((k_eff, spans), (pad, pads)):
+            st.latex(rf"\begin{{gathered}} {first} \\ {second} \end{{gathered}}")
+        st.latex(out)
+    else:
+        st.latex(rf"{k_eff} \quad\Rightarrow\quad {spans}")
+        st.latex(rf"{pad}:\; {pads} \qquad {out}")
     cost = fl.layer_cost(s["kind"], bank.channels, bank.size, k, height, width, ds[0])
     cols = st.columns(3)
     cols[0].metric(t("image_lab.weights"), f"{cost.params:,}", help=t("image_lab.weights_help"))
@@ -472,7 +483,15 @@ def _figure_text() -> ImagingText:
 
 
 def _chart(fig, key: str, name: str) -> None:
-    st.plotly_chart(style_figure(fig), key=key, config=plotly_config(name))
+    style_figure(fig)
+    if projector():  # Streamlit's chart theme sets its own small tick, legend and title fonts: name them
+        fig.update_layout(title_font_size=26, legend_font_size=20, legend_title_font_size=20)
+        fig.update_xaxes(tickfont_size=20, title_font_size=22)
+        fig.update_yaxes(tickfont_size=20, title_font_size=22)
+        fig.update_traces(
+            colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
+        )
+    st.plotly_chart(fig, key=key, config=plotly_config(name))
 
 
 def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
@@ -883,7 +902,7 @@ def render() -> None:
 
 def _body() -> None:
     """Everything below the presets."""
-    left, right = st.columns([1, 1.4], gap="large")
+    left, right = st.columns([1, 1] if projector() else [1, 1.4], gap="large")
     with left:
         picked = _image_source()
     rgb: np.ndarray | None = None

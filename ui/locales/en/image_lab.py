@@ -9,22 +9,22 @@ STRINGS: dict[str, str] = {
         "resolution (up to 2048 px a side) and only shrunk for the screen."
     ),
     # presets
-    "image_lab.preset.coarser": "Dilation sees coarser structure",
+    "image_lab.preset.coarser": "Coarser view",
     "image_lab.preset.coarser.idea": (
         "The same Gabor stripes at d = 1, 2, 4, 8 on the zone plate: each doubling of d makes the filter "
         "answer to stripes twice as wide, further out from the centre."
     ),
-    "image_lab.preset.gridding": "Gridding on a real image",
+    "image_lab.preset.gridding": "Gridding",
     "image_lab.preset.gridding.idea": (
         "A box filter stacked three times at d = 2, 2, 2 only ever mixes pixels of one parity: a fine "
         "lattice appears at 1:1. The schedule 1, 2, 5 covers every offset and leaves no holes."
     ),
-    "image_lab.preset.colours": "Depthwise keeps colours apart",
+    "image_lab.preset.colours": "Colours apart",
     "image_lab.preset.colours.idea": (
         "A depthwise layer filters red, green and blue each on its own (groups = C): its maps stay in "
         "colour, where a dense layer sums the channels into one grey map."
     ),
-    "image_lab.preset.sobel": "Edges with Sobel",
+    "image_lab.preset.sobel": "Sobel edges",
     "image_lab.preset.sobel.idea": (
         "Sobel x and y on a line drawing, blue below zero, red above: the sign tells the side of the "
         "edge; at larger d the taps straddle the line, so thin lines turn into doubled edges."
@@ -134,12 +134,12 @@ STRINGS: dict[str, str] = {
         "hides magnitude). Per filter: one scale for a filter at every dilation (compare dilations "
         "fairly). Shared: one scale for everything."
     ),
-    "image_lab.clip": "Clip the rarest {pct} %",
+    "image_lab.clip": "Clip {pct} % tails",
     "image_lab.clip_help": (
         "Scale from the {pct}th to the {top}th percentile instead of min…max, so a few extreme pixels do "
         "not wash out the map. Off: the exact min…max."
     ),
-    "image_lab.centre_zero": "Zero at mid-scale",
+    "image_lab.centre_zero": "Zero mid-scale",
     "image_lab.centre_zero_help": (
         "For maps with both signs, make the scale symmetric (−a…a): zero is mid-grey (white on the "
         "diverging map), and the sign of an edge is visible."
@@ -191,11 +191,11 @@ STRINGS: dict[str, str] = {
         "Counted from the weight shapes: dense F·C·k²; depthwise C·F·k²; separable C·F·k² + C·F·F. "
         "The same at every dilation."
     ),
-    "image_lab.macs": "Multiply-adds per dilation",
+    "image_lab.macs": "Multiply-adds",
     "image_lab.macs_value": "{m} M",
-    "image_lab.macs_help": "Weights × output positions: dilation adds none, it only spreads the taps.",
-    "image_lab.out_maps": "Output maps per dilation",
-    "image_lab.out_maps_help": "F, or C·F for depthwise.",
+    "image_lab.macs_help": "Per dilation: weights × output positions. Dilation adds none, it only spreads the taps.",
+    "image_lab.out_maps": "Output maps",
+    "image_lab.out_maps_help": "Per dilation: F, or C·F for depthwise.",
     # running
     "image_lab.spinner": "Running {f} filters × {d} dilations ({n} maps) on {device}…",
     "image_lab.run_failed": (

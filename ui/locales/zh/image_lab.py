@@ -8,22 +8,22 @@ STRINGS: dict[str, str] = {
         "并跳过采样点之间的内容。每张特征图都在全分辨率（每边最多 2048 px）下计算，只在显示时缩小。"
     ),
     # presets
-    "image_lab.preset.coarser": "膨胀率越大，看到的结构越粗",
+    "image_lab.preset.coarser": "更粗的结构",
     "image_lab.preset.coarser.idea": (
         "同样的 Gabor 条纹滤波器在 d = 1、2、4、8 下作用于波带片：d 每翻一倍，"
         "滤波器响应的条纹就宽一倍，响应位置离中心更远。"
     ),
-    "image_lab.preset.gridding": "真实图像上的网格效应",
+    "image_lab.preset.gridding": "网格效应",
     "image_lab.preset.gridding.idea": (
         "均值滤波器以 d = 2、2、2 堆叠三层，只会混合同一奇偶位置的像素：在 1:1 下出现细密的格纹。"
         "膨胀率序列 1、2、5 覆盖每个偏移，没有空洞。"
     ),
-    "image_lab.preset.colours": "深度卷积让颜色各自分开",
+    "image_lab.preset.colours": "颜色分开",
     "image_lab.preset.colours.idea": (
         "深度卷积（逐通道，groups = C）对红、绿、蓝各自单独滤波：特征图保持彩色；"
         "而普通卷积把各通道相加，得到一张灰度图。"
     ),
-    "image_lab.preset.sobel": "用 Sobel 找边缘",
+    "image_lab.preset.sobel": "Sobel 边缘",
     "image_lab.preset.sobel.idea": (
         "在线稿上用 Sobel x 和 y，小于零为蓝、大于零为红：符号表示边缘在哪一侧；"
         "d 变大后采样点跨过线条两侧，细线变成双重边缘。"
@@ -31,7 +31,7 @@ STRINGS: dict[str, str] = {
     # image source
     "image_lab.source": "图像",
     "image_lab.source.sample": "内置示例",
-    "image_lab.source.upload": "上传自己的图像",
+    "image_lab.source.upload": "上传图像",
     "image_lab.source_help": "从内置图像开始，或上传 PNG、JPEG、WebP、BMP、GIF 或 TIFF 文件。",
     "image_lab.upload": "上传图像",
     "image_lab.upload_help": "最大 50 MB。边长超过 2048 px 的图像在计算时缩小到 2048。",
@@ -120,7 +120,7 @@ STRINGS: dict[str, str] = {
         "数值如何变成灰度。每张图单独：每张图拉伸到自己的最小…最大值（显示细节，隐藏大小）。"
         "每个滤波器一个：同一滤波器在各膨胀率下用同一标度（公平比较膨胀率）。所有图共用：全部用一个标度。"
     ),
-    "image_lab.clip": "裁掉最极端的 {pct} %",
+    "image_lab.clip": "裁掉 {pct} % 极值",
     "image_lab.clip_help": (
         "标度取第 {pct} 到第 {top} 百分位，而不是最小…最大值，少数极端像素就不会让整张图发灰。"
         "关闭：精确的最小…最大值。"
@@ -168,11 +168,11 @@ STRINGS: dict[str, str] = {
     "image_lab.weights_help": (
         "由权重形状计算：稠密 F·C·k²；深度卷积 C·F·k²；深度可分离 C·F·k² + C·F·F。各膨胀率下相同。"
     ),
-    "image_lab.macs": "每个膨胀率的乘加次数（MACs）",
+    "image_lab.macs": "乘加次数",
     "image_lab.macs_value": "{m} M",
-    "image_lab.macs_help": "参数量 × 输出位置数：膨胀不增加乘加次数，只是把采样点分散开。",
-    "image_lab.out_maps": "每个膨胀率的输出特征图数",
-    "image_lab.out_maps_help": "F，深度卷积为 C·F。",
+    "image_lab.macs_help": "每个膨胀率的乘加次数（MACs）：参数量 × 输出位置数。膨胀不增加乘加次数，只是把采样点分散开。",
+    "image_lab.out_maps": "输出特征图",
+    "image_lab.out_maps_help": "每个膨胀率：F，深度卷积为 C·F。",
     # running
     "image_lab.spinner": "正在 {device} 上运行 {f} 个滤波器 × {d} 个膨胀率（{n} 张特征图）…",
     "image_lab.run_failed": "无法运行卷积。请尝试更小的图像、更少的滤波器或更少的膨胀率。（{error}）",
