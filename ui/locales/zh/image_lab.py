@@ -8,7 +8,7 @@ STRINGS: dict[str, str] = {
         "并跳过采样点之间的内容。每张特征图都在全分辨率（每边最多 2048 px）下计算，只在显示时缩小。"
     ),
     # presets
-    "image_lab.preset.coarser": "更粗的结构",
+    "image_lab.preset.coarser": "更粗结构",
     "image_lab.preset.coarser.idea": (
         "同样的 Gabor 条纹滤波器在 d = 1、2、4、8 下作用于波带片：d 每翻一倍，"
         "滤波器响应的条纹就宽一倍，响应位置离中心更远。"
