@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -10,14 +11,17 @@ import streamlit as st
 import torch
 
 from dsdcn import filters as fl
-from dsdcn.figures.imaging import create_response_heatmap, create_stats_chart
+from dsdcn.figures.imaging import ImagingText, create_response_heatmap, create_stats_chart
 from dsdcn.geometry import effective_kernel_size, resolve_padding
 from dsdcn.imaging import ImageError, image_digest, inspect_image
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
+from ui.i18n import t
+from ui.workshop import keep_link_key, plotly_config, presets_bar, projector, style_figure
 
-# every control's default, keyed by its widget key (a later issue round-trips these through the URL)
+# every control's default, keyed by its widget key; every control round-trips through the URL parameter of
+# its key: bound by Streamlit, or by hand (the seed and the two schedules, whose link text is checked first)
 DEFAULTS: dict[str, object] = {
     "lab_source": "sample",
     "lab_sample": "street_scene.png",
@@ -36,6 +40,7 @@ DEFAULTS: dict[str, object] = {
     "lab_clip": True,
     "lab_cmap": "grey",
     "lab_view": "whole",
+    "lab_tab": "maps",  # a tab code; the widget holds its label in the current language
     "lab_compare": 0,
     "lab_stat": "std",
     "lab_stack_filter": "box",
@@ -43,89 +48,166 @@ DEFAULTS: dict[str, object] = {
     "lab_stack_b": "1, 2, 5",
 }
 
-SAMPLE_LABELS = {
-    "street_scene.png": "Street scene (photo-like, colour)",
-    "line_drawing.png": "Line drawing (ink on white)",
-    "test_pattern.png": "Test pattern (zone plate, star, checkerboards)",
+# lesson presets: one idea each; the controls they do not name go back to DEFAULTS
+PRESETS: dict[str, dict[str, object]] = {
+    "coarser": {
+        "lab_sample": "test_pattern.png",
+        "lab_filters": ["gabor"],
+        "lab_gabor_n": 2,
+        "lab_dilations": [1, 2, 4, 8],
+    },
+    "gridding": {
+        "lab_sample": "test_pattern.png",
+        "lab_filters": ["box"],
+        "lab_dilations": [2],
+        "lab_view": "crop",
+        "lab_tab": "stack",
+        "lab_stack_filter": "box",
+        "lab_stack_a": "2, 2, 2",
+        "lab_stack_b": "1, 2, 5",
+    },
+    "colours": {
+        "lab_kind": "depthwise",
+        "lab_filters": ["laplacian", "gaussian"],
+        "lab_dilations": [1, 4],
+    },
+    "sobel": {
+        "lab_sample": "line_drawing.png",
+        "lab_filters": ["sobel_x", "sobel_y"],
+        "lab_dilations": [1, 2, 4],
+        "lab_cmap": "diverging",
+    },
 }
-FILTER_LABELS = {
-    "sobel_x": "Sobel x",
-    "sobel_y": "Sobel y",
-    "laplacian": "Laplacian",
-    "gaussian": "Gaussian",
-    "gabor": "Gabor",
-    "box": "Box",
-    "identity": "Identity",
-    "random": "Random",
-}
-KIND_LABELS = {
-    "standard": "Standard",
-    "dilated": "Dilated",
-    "depthwise": "Depthwise (dilated)",
-    "separable": "Depthwise separable (dilated)",
-}
-KIND_CAPTIONS = [
-    "dense k×k, d = 1",
-    "dense k×k, taps d apart",
-    "groups = C: one map per channel",
-    "depthwise, then 1×1 pointwise",
-]
-PADDING_LABELS = {
-    "zeros": "zeros",
-    "reflect": "reflect (mirror)",
-    "replicate": "replicate (edge)",
-    "circular": "circular (wrap)",
-}
-NORM_LABELS = {
-    "per_map": "Per map",
-    "per_filter": "Per filter (same scale across dilations)",
-    "shared": "Shared by all maps",
-}
-CMAP_LABELS = {"grey": "Grey", "diverging": "Diverging (blue < 0 < red)", "viridis": "Viridis"}
-VIEW_LABELS = {"whole": "Whole image (downscaled)", "crop": "Centre crop at 1:1 (zoomed ×2)"}
-STAT_LABELS = {
-    "std": "standard deviation",
-    "mean_abs": "mean |value|",
-    "diff_mean_abs": "mean |map − map at the first dilation|",
-    "max": "maximum",
-    "min": "minimum",
-}
+
+SAMPLES = ("street_scene.png", "line_drawing.png", "test_pattern.png")
+FILTERS = ("sobel_x", "sobel_y", "laplacian", "gaussian", "gabor", "box", "identity", "random")
+KINDS = ("standard", "dilated", "depthwise", "separable")
+PADDINGS = ("zeros", "reflect", "replicate", "circular")
+NORMS = ("per_map", "per_filter", "shared")
+CMAPS = ("grey", "diverging", "viridis")
+VIEWS = ("whole", "crop")
+STATS = ("std", "mean_abs", "diff_mean_abs", "max", "min")
+TABS = ("maps", "compare", "stats", "stack", "download")
+KERNELS = (3, 5, 7, 9, 11)
 DILATION_OPTIONS = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32]
-STACK_FILTERS = ["box", "gaussian", "sobel_x", "sobel_y", "laplacian", "identity"]
+STACK_FILTERS = ("box", "gaussian", "sobel_x", "sobel_y", "laplacian", "identity")
+# settings shown inside the tabs: they wait in the link while the tabs cannot be drawn (no image yet)
+TAB_KEYS = ("lab_tab", "lab_compare", "lab_stat", "lab_stack_filter", "lab_stack_a", "lab_stack_b")
+SCHEDULE_CHARS = 40
+# the filter names of the library's bank labels ("Sobel x", "Gabor 45°", "Random 2")
+_LIBRARY_NAMES = {
+    "Sobel x": "sobel_x",
+    "Sobel y": "sobel_y",
+    "Laplacian": "laplacian",
+    "Gaussian": "gaussian",
+    "Box": "box",
+    "Identity": "identity",
+}
+_NUMBERED = re.compile(r"^(Gabor|Random) (.+)$")
+
+
+def _tr(group: str, code: object) -> str:
+    """The label of an option code, e.g. ``_tr("kind", "dilated")``."""
+    return t(f"image_lab.{group}.{code}")
+
+
+def _labels(group: str, codes: tuple[object, ...]) -> dict[object, str]:
+    """Option labels in the current language, fixed when the widget is drawn (a ``format_func``)."""
+    return {code: _tr(group, code) for code in codes}
+
+
+def _tab_label(code: str) -> str:
+    return _tr("tab", code)
+
+
+def _bank_label(label: str) -> str:
+    """A bank label of the library in the current language."""
+    if label in _LIBRARY_NAMES:
+        return _tr("filter", _LIBRARY_NAMES[label])
+    match = _NUMBERED.match(label)
+    if match:
+        kind, rest = match.groups()
+        return t(f"image_lab.filter_{kind.lower()}_n", n=rest)
+    return label
+
+
+def _defaults() -> dict[str, object]:
+    """DEFAULTS as widget values (the tab by its label in the current language); lists copied."""
+    values = {k: list(v) if isinstance(v, list) else v for k, v in DEFAULTS.items()}
+    values["lab_tab"] = _tab_label(str(DEFAULTS["lab_tab"]))
+    return values
+
+
+def _presets() -> dict[str, dict[str, object]]:
+    return {
+        pid: {k: _tab_label(str(v)) if k == "lab_tab" else v for k, v in values.items()}
+        for pid, values in PRESETS.items()
+    }
+
+
+def _prepare_state() -> None:
+    """Check hand-validated link values, then put every default in session state (a link value wins)."""
+    lab.take_link_value("lab_seed", lab.parse_seed)
+    for key in ("lab_stack_a", "lab_stack_b"):
+        lab.take_link_value(key, lambda raw: raw if lab.parse_schedule_text(raw, SCHEDULE_CHARS) else None)
+    # the widgets inside a tab are drawn only while their tab is open: check their link values now
+    options = {
+        "lab_tab": {_tab_label(c) for c in TABS},
+        "lab_stat": {_tr("stat", c) for c in STATS},
+        "lab_stack_filter": {_tr("filter", c) for c in STACK_FILTERS},
+        "lab_compare": {_bank_label(label) for label in lab.possible_bank_labels()},
+    }
+    for key, labels in options.items():
+        lab.drop_bad_link_value(key, labels.__contains__)
+    # Every widget also declares its DEFAULTS value (value=/index=/default=): Streamlit leaves a widget's
+    # declared default out of the link, so it must be the page's default; the value in session state wins
+    # (Streamlit only logs that both are given). The schedules, drawn only while their tab is open, are
+    # kept in session state while it is closed.
+    for key in ("lab_stack_a", "lab_stack_b"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    for key, value in _defaults().items():
+        st.session_state.setdefault(key, value)
+    # the tab is held by its label: after a language switch, the same tab in the new language
+    tab = st.session_state.get("lab_tab")
+    code = lab.code_of_label(tab, [f"image_lab.tab.{c}" for c in TABS])
+    if code is not None:
+        st.session_state["lab_tab"] = _tab_label(code.rsplit(".", 1)[1])
 
 
 def _image_source() -> tuple[str, bytes] | None:
     """The chosen sample or upload: (name, bytes), or None while nothing is uploaded."""
     source = st.segmented_control(
-        "Image",
+        t("image_lab.source"),
         ["sample", "upload"],
-        default=DEFAULTS["lab_source"],
         required=True,
-        format_func=lambda s: {"sample": "Bundled sample", "upload": "Upload your own"}[s],
+        format_func=_labels("source", ("sample", "upload")).__getitem__,
         key="lab_source",
-        help="Start from one of the bundled images, or upload a PNG, JPEG, WebP, BMP, GIF or TIFF file.",
+        default=DEFAULTS["lab_source"],
+        bind="query-params",
+        help=t("image_lab.source_help"),
     )
     if source == "upload":
         uploaded = st.file_uploader(
-            "Upload an image",
+            t("image_lab.upload"),
             type=["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"],
             key="lab_upload",
             max_upload_size=50,
-            help="Up to 50 MB. Larger than 2048 px on a side is shrunk to 2048 for the computation.",
+            help=t("image_lab.upload_help"),
         )
         if uploaded is None:
-            st.info("Choose an image file to upload, or switch back to a bundled sample.")
+            st.info(t("image_lab.upload_prompt"), icon=":material/upload_file:")
             return None
         return uploaded.name, uploaded.getvalue()
-    names = lab.sample_names()
-    default = DEFAULTS["lab_sample"]
+    names = [n for n in SAMPLES if n in lab.sample_names()]
     name = st.selectbox(
-        "Sample",
+        t("image_lab.sample"),
         names,
-        index=names.index(default) if default in names else 0,
-        format_func=lambda n: SAMPLE_LABELS.get(n, n),
+        format_func=_labels("sample", SAMPLES).__getitem__,
         key="lab_sample",
-        help="Images made for this lab (see assets/README.md): a photo-like scene, a drawing, a test chart.",
+        index=names.index(DEFAULTS["lab_sample"]) if DEFAULTS["lab_sample"] in names else 0,
+        bind="query-params",
+        help=t("image_lab.sample_help"),
     )
     return name, lab.sample_bytes(name)
 
@@ -137,169 +219,184 @@ def _load_notes(data: bytes, rgb: np.ndarray) -> list[str]:
         return []
     notes: list[str] = []
     if info.frames > 1:
-        notes.append(f"animated {info.format} with {info.frames} frames: the first frame is used")
+        notes.append(t("image_lab.note_frames", format=info.format, frames=info.frames))
     if info.mode == "CMYK":
-        notes.append("CMYK colours converted to RGB")
+        notes.append(t("image_lab.note_cmyk"))
     if info.bits > 8:
-        notes.append(f"{info.bits}-bit samples scaled to 8 bits")
+        notes.append(t("image_lab.note_bits", bits=info.bits))
     if info.mode in ("P", "PA"):
-        notes.append("palette colours expanded to RGB")
+        notes.append(t("image_lab.note_palette"))
     if info.has_alpha:
-        notes.append("transparency flattened onto white")
+        notes.append(t("image_lab.note_alpha"))
     if info.orientation not in (0, 1):
-        notes.append(f"turned upright as its EXIF orientation ({info.orientation}) asks")
+        notes.append(t("image_lab.note_exif", orientation=info.orientation))
     stored = info.size if info.orientation in (0, 1, 2, 3, 4) else info.size[::-1]
     if stored != (rgb.shape[1], rgb.shape[0]):
         notes.append(
-            f"shrunk from {stored[0]}×{stored[1]} to {rgb.shape[1]}×{rgb.shape[0]} "
-            f"(the limit is {lab.MAX_SIDE} px on the longer side)"
+            t(
+                "image_lab.note_shrunk",
+                w0=stored[0],
+                h0=stored[1],
+                w=rgb.shape[1],
+                h=rgb.shape[0],
+                limit=lab.MAX_SIDE,
+            )
         )
     return notes
 
 
 def _controls() -> dict[str, object]:
     """Layer, filter and display controls; returns the settings."""
-    c1, c2, c3 = st.columns(3, gap="large")
+    if projector():  # two wide columns, two rows: big labels and option buttons keep their width
+        c1, c2 = st.columns(2, gap="large")
+        c3, c4 = st.columns(2, gap="large")
+    else:
+        c1, c2, c3 = st.columns(3, gap="large")
+        c4 = c3
     with c1:
-        st.markdown("**Layer**")
+        st.markdown(f"**{t('image_lab.group_layer')}**")
         kind = st.radio(
-            "Layer kind",
-            list(KIND_LABELS),
-            index=list(KIND_LABELS).index(DEFAULTS["lab_kind"]),
-            format_func=KIND_LABELS.get,
-            captions=KIND_CAPTIONS,
+            t("image_lab.kind"),
+            list(KINDS),
+            format_func=_labels("kind", KINDS).__getitem__,
+            captions=[_tr("kind_caption", k) for k in KINDS],
             key="lab_kind",
-            help="How the filters become a torch layer. Standard: one dense conv at dilation 1. Dilated: "
-            "the same with taps d pixels apart. Depthwise: every filter on every colour channel "
-            "separately (groups = C). Separable: depthwise, then a 1×1 conv averaging the channels.",
+            index=KINDS.index(DEFAULTS["lab_kind"]),
+            bind="query-params",
+            help=t("image_lab.kind_help"),
         )
         kernel = st.select_slider(
-            "Kernel size k",
-            [3, 5, 7, 9, 11],
-            value=DEFAULTS["lab_kernel"],
+            t("image_lab.kernel"),
+            list(KERNELS),
             key="lab_kernel",
-            help="Every filter is k×k (odd, so 'same' padding is symmetric).",
+            value=DEFAULTS["lab_kernel"],
+            bind="query-params",
+            help=t("image_lab.kernel_help"),
         )
         channels = st.segmented_control(
-            "Input channels",
+            t("image_lab.channels"),
             ["rgb", "grey"],
-            default=DEFAULTS["lab_channels"],
             required=True,
-            format_func=lambda c: {"rgb": "RGB (3)", "grey": "Grey (1)"}[c],
+            format_func=_labels("channels", ("rgb", "grey")).__getitem__,
             key="lab_channels",
-            help="Grey uses the luma 0.299 R + 0.587 G + 0.114 B; then every layer kind gives the same maps.",
+            default=DEFAULTS["lab_channels"],
+            bind="query-params",
+            help=t("image_lab.channels_help"),
         )
         padding = st.selectbox(
-            "Padding ('same' size)",
-            list(PADDING_LABELS),
-            index=list(PADDING_LABELS).index(DEFAULTS["lab_padding"]),
-            format_func=PADDING_LABELS.get,
+            t("image_lab.padding"),
+            list(PADDINGS),
+            format_func=_labels("padding", PADDINGS).__getitem__,
             key="lab_padding",
-            help="'Same' padding adds d·(k−1)/2 pixels on each side so every map keeps the image's size. "
-            "What those pixels hold shows at the borders; the border band widens with d.",
+            index=PADDINGS.index(DEFAULTS["lab_padding"]),
+            bind="query-params",
+            help=t("image_lab.padding_help"),
         )
     with c2:
-        st.markdown("**Filter bank**")
+        st.markdown(f"**{t('image_lab.group_bank')}**")
         filters = st.multiselect(
-            "Filters",
-            list(FILTER_LABELS),
-            default=DEFAULTS["lab_filters"],
-            format_func=FILTER_LABELS.get,
+            t("image_lab.filters"),
+            list(FILTERS),
+            format_func=_labels("filter", FILTERS).__getitem__,
             key="lab_filters",
+            default=DEFAULTS["lab_filters"],
+            bind="query-params",
             wrap=True,
-            help="Each filter becomes one output map (one per colour channel for a depthwise layer). "
-            "Sobel x / y: horizontal / vertical gradient. Laplacian: second derivative (blobs, lines). "
-            "Gaussian, Box: blur. Gabor: stripes at several orientations. Identity: a copy. Random: "
-            "uniform weights as PyTorch initialises a layer.",
+            help=t("image_lab.filters_help"),
         )
         gabor_n = st.slider(
-            "Gabor orientations",
+            t("image_lab.gabor_n"),
             1,
             8,
-            value=DEFAULTS["lab_gabor_n"],
             key="lab_gabor_n",
-            help="Gabor filters at 0°, 180°/n, 2·180°/n, … (only used when Gabor is chosen).",
+            value=DEFAULTS["lab_gabor_n"],
+            bind="query-params",
+            help=t("image_lab.gabor_n_help"),
         )
         random_n = st.slider(
-            "Random filters",
+            t("image_lab.random_n"),
             1,
             8,
-            value=DEFAULTS["lab_random_n"],
             key="lab_random_n",
-            help="How many random filters (only used when Random is chosen).",
+            value=DEFAULTS["lab_random_n"],
+            bind="query-params",
+            help=t("image_lab.random_n_help"),
         )
         seed = st.number_input(
-            "Random seed",
+            t("image_lab.seed"),
             0,
-            2**31 - 1,
-            value=DEFAULTS["lab_seed"],
+            lab.MAX_SEED,
             step=1,
             key="lab_seed",
-            help="Random filters come from torch.Generator().manual_seed(seed): the same seed, the same filters.",
+            value=DEFAULTS["lab_seed"],
+            help=t("image_lab.seed_help"),
         )
+        lab.put_link_value("lab_seed", int(seed), DEFAULTS["lab_seed"])
     with c3:
-        st.markdown("**Dilations and display**")
+        st.markdown(f"**{t('image_lab.group_display')}**")
         dilations = st.pills(
-            "Dilations to compare",
+            t("image_lab.dilations"),
             DILATION_OPTIONS,
             selection_mode="multi",
-            default=DEFAULTS["lab_dilations"],
             key="lab_dilations",
+            default=DEFAULTS["lab_dilations"],
+            bind="query-params",
             wrap=True,
             disabled=kind == "standard",
-            help="Each chosen dilation runs the whole bank once; the maps appear side by side. "
-            "A standard layer always has d = 1.",
+            help=t("image_lab.dilations_help"),
         )
         norm = st.radio(
-            "Map scale",
-            list(NORM_LABELS),
-            index=list(NORM_LABELS).index(DEFAULTS["lab_norm"]),
-            format_func=NORM_LABELS.get,
+            t("image_lab.norm"),
+            list(NORMS),
+            format_func=_labels("norm", NORMS).__getitem__,
             key="lab_norm",
-            help="How values become grey levels. Per map: each map stretched to its own min…max (shows "
-            "detail, hides magnitude). Per filter: one scale for a filter at every dilation (compare "
-            "dilations fairly). Shared: one scale for everything.",
+            index=NORMS.index(DEFAULTS["lab_norm"]),
+            bind="query-params",
+            help=t("image_lab.norm_help"),
         )
         clip = st.toggle(
-            f"Clip the rarest {fl.CLIP_PERCENT:g} %",
-            value=DEFAULTS["lab_clip"],
+            t("image_lab.clip", pct=f"{fl.CLIP_PERCENT:g}"),
             key="lab_clip",
-            help=f"Scale from the {fl.CLIP_PERCENT:g}th to the {100 - fl.CLIP_PERCENT:g}th percentile instead "
-            "of min…max, so a few extreme pixels do not wash out the map. Off: the exact min…max.",
+            value=DEFAULTS["lab_clip"],
+            bind="query-params",
+            help=t("image_lab.clip_help", pct=f"{fl.CLIP_PERCENT:g}", top=f"{100 - fl.CLIP_PERCENT:g}"),
         )
         centre_zero = st.toggle(
-            "Zero at mid-scale",
-            value=DEFAULTS["lab_centre_zero"],
+            t("image_lab.centre_zero"),
             key="lab_centre_zero",
-            help="For maps with both signs, make the scale symmetric (−a…a): zero is mid-grey "
-            "(white on the diverging map), and the sign of an edge is visible.",
+            value=DEFAULTS["lab_centre_zero"],
+            bind="query-params",
+            help=t("image_lab.centre_zero_help"),
         )
+    with c4:
         cmap = st.selectbox(
-            "Colour map",
-            list(CMAP_LABELS),
-            index=list(CMAP_LABELS).index(DEFAULTS["lab_cmap"]),
-            format_func=CMAP_LABELS.get,
+            t("image_lab.cmap"),
+            list(CMAPS),
+            format_func=_labels("cmap", CMAPS).__getitem__,
             key="lab_cmap",
-            help="Colour map for one-channel maps. Depthwise maps of an RGB image are shown in colour.",
+            index=CMAPS.index(DEFAULTS["lab_cmap"]),
+            bind="query-params",
+            help=t("image_lab.cmap_help"),
         )
         view = st.radio(
-            "View",
-            list(VIEW_LABELS),
-            index=list(VIEW_LABELS).index(DEFAULTS["lab_view"]),
-            format_func=VIEW_LABELS.get,
+            t("image_lab.view"),
+            list(VIEWS),
+            format_func=_labels("view", VIEWS).__getitem__,
             key="lab_view",
+            index=VIEWS.index(DEFAULTS["lab_view"]),
+            bind="query-params",
             horizontal=True,
-            help="Maps are computed at full resolution. Whole image: shrunk by area averaging for the "
-            "screen, which hides pixel-level patterns. Crop: the centre at 1:1, enlarged ×2.",
+            help=t("image_lab.view_help"),
         )
         device_pref = st.segmented_control(
-            "Run on",
+            t("image_lab.device"),
             ["auto", "cpu"],
-            default=DEFAULTS["lab_device"],
             required=True,
-            format_func=lambda p: {"auto": "Best device", "cpu": "CPU"}[p],
+            format_func=_labels("device", ("auto", "cpu")).__getitem__,
             key="lab_device",
-            help="Best device: a CUDA GPU when there is one, else the CPU.",
+            default=DEFAULTS["lab_device"],
+            bind="query-params",
+            help=t("image_lab.device_help"),
         )
     return {
         "kind": kind,
@@ -326,25 +423,25 @@ def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank
     ds = s["dilations"]
     spans = ", \\; ".join(f"d={d}: {effective_kernel_size(k, d)}" for d in ds)
     pads = ", \\; ".join(f"d={d}: {resolve_padding('same', k, d)[0]}" for d in ds)
-    st.latex(rf"k_\text{{eff}} = d\,(k-1)+1 \quad\Rightarrow\quad {spans}")
-    st.latex(
-        rf"p = \tfrac{{d\,(k-1)}}{{2}} \;\text{{per side}}:\; {pads} \qquad "
-        rf"o = n + 2p - d\,(k-1) = n \;\;({height}\times{width})"
-    )
+    k_eff = r"k_\text{eff} = d\,(k-1)+1"
+    pad = r"p = \tfrac{d\,(k-1)}{2} \;\text{per side}"
+    out = rf"o = n + 2p - d\,(k-1) = n \;\;({height}\times{width})"
+    if projector() or len(ds) > 4:  # formula above its values where the large type would overflow
+        for first, second in ((k_eff, spans), (pad, pads)):
+            st.latex(rf"\begin{{gathered}} {first} \\ {second} \end{{gathered}}")
+        st.latex(out)
+    else:
+        st.latex(rf"{k_eff} \quad\Rightarrow\quad {spans}")
+        st.latex(rf"{pad}:\; {pads} \qquad {out}")
     cost = fl.layer_cost(s["kind"], bank.channels, bank.size, k, height, width, ds[0])
     cols = st.columns(3)
-    cols[0].metric(
-        "Weights of this layer",
-        f"{cost.params:,}",
-        help="Counted from the weight shapes: dense F·C·k²; depthwise C·F·k²; separable C·F·k² + C·F·F. "
-        "The same at every dilation.",
-    )
+    cols[0].metric(t("image_lab.weights"), f"{cost.params:,}", help=t("image_lab.weights_help"))
     cols[1].metric(
-        "Multiply-adds per dilation",
-        f"{cost.macs / 1e6:,.1f} M",
-        help="Weights × output positions: dilation adds none, it only spreads the taps.",
+        t("image_lab.macs"),
+        t("image_lab.macs_value", m=f"{cost.macs / 1e6:,.1f}"),
+        help=t("image_lab.macs_help"),
     )
-    cols[2].metric("Output maps per dilation", f"{cost.out_channels}", help="F, or C·F for depthwise.")
+    cols[2].metric(t("image_lab.out_maps"), f"{cost.out_channels}", help=t("image_lab.out_maps_help"))
 
 
 def _ranges(run: fl.MapRun, s: dict[str, object], mode: str | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -371,8 +468,30 @@ def _device_words(device: str) -> str:
         choice = device_choice()
         return choice.description if choice.device.type == "cuda" else "CUDA GPU"
     if device == "cpu":
-        return f"CPU ({torch.get_num_threads()} threads)"
+        return t("image_lab.cpu_threads", n=torch.get_num_threads())
     return device.upper()
+
+
+def _figure_text() -> ImagingText:
+    return ImagingText(
+        dilation=t("image_lab.fig_dilation"),
+        bar_name=t("image_lab.fig_bar_name"),
+        weight=t("image_lab.fig_weight"),
+        offset_x=t("image_lab.fig_offset_x"),
+        offset_y=t("image_lab.fig_offset_y"),
+    )
+
+
+def _chart(fig, key: str, name: str) -> None:
+    style_figure(fig)
+    if projector():  # Streamlit's chart theme sets its own small tick, legend and title fonts: name them
+        fig.update_layout(title_font_size=26, legend_font_size=20, legend_title_font_size=20)
+        fig.update_xaxes(tickfont_size=20, title_font_size=22)
+        fig.update_yaxes(tickfont_size=20, title_font_size=22)
+        fig.update_traces(
+            colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
+        )
+    st.plotly_chart(fig, key=key, config=plotly_config(name))
 
 
 def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
@@ -381,13 +500,11 @@ def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
     cached = outcome.run_id in seen
     seen.add(outcome.run_id)
     when = time.strftime("%H:%M:%S", time.localtime(outcome.computed_at))
-    source = "shown from the cache; computed" if cached else "computed"
-    st.caption(f"{what}: {source} at {when} on **{_device_words(outcome.device)}** in {seconds:.2f} s.")
+    line = "image_lab.run_cached" if cached else "image_lab.run_fresh"
+    st.caption(t(line, what=what, when=when, device=_device_words(outcome.device), seconds=f"{seconds:.2f}"))
     if outcome.fallback is not None:
         st.warning(
-            f"The {outcome.fallback.device.upper()} ran out of memory ({outcome.fallback.error}); "
-            "this run was repeated on the CPU. Try a smaller image or fewer filters and dilations "
-            "to stay on the GPU.",
+            t("image_lab.oom", device=outcome.fallback.device.upper(), error=outcome.fallback.error),
             icon=":material/memory:",
         )
     if not cached:
@@ -395,39 +512,37 @@ def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
         log.append({"time": when, "what": what, "device": outcome.device, "seconds": round(seconds, 3)})
 
 
-def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> None:
+def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels: list[str]) -> None:
     lo, hi = _ranges(run, s)
     maps = _shown(run, s["view"])
-    scale = {
-        "per_map": "each map is stretched to its own range (shown under it)",
-        "per_filter": "each row shares one scale across the dilations (shown left), so brightness "
-        "compares across dilations",
-        "shared": "every map shares the one scale below",
-    }[s["norm"]]
+    scale = _tr("maps_scale", s["norm"])
     colour = (
-        "Depthwise maps of an RGB image are shown in colour: each channel filtered on its own."
+        t("image_lab.maps_colour_depthwise")
         if run.map_channels == 3
-        else f"Colour map: {CMAP_LABELS[s['cmap']].lower()}."
+        else t("image_lab.maps_colour_map", cmap=_tr("cmap", s["cmap"]))
     )
-    st.caption(
-        f"Rows: filters; columns: dilations. Scale: {scale}. {colour} "
-        f"{'Mid-scale is zero for maps of both signs. ' if s['centre_zero'] else ''}"
-        f"{'The rarest ' + format(fl.CLIP_PERCENT, 'g') + ' % at each end is clipped.' if s['clip'] else ''} "
-        "Kernels: blue below zero, red above."
-    )
+    parts = [t("image_lab.maps_caption", scale=scale), colour]
+    if s["centre_zero"]:
+        parts.append(t("image_lab.maps_zero"))
+    if s["clip"]:
+        parts.append(t("image_lab.maps_clipped", pct=f"{fl.CLIP_PERCENT:g}"))
+    parts.append(t("image_lab.maps_kernels"))
+    st.caption(" ".join(parts))
     if s["norm"] == "shared":
         if run.map_channels == 1:
             st.image(fl.colorbar_image(s["cmap"], 512, 18), width=512)
-        st.caption(f"{lo.flat[0]:+.3g}  ←  scale  →  {hi.flat[0]:+.3g}")
+        st.caption(t("image_lab.maps_shared_scale", lo=f"{lo.flat[0]:+.3g}", hi=f"{hi.flat[0]:+.3g}"))
     header = st.columns([1.1] + [2] * len(run.dilations))
-    header[0].markdown("**Filter**")
+    header[0].markdown(f"**{t('image_lab.maps_filter')}**")
     for i, d in enumerate(run.dilations):
-        header[i + 1].markdown(f"**d = {d}** · spans {effective_kernel_size(bank.kernel_size, d)} px")
-    for j, label in enumerate(run.labels):
+        header[i + 1].markdown(
+            t("image_lab.maps_column", d=d, span=effective_kernel_size(bank.kernel_size, d))
+        )
+    for j, label in enumerate(labels):
         cols = st.columns([1.1] + [2] * len(run.dilations))
         with cols[0]:
             st.markdown(f"**{label}**")
-            st.image(_kernel_image(bank.kernels[j, 0].numpy()), caption="kernel")
+            st.image(_kernel_image(bank.kernels[j, 0].numpy()), caption=t("image_lab.maps_kernel"))
             if s["norm"] == "per_filter":
                 if run.map_channels == 1:
                     st.image(fl.colorbar_image(s["cmap"], 128, 10))
@@ -440,25 +555,33 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> None
             cols[i + 1].image(_display(image, s["view"]), caption=caption, width="stretch")
 
 
-def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> None:
+def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels: list[str]) -> None:
+    if not 0 <= int(st.session_state.get("lab_compare") or 0) < len(labels):
+        st.session_state["lab_compare"] = 0
     j = st.selectbox(
-        "Filter to compare",
-        list(range(len(run.labels))),
-        index=min(int(DEFAULTS["lab_compare"]), len(run.labels) - 1),
-        format_func=lambda i: run.labels[i],
+        t("image_lab.compare"),
+        list(range(len(labels))),
+        format_func=lambda i: labels[i],
         key="lab_compare",
-        help="One filter at every dilation: its dilated footprint, its map and how the map changed.",
+        index=0,
+        bind="query-params",
+        help=t("image_lab.compare_help"),
     )
-    if j is None or j >= len(run.labels):
+    if j is None or j >= len(labels):
         j = 0
     kernel = bank.kernels[j, 0].numpy()
     lo, hi = _ranges(run, s, "per_filter")
     maps = _shown(run, s["view"])[:, j]
     diffs, bound = fl.differences(maps, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
     st.caption(
-        f"Top: the {kernel.size} weights of the k×k kernel spread d pixels apart (white = zero between the taps). Middle: the "
-        f"maps on one scale ({lo[0, j]:+.3g} … {hi[0, j]:+.3g}). Bottom: each map minus the map at "
-        f"d = {run.dilations[0]}, on a diverging scale ±{bound:.3g} (blue: smaller, red: larger)."
+        t(
+            "image_lab.compare_caption",
+            n=kernel.size,
+            lo=f"{lo[0, j]:+.3g}",
+            hi=f"{hi[0, j]:+.3g}",
+            d0=run.dilations[0],
+            bound=f"{bound:.3g}",
+        )
     )
     cols = st.columns(len(run.dilations))
     for i, d in enumerate(run.dilations):
@@ -466,16 +589,16 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> N
             footprint = fl.dilate_kernel(kernel, d)
             st.image(
                 _kernel_image(footprint, 160),
-                caption=f"d = {d}: {footprint.shape[0]}×{footprint.shape[0]} footprint",
+                caption=t("image_lab.compare_footprint", d=d, n=footprint.shape[0]),
                 width="stretch",
             )
             st.image(
                 _display(fl.render_map(maps[i], float(lo[i, j]), float(hi[i, j]), s["cmap"]), s["view"]),
-                caption=f"map at d = {d}",
+                caption=t("image_lab.compare_map", d=d),
                 width="stretch",
             )
             if i == 0:
-                st.caption("reference for the differences")
+                st.caption(t("image_lab.compare_reference"))
             else:
                 diff_image = fl.render_map(
                     diffs[i] if diffs.shape[1] == 1 else diffs[i].mean(axis=0, keepdims=True),
@@ -485,20 +608,35 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object]) -> N
                 )
                 st.image(
                     _display(diff_image, s["view"]),
-                    caption=f"d = {d} − d = {run.dilations[0]} · mean |Δ| {run.stats.diff_mean_abs[i, j]:.3g} "
-                    f"(full resolution)",
+                    caption=t(
+                        "image_lab.compare_diff",
+                        d=d,
+                        d0=run.dilations[0],
+                        mean=f"{run.stats.diff_mean_abs[i, j]:.3g}",
+                    ),
                     width="stretch",
                 )
 
 
-def _stats_tab(run: fl.MapRun) -> None:
+def _stats_table(run: fl.MapRun, labels: list[str]) -> pd.DataFrame:
+    """The statistics rows with translated filter names and column headers."""
+    table = pd.DataFrame(run.stats.rows(labels, run.dilations))
+    plain = ("filter", "dilation", "min", "max", "mean", "std", "mean_abs", "diff_mean_abs", "diff_max_abs")
+    names = {c: t(f"image_lab.col.{c}") for c in plain}
+    for pct in (fl.CLIP_PERCENT, 100 - fl.CLIP_PERCENT):
+        names[f"p{pct:g}"] = t("image_lab.col.percentile", pct=f"{pct:g}")
+    return table.rename(columns=names)
+
+
+def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
     stat = st.selectbox(
-        "Statistic",
-        list(STAT_LABELS),
-        index=list(STAT_LABELS).index(DEFAULTS["lab_stat"]),
-        format_func=STAT_LABELS.get,
+        t("image_lab.stat"),
+        list(STATS),
+        format_func=_labels("stat", STATS).__getitem__,
         key="lab_stat",
-        help="Computed over every pixel of every map at full resolution.",
+        index=STATS.index(DEFAULTS["lab_stat"]),
+        bind="query-params",
+        help=t("image_lab.stat_help"),
     )
     values = {
         "std": run.stats.std,
@@ -507,59 +645,66 @@ def _stats_tab(run: fl.MapRun) -> None:
         "max": run.stats.maximum,
         "min": run.stats.minimum,
     }[stat]
-    fig = create_stats_chart(run.labels, run.dilations, values, f"{STAT_LABELS[stat]} per map", stat)
-    st.plotly_chart(fig, key="lab_stats_chart")
-    st.caption(
-        "One group per filter, one bar per dilation. Derivative filters (Sobel, Laplacian) usually answer "
-        "more strongly at larger d: their taps straddle bigger intensity steps."
+    name = _tr("stat", stat)
+    fig = create_stats_chart(
+        labels, run.dilations, values, t("image_lab.stats_title", stat=name), name, _figure_text()
     )
-    table = pd.DataFrame(run.stats.rows(run.labels, run.dilations))
-    st.dataframe(table, hide_index=True, key="lab_stats_table")
+    _chart(fig, "lab_stats_chart", "image-lab-statistics")
+    st.caption(t("image_lab.stats_caption"))
+    st.dataframe(_stats_table(run, labels), hide_index=True, key="lab_stats_table")
 
 
 def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
-    st.markdown(
-        "Stack the **same** k×k filter in N layers (each channel on its own) with a dilation schedule. "
-        "With `2, 2, 2` every tap of every layer lands on an even offset, so one output only ever sees "
-        "the pixels of one parity: the input splits into four interleaved sub-images that never mix "
-        "(**gridding**). Hybrid dilated convolution picks schedules such as `1, 2, 5` that leave no holes."
-    )
+    st.markdown(t("image_lab.stack_intro"))
     c1, c2, c3 = st.columns(3)
     stack_filter = c1.selectbox(
-        "Filter in every layer",
-        STACK_FILTERS,
-        index=STACK_FILTERS.index(DEFAULTS["lab_stack_filter"]),
-        format_func=FILTER_LABELS.get,
+        t("image_lab.stack_filter"),
+        list(STACK_FILTERS),
+        format_func=_labels("filter", STACK_FILTERS).__getitem__,
         key="lab_stack_filter",
-        help="A smoothing filter (box, Gaussian) shows the holes best.",
+        index=STACK_FILTERS.index(DEFAULTS["lab_stack_filter"]),
+        bind="query-params",
+        help=t("image_lab.stack_filter_help"),
     )
     text_a = c2.text_input(
-        "Schedule A",
-        value=DEFAULTS["lab_stack_a"],
+        t("image_lab.stack_a"),
         key="lab_stack_a",
-        help=f"Dilations of the layers, e.g. 2, 2, 2 (1 to {fl.MAX_STACK_LAYERS} layers, each 1 to {fl.MAX_DILATION}).",
+        value=DEFAULTS["lab_stack_a"],
+        max_chars=SCHEDULE_CHARS,
+        help=t("image_lab.stack_a_help", layers=fl.MAX_STACK_LAYERS, dmax=fl.MAX_DILATION),
     )
     text_b = c3.text_input(
-        "Schedule B",
-        value=DEFAULTS["lab_stack_b"],
+        t("image_lab.stack_b"),
         key="lab_stack_b",
-        help="The schedule to compare with, e.g. 1, 2, 5.",
+        value=DEFAULTS["lab_stack_b"],
+        max_chars=SCHEDULE_CHARS,
+        help=t("image_lab.stack_b_help"),
     )
-    try:
-        sched_a, sched_b = fl.parse_schedule(text_a), fl.parse_schedule(text_b)
-    except ValueError as exc:
-        st.warning(f"{exc}. Enter the dilations as whole numbers separated by commas.")
+    lab.put_link_value("lab_stack_a", text_a, DEFAULTS["lab_stack_a"])
+    lab.put_link_value("lab_stack_b", text_b, DEFAULTS["lab_stack_b"])
+    sched_a = lab.parse_schedule_text(text_a, SCHEDULE_CHARS)
+    sched_b = lab.parse_schedule_text(text_b, SCHEDULE_CHARS)
+    if sched_a is None or sched_b is None:
+        which = t("image_lab.stack_a") if sched_a is None else t("image_lab.stack_b")
+        st.warning(
+            t("image_lab.bad_schedule", which=which, layers=fl.MAX_STACK_LAYERS, dmax=fl.MAX_DILATION),
+            icon=":material/edit_note:",
+        )
         return
     k, h, w = s["kernel"], rgb.shape[0], rgb.shape[1]
     bad = [d for d in (*sched_a, *sched_b) if d not in fl.usable_dilations(h, w, k, [d], s["padding"])[0]]
     if bad:
         st.warning(
-            f"{PADDING_LABELS[s['padding']]} padding cannot pad this {w}×{h} image for dilation "
-            f"{', '.join(map(str, sorted(set(bad))))} (it needs the padding d·(k−1)/2 smaller than the "
-            "shorter side). Choose zeros or replicate padding, or smaller dilations."
+            t(
+                "image_lab.stack_cannot_pad",
+                padding=_tr("padding", s["padding"]),
+                w=w,
+                h=h,
+                ds=", ".join(map(str, sorted(set(bad)))),
+            )
         )
         return
-    with st.spinner("Running both stacks…"):
+    with st.spinner(t("image_lab.stack_spinner")):
         try:
             outcome = lab.compute_stacks(
                 digest,
@@ -573,10 +718,10 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
                 str(lab.device_for(s["device"])),
             )
         except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
-            st.error(f"The stacks could not be run: {type(exc).__name__}: {exc}")
+            st.error(t("image_lab.stack_failed", error=f"{type(exc).__name__}: {exc}"))
             return
     run: fl.StackRun = outcome.result  # type: ignore[assignment]
-    _run_line(outcome, sum(run.seconds), "Stacks")
+    _run_line(outcome, sum(run.seconds), t("image_lab.what_stacks"))
     shown = run.crop if s["view"] == "crop" else run.preview
     los, his = fl.map_ranges(np.array([[run.minimum]]), np.array([[run.maximum]]), "shared", s["centre_zero"])
     lo, hi = float(los[0, 0]), float(his[0, 0])
@@ -587,82 +732,75 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
         n_holes = len(holes(layers))
         extent = fl.stack_extent(k, sched)
         verdict = (
-            f"{n_holes} of {extent} offsets per axis never reach the output (gridding)"
-            if n_holes
-            else "no holes: every offset in the field reaches the output"
+            t("image_lab.stack_holes", n=n_holes, extent=extent) if n_holes else t("image_lab.stack_no_holes")
         )
         cols[i].image(
             _display(fl.render_map(shown[i], lo, hi, s["cmap"]), s["view"]),
-            caption=f"{name}: d = {', '.join(map(str, sched))} · field {extent}×{extent} · {verdict}",
+            caption=t(
+                "image_lab.stack_caption",
+                name=name,
+                ds=", ".join(map(str, sched)),
+                extent=extent,
+                verdict=verdict,
+            ),
             width="stretch",
         )
     diff_map = diffs[1] if diffs.shape[1] == 1 else diffs[1].mean(axis=0, keepdims=True)
     cols[2].image(
         _display(fl.render_map(-diff_map, -bound, bound, "diverging"), s["view"]),
-        caption=f"A − B (blue < 0 < red, ±{bound:.3g}) · mean |A − B| {run.diff_mean_abs:.3g} at full resolution",
+        caption=t("image_lab.stack_diff", bound=f"{bound:.3g}", mean=f"{run.diff_mean_abs:.3g}"),
         width="stretch",
     )
     if s["view"] == "whole":
-        top, left, ch, cw = run.crop_box
+        _, _, ch, cw = run.crop_box
         cdiff, cbound = fl.differences(run.crop, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
         cols = st.columns(3)
         for i, name in enumerate(("A", "B")):
             cols[i].image(
                 fl.zoom_nearest(fl.render_map(run.crop[i], lo, hi, s["cmap"]), 2),
-                caption=f"{name}: the centre {cw}×{ch} px at 1:1, enlarged ×2",
+                caption=t("image_lab.stack_crop", name=name, w=cw, h=ch),
                 width="stretch",
             )
         crop_diff = cdiff[1] if cdiff.shape[1] == 1 else cdiff[1].mean(axis=0, keepdims=True)
         cols[2].image(
             fl.zoom_nearest(fl.render_map(-crop_diff, -cbound, cbound, "diverging"), 2),
-            caption=f"A − B in the centre crop (±{cbound:.3g})",
+            caption=t("image_lab.stack_crop_diff", bound=f"{cbound:.3g}"),
             width="stretch",
         )
-    st.caption(
-        "A and B share one scale. Gridding shows at 1:1 as a fine lattice or moiré wherever the image has "
-        "texture (try the test pattern); shrinking the whole image averages it away."
-    )
+    st.caption(t("image_lab.stack_scale_note"))
     f1, f2 = st.columns(2)
-    f1.plotly_chart(
-        create_response_heatmap(
-            run.responses[0], f"A ({', '.join(map(str, sched_a))}): weight per input offset"
-        ),
-        key="lab_resp_a",
-    )
-    f2.plotly_chart(
-        create_response_heatmap(
-            run.responses[1], f"B ({', '.join(map(str, sched_b))}): weight per input offset"
-        ),
-        key="lab_resp_b",
-    )
-    st.caption(
-        "How much each input pixel around an output contributes, found by running the stack on a single "
-        "bright pixel. Grey cells are holes: no path of taps reaches them."
-    )
+    text = _figure_text()
+    with f1:
+        title_a = t("image_lab.stack_response", name="A", ds=", ".join(map(str, sched_a)))
+        _chart(create_response_heatmap(run.responses[0], title_a, text), "lab_resp_a", "image-lab-stack-a")
+    with f2:
+        title_b = t("image_lab.stack_response", name="B", ds=", ".join(map(str, sched_b)))
+        _chart(create_response_heatmap(run.responses[1], title_b, text), "lab_resp_b", "image-lab-stack-b")
+    st.caption(t("image_lab.stack_response_caption"))
 
 
 def _download_tab(
     rgb: np.ndarray, run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], name: str
 ) -> None:
     lo, hi = _ranges(run, s)
+    clip_text = (
+        f", clipped to the {fl.CLIP_PERCENT:g}..{100 - fl.CLIP_PERCENT:g} percentiles"
+        if s["clip"]
+        else ", min..max"
+    )
+    # the README inside the ZIP describes the files; it stays in English like the file names
     notes = (
         f"dsdcn explorer, Image lab\nimage: {name} ({run.width}x{run.height})\nlayer: {s['kind']}, "
         f"k = {s['kernel']}, padding {s['padding']}, {'grey' if s['grey'] else 'RGB'} input\n"
         f"dilations: {', '.join(map(str, run.dilations))}\nfilters: {', '.join(run.labels)}\n"
-        f"scale: {s['norm']}{', zero at mid-scale' if s['centre_zero'] else ''}"
-        f"{', clipped to the ' + format(fl.CLIP_PERCENT, 'g') + '..' + format(100 - fl.CLIP_PERCENT, 'g') + ' percentiles' if s['clip'] else ', min..max'}"
+        f"scale: {s['norm']}{', zero at mid-scale' if s['centre_zero'] else ''}{clip_text}"
         f"; colour map {s['cmap']}\n"
         "files: d{dilation}_{index}_{filter}.png at full resolution; stats.csv over the full-resolution maps\n"
     )
     n = len(run.dilations) * len(run.labels)
-    st.markdown(
-        f"All **{n}** maps at full resolution ({run.width}×{run.height}) as PNGs, rendered with the scale "
-        "and colour map chosen above, with `stats.csv` and a `README.txt` of the settings. The ZIP is "
-        "made when you click: the maps are computed again at full resolution and compressed, which takes "
-        "a few seconds for a 2048 px image (about 100 MB for 32 maps)."
-    )
+    st.markdown(t("image_lab.download_intro", n=n, w=run.width, h=run.height))
     st.download_button(
-        "Download all maps (ZIP of PNGs)",
+        t("image_lab.download_zip"),
         data=lab.zip_maker(
             rgb,
             s["grey"],
@@ -682,100 +820,149 @@ def _download_tab(
         on_click="ignore",
         icon=":material/download:",
         key="lab_zip",
-        help="PNG files named d{dilation}_{index}_{filter}.png.",
+        help=t("image_lab.download_zip_help"),
     )
     csv = pd.DataFrame(run.stats.rows(run.labels, run.dilations)).to_csv(index=False)
     st.download_button(
-        "Download the statistics (CSV)",
+        t("image_lab.download_csv"),
         data=csv,
         file_name="image_lab_stats.csv",
         mime="text/csv",
         on_click="ignore",
         key="lab_csv",
-        help="One row per map: min, max, mean, std, mean |value| and the difference to the first dilation.",
+        help=t("image_lab.download_csv_help"),
     )
+
+
+def _hold_tab_links() -> None:
+    """The tabs are not drawn in this run: keep their link values for when they are."""
+    for key in TAB_KEYS:
+        keep_link_key(key)
+
+
+def _checked_dilations(s: dict[str, object], height: int, width: int) -> tuple[int, ...]:
+    """The dilations the padding can serve for this image (warnings for the others)."""
+    ok, refused = fl.usable_dilations(height, width, s["kernel"], s["dilations"], s["padding"])
+    if refused:
+        rule = "image_lab.refused_reflect" if s["padding"] == "reflect" else "image_lab.refused_other"
+        st.warning(
+            " ".join(
+                [
+                    t(
+                        rule,
+                        padding=_tr("padding", s["padding"]),
+                        w=width,
+                        h=height,
+                        ds=", ".join(map(str, refused)),
+                    ),
+                    *([t("image_lab.refused_left_out")] if ok else []),
+                    t("image_lab.refused_fix"),
+                ]
+            )
+        )
+    for d in ok:
+        inside = fl.taps_inside(height, width, s["kernel"], d)
+        if inside < s["kernel"] ** 2:
+            st.info(
+                t(
+                    "image_lab.taps_outside",
+                    d=d,
+                    k=s["kernel"],
+                    span=effective_kernel_size(s["kernel"], d),
+                    w=width,
+                    h=height,
+                    inside=inside,
+                    taps=s["kernel"] ** 2,
+                    padding=_tr("padding", s["padding"]),
+                ),
+                icon=":material/info:",
+            )
+            break
+    return tuple(ok)
 
 
 def render() -> None:
     """Draw the Image lab."""
     lab.allocator_tuned()
-    st.title("Image lab")
-    st.markdown(
-        "Run a bank of classic filters over a real image as **real PyTorch convolutions** and watch what "
-        "dilation does: the same 3×3 weights, spread `d` pixels apart, see a wider neighbourhood, answer "
-        "to coarser structure, and skip what lies between their taps. Every map is computed at full "
-        "resolution (up to 2048 px a side) and only shrunk for the screen."
-    )
-    left, right = st.columns([1, 1.4], gap="large")
+    _prepare_state()
+    st.title(t("image_lab.title"))
+    st.markdown(t("image_lab.intro"))
+    bar = st.container()
+    _body()
+    # drawn last, above the controls: a link's values reach session state only when their widgets are drawn
+    with bar:
+        presets_bar(
+            _presets(),
+            _defaults(),
+            "lab_",
+            lambda pid: t(f"image_lab.preset.{pid}"),
+            lambda pid: t(f"image_lab.preset.{pid}.idea"),
+        )
+
+
+def _body() -> None:
+    """Everything below the presets."""
+    left, right = st.columns([1, 1] if projector() else [1, 1.4], gap="large")
     with left:
         picked = _image_source()
-    if picked is None:
-        return
-    name, data = picked
-    digest = image_digest(data)
-    try:
-        rgb, thumb = lab.decode(digest, data)
-    except ImageError as exc:
-        with right:
-            st.error(f"**{name}** cannot be used: {exc}", icon=":material/broken_image:")
+    rgb: np.ndarray | None = None
+    name, digest = "", ""
+    if picked is not None:
+        name, data = picked
+        digest = image_digest(data)
+        try:
+            rgb, thumb = lab.decode(digest, data)
+        except ImageError as exc:
+            with right:
+                st.error(t("image_lab.cannot_use", name=name, error=str(exc)), icon=":material/broken_image:")
+        else:
+            height, width = rgb.shape[:2]
+            with right:
+                st.image(
+                    thumb,
+                    caption=t("image_lab.image_caption", name=name, w=width, h=height),
+                    width=min(520, max(64, thumb.shape[1])),
+                )
+                notes = _load_notes(data, rgb)
+                if notes:
+                    st.caption(t("image_lab.loaded", notes="; ".join(notes)))
+
+    st.subheader(t("image_lab.controls"))
+    s = _controls()
+    if rgb is None:
+        _hold_tab_links()
         return
     height, width = rgb.shape[:2]
-    with right:
-        st.image(thumb, caption=f"{name} · {width}×{height} px", width=min(520, max(64, thumb.shape[1])))
-        notes = _load_notes(data, rgb)
-        if notes:
-            st.caption("Loaded: " + "; ".join(notes) + ".")
-
-    st.subheader("Layer and filters")
-    s = _controls()
     if not s["filters"]:
-        st.warning("Choose at least one filter in the filter bank.")
+        st.warning(t("image_lab.no_filter"))
+        _hold_tab_links()
         return
     if not s["dilations"]:
-        st.warning("Choose at least one dilation to compare.")
+        st.warning(t("image_lab.no_dilation"))
+        _hold_tab_links()
         return
     try:
         bank = fl.make_bank(
             s["filters"], s["kernel"], 1 if s["grey"] else 3, s["gabor_n"], s["random_n"], s["seed"]
         )
     except ValueError as exc:
-        st.warning(f"{exc}. Choose fewer filters, Gabor orientations or random filters.")
+        st.warning(t("image_lab.bank_too_big", error=str(exc)))
+        _hold_tab_links()
         return
     if s["kind"] == "standard":
-        st.info(
-            "A standard layer has dilation 1. Choose a dilated, depthwise or separable layer to compare dilations."
-        )
-    ok, refused = fl.usable_dilations(height, width, s["kernel"], s["dilations"], s["padding"])
-    if refused:
-        st.warning(
-            f"{PADDING_LABELS[s['padding']].capitalize()} padding cannot pad this {width}×{height} image for "
-            f"d = {', '.join(map(str, refused))}: it needs the padding d·(k−1)/2 "
-            f"{'smaller than' if s['padding'] == 'reflect' else 'at most'} the shorter side. "
-            + ("Those dilations are left out. " if ok else "")
-            + "Choose zeros or replicate padding, smaller dilations or a smaller kernel."
-        )
-        if not ok:
-            return
-    s["dilations"] = ok
-    for d in ok:
-        inside = fl.taps_inside(height, width, s["kernel"], d)
-        if inside < s["kernel"] ** 2:
-            st.info(
-                f"At d = {d} the {s['kernel']}×{s['kernel']} kernel spans {effective_kernel_size(s['kernel'], d)} px, "
-                f"wider than this {width}×{height} image allows: only {inside} of its {s['kernel'] ** 2} taps "
-                f"at the centre pixel land inside the image; the rest read {s['padding']} padding. "
-                "'Same' padding still keeps the map the image's size.",
-                icon=":material/info:",
-            )
-            break
+        st.info(t("image_lab.standard_note"))
+    s["dilations"] = _checked_dilations(s, height, width)
+    if not s["dilations"]:
+        _hold_tab_links()
+        return
 
-    with st.expander("The arithmetic of this run", expanded=True):
+    with st.expander(t("image_lab.arithmetic"), expanded=True):
         _formulas(s, height, width, bank)
 
     device = str(lab.device_for(s["device"]))
     n_maps = len(s["dilations"]) * bank.size
     with st.spinner(
-        f"Running {bank.size} filters × {len(s['dilations'])} dilations ({n_maps} maps) on {device.upper()}…"
+        t("image_lab.spinner", f=bank.size, d=len(s["dilations"]), n=n_maps, device=device.upper())
     ):
         try:
             outcome = lab.compute_maps(
@@ -793,35 +980,46 @@ def render() -> None:
                 device,
             )
         except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
-            st.error(
-                f"The convolutions could not be run: {type(exc).__name__}: {exc}. Try a smaller image, "
-                "fewer filters or fewer dilations."
-            )
+            st.error(t("image_lab.run_failed", error=f"{type(exc).__name__}: {exc}"))
+            _hold_tab_links()
             return
     run: fl.MapRun = outcome.result  # type: ignore[assignment]
     per_d = " · ".join(
-        f"d = {d}: {t * 1000:.0f} ms" for d, t in zip(run.dilations, run.conv_seconds, strict=True)
+        f"d = {d}: {sec * 1000:.0f} ms" for d, sec in zip(run.dilations, run.conv_seconds, strict=True)
     )
-    _run_line(outcome, run.total_seconds, "Feature maps")
-    st.caption(
-        f"Convolutions alone: {per_d} (the rest of the run is statistics and previews at full resolution)."
-    )
+    _run_line(outcome, run.total_seconds, t("image_lab.what_maps"))
+    st.caption(t("image_lab.conv_times", times=per_d))
+    labels = [_bank_label(label) for label in run.labels]
 
-    tabs = st.tabs(["Feature maps", "Compare dilations", "Statistics", "Stack and gridding", "Download"])
-    with tabs[0]:
-        _maps_tab(run, bank, s)
-    with tabs[1]:
-        _compare_tab(run, bank, s)
-    with tabs[2]:
-        _stats_tab(run)
-    with tabs[3]:
-        _stack_tab(rgb, digest, s)
-    with tabs[4]:
-        _download_tab(rgb, run, bank, s, name)
+    tabs = st.tabs(
+        [_tab_label(c) for c in TABS],
+        default=_tab_label(str(DEFAULTS["lab_tab"])),
+        key="lab_tab",
+        bind="query-params",
+    )
+    panes = dict(zip(TABS, tabs, strict=True))
+    # only the tab on screen is drawn (a bound tab bar knows which one is open)
+    if panes["maps"].open is not False:
+        with panes["maps"]:
+            _maps_tab(run, bank, s, labels)
+    if panes["compare"].open is not False:
+        with panes["compare"]:
+            _compare_tab(run, bank, s, labels)
+    if panes["stats"].open is not False:
+        with panes["stats"]:
+            _stats_tab(run, labels)
+    if panes["stack"].open is not False:
+        with panes["stack"]:
+            _stack_tab(rgb, digest, s)
+    if panes["download"].open is not False:
+        with panes["download"]:
+            _download_tab(rgb, run, bank, s, name)
     log = st.session_state.get("lab_run_log", [])
     if log:
-        with st.expander(f"Runs in this session ({len(log)})"):
-            st.dataframe(pd.DataFrame(log[-20:]), hide_index=True, key="lab_log_table")
+        with st.expander(t("image_lab.run_log", n=len(log))):
+            table = pd.DataFrame(log[-20:])
+            table = table.rename(columns={c: t(f"image_lab.log.{c}") for c in table.columns})
+            st.dataframe(table, hide_index=True, key="lab_log_table")
 
 
 render()

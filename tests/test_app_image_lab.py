@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.image_lab as lab_ui
 from dsdcn import filters as fl
+from ui.i18n import t
 
 from .image_lab_corpus import bad_files, good_files
 
@@ -22,6 +23,12 @@ def _open() -> AppTest:
     at.switch_page(PAGE).run()
     assert not at.exception
     return at
+
+
+def _open_tab(at: AppTest, code: str) -> AppTest:
+    """Open a tab of the page (only the open tab is drawn); AppTest has no tab clicks, so by its state."""
+    at.session_state["lab_tab"] = t(f"image_lab.tab.{code}")
+    return at.run()
 
 
 def _texts(elements) -> str:
@@ -49,6 +56,7 @@ def test_defaults_show_maps_device_and_time() -> None:
     assert "d = 8:" in captions  # per-dilation convolution times
     assert at.pills(key="lab_dilations").value == [1, 2, 4, 8]
     assert len(at.tabs) == 5
+    _open_tab(at, "download")
     assert at.download_button(key="lab_zip") is not None
     assert any("k_\\text{eff}" in latex.value for latex in at.latex)
 
@@ -81,7 +89,9 @@ def test_display_options() -> None:
     at.toggle(key="lab_centre_zero").set_value(False).run()
     assert not at.exception and not at.error
     at.radio(key="lab_norm").set_value("per_map").run()
+    _open_tab(at, "compare")
     at.selectbox(key="lab_compare").set_value(3).run()
+    _open_tab(at, "stats")
     at.selectbox(key="lab_stat").set_value("diff_mean_abs").run()
     assert not at.exception and not at.error
 
@@ -96,6 +106,7 @@ def test_extreme_settings() -> None:
     at.select_slider(key="lab_kernel").set_value(11).run()
     at.pills(key="lab_dilations").set_value([1, 32]).run()
     assert not at.exception and not at.error
+    _open_tab(at, "compare")
     assert len(at.selectbox(key="lab_compare").options) == 6 + 8 + 8  # every filter, 8 Gabor, 8 random
     # reflect padding of 5 * 32 = 160 px still fits a 512 px image
     at.selectbox(key="lab_padding").set_value("reflect").run()
@@ -114,11 +125,12 @@ def test_empty_choices_warn_and_the_page_recovers() -> None:
 
 
 def test_bad_schedule_warns() -> None:
-    at = _open()
+    at = _open_tab(_open(), "stack")
     at.text_input(key="lab_stack_a").set_value("1, two").run()
-    assert not at.exception and "whole numbers" in _texts(at.warning)
+    assert not at.exception and "whole number" in _texts(at.warning)
+    assert "two" not in _texts(at.warning)  # what was typed is not echoed
     at.text_input(key="lab_stack_a").set_value("1 2 3 4 5 6 7 8 9").run()
-    assert not at.exception and "at most" in _texts(at.warning)
+    assert not at.exception and "1 to 8 dilations" in _texts(at.warning)
     at.text_input(key="lab_stack_a").set_value("2, 2, 2, 2").run()
     assert not at.exception and not at.warning
 

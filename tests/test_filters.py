@@ -16,7 +16,7 @@ from PIL import Image
 from torch import nn
 
 from dsdcn import filters as fl
-from dsdcn.figures.imaging import create_response_heatmap, create_stats_chart
+from dsdcn.figures.imaging import ImagingText, create_response_heatmap, create_stats_chart
 from dsdcn.imaging import image_digest, inspect_image, thumbnail
 from dsdcn.layers import DSDilatedConv2d
 from dsdcn.receptive import Layer, coverage_2d
@@ -508,6 +508,17 @@ class TestFiguresAndImaging:
         assert list(fig.data[0].x) == list(range(-4, 5))
         signed = create_response_heatmap(fl.stack_response(fl.sobel_kernel(3), (1,)), "S")
         assert signed.data[0].zmin == -signed.data[0].zmax
+
+    def test_figure_texts_are_given_by_the_page(self) -> None:
+        text = ImagingText(
+            dilation="膨胀率", bar_name="膨胀率 {d}", weight="权重", offset_x="dx 偏移", offset_y="dy 偏移"
+        )
+        bars = create_stats_chart(["a"], [1, 4], np.ones((2, 1)), "t", "std", text)
+        assert [b.name for b in bars.data] == ["膨胀率 1", "膨胀率 4"]
+        assert bars.layout.legend.title.text == "膨胀率" and "膨胀率 4" in bars.data[1].hovertemplate
+        heat = create_response_heatmap(fl.stack_response(fl.box_kernel(3), (1,)), "A", text)
+        assert heat.data[0].colorbar.title.text == "权重" and "权重 = " in heat.data[0].hovertemplate
+        assert (heat.layout.xaxis.title.text, heat.layout.yaxis.title.text) == ("dx 偏移", "dy 偏移")
 
     def test_inspect_image_on_the_corpus(self) -> None:
         files = good_files()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +16,101 @@ import torch
 from dsdcn import filters as fl
 from dsdcn.device import pick_device
 from dsdcn.imaging import load_image, thumbnail
+from ui.i18n import CATALOGS
+from ui.workshop import keep_link_key, mark_link_value_ignored
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 MAX_SIDE = 2048
 THUMB_SIDE = 512
+MAX_SEED = 2**31 - 1
+_SEED = re.compile(r"^[0-9]{1,10}$")
+
+
+def parse_seed(raw: str) -> int | None:
+    """A link's seed: digits only, 0 to :data:`MAX_SEED`; None when it is anything else."""
+    if not isinstance(raw, str) or not _SEED.match(raw):
+        return None
+    value = int(raw)
+    return value if value <= MAX_SEED else None
+
+
+def parse_schedule_text(raw: str, max_chars: int) -> tuple[int, ...] | None:
+    """A stack schedule such as ``"1, 2, 5"`` (at most ``max_chars``); None when it cannot be used."""
+    if not isinstance(raw, str) or len(raw) > max_chars:
+        return None
+    try:
+        return fl.parse_schedule(raw)
+    except ValueError:
+        return None
+
+
+def drop_bad_link_value(key: str, valid: Callable[[str], bool]) -> None:
+    """Report a link value of a widget not drawn in this run (a closed tab) that ``valid`` refuses.
+
+    The value leaves the URL now; Streamlit drops it again (it is not an option) once the widget is drawn.
+    """
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(key)
+    if raw is None or valid(raw):
+        return
+    try:
+        del st.query_params[key]
+    except Exception:  # noqa: BLE001 - a parameter already bound to a widget is that widget's to check
+        return
+    mark_link_value_ignored(key)
+
+
+def take_link_value(key: str, parse: Callable[[str], object | None]) -> None:
+    """A hand-managed link value (its widget is not bound): on the first run, into session state.
+
+    ``parse`` returns the widget value or None; a value it refuses leaves the URL and is reported.
+    Used where Streamlit's own binding cannot check the text: free text, and a number input whose
+    link value can fail to parse (``1e999``).
+    """
+    keep_link_key(key)
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(key)
+    if raw is None:
+        return
+    value = parse(raw)
+    if value is None:
+        del st.query_params[key]
+        mark_link_value_ignored(key)
+    else:
+        st.session_state[key] = value
+
+
+def put_link_value(key: str, value: object, default: object) -> None:
+    """Write a hand-managed value into the URL (left out at its default, as Streamlit does)."""
+    text = None if value == default else str(value)
+    if st.query_params.get(key) == text:
+        return
+    if text is None:
+        del st.query_params[key]
+    else:
+        st.query_params[key] = text
+
+
+def code_of_label(value: object, keys: Iterable[str]) -> str | None:
+    """The catalogue key (of ``keys``) whose text in any language is ``value``, or None."""
+    for catalogue in CATALOGS.values():
+        for key in keys:
+            if catalogue.get(key) == value:
+                return key
+    return None
+
+
+@st.cache_data(show_spinner=False)
+def possible_bank_labels(max_count: int = 8) -> tuple[str, ...]:
+    """Every label a filter bank can have (Gabor and random filters up to ``max_count``), in the library's words."""
+    names = [n for n in fl.FILTER_KINDS if n not in ("gabor", "random")]
+    labels = list(fl.make_bank(names, 3, 1).labels)
+    for n in range(1, max_count + 1):
+        labels += [lb for lb in fl.make_bank(("gabor",), 3, 1, n).labels if lb not in labels]
+    labels += list(fl.make_bank(("random",), 3, 1, 1, max_count).labels)
+    return tuple(labels)
 
 
 @st.cache_resource(show_spinner=False)

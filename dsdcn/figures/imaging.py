@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -12,6 +13,20 @@ from ..filters import COLORMAP_ANCHORS
 _FONT = {"size": 15}
 
 
+@dataclass(frozen=True)
+class ImagingText:
+    """The words of the Image lab figures (English by default; a page passes its translation)."""
+
+    dilation: str = "dilation"
+    bar_name: str = "d = {d}"
+    weight: str = "weight"
+    offset_x: str = "input offset dx"
+    offset_y: str = "input offset dy"
+
+
+ENGLISH = ImagingText()
+
+
 def _colorscale(name: str) -> list[list[float | str]]:
     anchors = COLORMAP_ANCHORS[name]
     n = len(anchors)
@@ -19,7 +34,12 @@ def _colorscale(name: str) -> list[list[float | str]]:
 
 
 def create_stats_chart(
-    labels: Sequence[str], dilations: Sequence[int], values: np.ndarray, title: str, y_label: str
+    labels: Sequence[str],
+    dilations: Sequence[int],
+    values: np.ndarray,
+    title: str,
+    y_label: str,
+    text: ImagingText = ENGLISH,
 ) -> go.Figure:
     """Grouped bars: one group per filter, one bar per dilation; ``values`` is ``(D, F)``."""
     v = np.asarray(values, dtype=np.float64)
@@ -27,19 +47,20 @@ def create_stats_chart(
         raise ValueError(f"values must have shape {(len(dilations), len(labels))}, got {v.shape}")
     fig = go.Figure()
     for i, d in enumerate(dilations):
+        name = text.bar_name.format(d=d)
         fig.add_trace(
             go.Bar(
                 x=list(labels),
                 y=v[i].tolist(),
-                name=f"d = {d}",
-                hovertemplate=f"%{{x}}<br>d = {d}<br>{y_label} = %{{y:.4g}}<extra></extra>",
+                name=name,
+                hovertemplate=f"%{{x}}<br>{name}<br>{y_label} = %{{y:.4g}}<extra></extra>",
             )
         )
     fig.update_layout(
         title={"text": title},
         barmode="group",
         yaxis_title=y_label,
-        legend_title_text="dilation",
+        legend_title_text=text.dilation,
         font=_FONT,
         height=420,
         margin={"l": 60, "r": 20, "t": 60, "b": 60},
@@ -47,7 +68,7 @@ def create_stats_chart(
     return fig
 
 
-def create_response_heatmap(response: np.ndarray, title: str) -> go.Figure:
+def create_response_heatmap(response: np.ndarray, title: str, text: ImagingText = ENGLISH) -> go.Figure:
     """Weight of each input offset ``(dy, dx)`` in one output of a stack; holes (exact zeros) left blank.
 
     A kernel with negative weights is drawn on a diverging scale centred on 0, otherwise on viridis.
@@ -67,8 +88,8 @@ def create_response_heatmap(response: np.ndarray, title: str) -> go.Figure:
         colorscale=_colorscale("diverging" if signed else "viridis"),
         zmin=-bound if signed else 0.0,
         zmax=bound,
-        colorbar={"title": {"text": "weight"}},
-        hovertemplate="dx = %{x}, dy = %{y}<br>weight = %{z:.3g}<extra></extra>",
+        colorbar={"title": {"text": text.weight}},
+        hovertemplate=f"dx = %{{x}}, dy = %{{y}}<br>{text.weight} = %{{z:.3g}}<extra></extra>",
         hoverongaps=False,
     )
     fig = go.Figure(heat)
@@ -78,9 +99,9 @@ def create_response_heatmap(response: np.ndarray, title: str) -> go.Figure:
         height=420,
         plot_bgcolor="rgb(225,225,225)",
         margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        xaxis={"title": {"text": "input offset dx"}, "showgrid": False, "zeroline": False},
+        xaxis={"title": {"text": text.offset_x}, "showgrid": False, "zeroline": False},
         yaxis={
-            "title": {"text": "input offset dy"},
+            "title": {"text": text.offset_y},
             "autorange": "reversed",
             "scaleanchor": "x",
             "showgrid": False,

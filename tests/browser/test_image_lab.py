@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .conftest import ROOT, assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import ARTIFACTS, ROOT, assert_no_exception, open_page, screenshot, wait_idle
 
 MAPS = '[data-testid="stMain"] [data-testid="stImage"] img'
 
@@ -90,3 +90,79 @@ def test_bad_file_gives_a_message(page, app_url: str, tmp_path: Path) -> None:
     wait_idle(page)
     assert_no_exception(page)
     screenshot(page, "image-lab-tiny")
+
+
+def test_a_copied_link_opens_the_same_view_in_a_new_browser(page, browser, app_url: str) -> None:
+    open_page(page, app_url, "image-lab")
+    page.get_by_text("Feature maps: computed at").wait_for()
+    # a slider by keyboard, a radio and a tab: each change writes the link
+    slider = page.get_by_role("slider", name="Gabor orientations")
+    slider.focus()
+    slider.press("ArrowLeft")
+    page.wait_for_url("**lab_gabor_n=3**")
+    page.get_by_text("Depthwise (dilated)").click()
+    page.wait_for_url("**lab_kind=**")
+    wait_idle(page)
+    page.get_by_role("tab", name="Stack and gridding").click()
+    page.wait_for_url("**lab_tab=**")
+    schedule = page.get_by_role("textbox", name="Schedule B")
+    schedule.fill("1, 3")
+    schedule.press("Enter")
+    page.wait_for_url("**lab_stack_b=**")
+    wait_idle(page)
+    link = page.url
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = context.new_page()
+    try:
+        other.goto(link)
+        other.get_by_text("Feature maps: computed at").wait_for()
+        wait_idle(other)
+        assert_no_exception(other)
+        assert other.get_by_role("slider", name="Gabor orientations").input_value() == "3"
+        assert other.get_by_role("radio", name="Depthwise (dilated)").is_checked()
+        assert other.get_by_role("tab", name="Stack and gridding").get_attribute("aria-selected") == "true"
+        assert other.get_by_role("textbox", name="Schedule B").input_value() == "1, 3"
+        other.get_by_text("B: d = 1, 3").first.wait_for()
+    finally:
+        context.close()
+
+
+def test_screenshots_in_chinese_and_in_projector_view(page, app_url: str) -> None:
+    open_page(page, app_url, "image-lab", "lang=中文")
+    page.get_by_role("heading", name="图像实验室").first.wait_for()
+    page.get_by_text("特征图：").first.wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    _tall(page, 3000)
+    wait_idle(page)
+    screenshot(page, "image-lab-zh")
+
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_page(page, app_url, "image-lab", "lang=中文&projector=true&lab_tab=统计")
+    page.get_by_role("heading", name="图像实验室").first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    _tall(page, 4400)
+    wait_idle(page)
+    screenshot(page, "image-lab-zh-projector-stats")
+
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_page(
+        page,
+        app_url,
+        "image-lab",
+        "projector=true&lab_tab=Stack+and+gridding&lab_sample=Test+pattern+(zone+plate,+star,+checkerboards)",
+    )
+    page.get_by_text("6 of 13 offsets per axis never reach the output").wait_for()
+    page.locator(".js-plotly-plot").nth(1).wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    _tall(page, 4400)
+    wait_idle(page)
+    screenshot(page, "image-lab-projector-stack")
+    # the two response heatmaps, below the fold of that screenshot
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    charts = page.locator('[data-testid="stHorizontalBlock"]').filter(has=page.locator(".js-plotly-plot"))
+    charts.last.screenshot(path=str(ARTIFACTS / "image-lab-projector-heatmaps.png"))
