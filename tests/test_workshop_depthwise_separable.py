@@ -263,11 +263,6 @@ def test_builders_draw_the_texts_they_are_given() -> None:
     assert {t.hovertemplate for t in step.data} == {"H"}
 
 
-@pytest.mark.xfail(
-    reason="shared link notice: a preset that sets a link value back to its default is reported as unusable"
-    " (fixed on main by 8d4827a, 'a link value equal to its widget's default is not reported')",
-    strict=False,
-)
 def test_a_preset_over_a_link_gives_no_notice() -> None:
     at = _open({"ds_m": "2"})
     assert not at.info

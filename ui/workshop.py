@@ -28,7 +28,8 @@ _PROJECTOR_CSS = """
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
   [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"] { font-size: 1.15rem !important; }
   h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
-  [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] p,
+  [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }
   .katex { font-size: 1.45em !important; }
 </style>
 """
@@ -192,24 +193,23 @@ def presets_bar(
     ``label(id)`` and ``describe(id)`` give its button text and its one-sentence idea. Returns the id of
     the preset whose values are all on screen now (or ``None``), after showing its idea as a caption.
     """
-    cols = st.columns(len(presets) + 1)
-    for col, (preset_id, values) in zip(cols, presets.items(), strict=False):
-        col.button(
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for preset_id, values in presets.items():
+        row.button(
             label(preset_id),
             key=f"{prefix}preset_{preset_id}",
             on_click=apply_values,
             args=({**defaults, **values},),
             help=describe(preset_id),
-            width="stretch",
+            icon=":material/school:",
         )
-    cols[-1].button(
+    row.button(
         t("workshop.reset"),
         key=f"{prefix}reset",
         on_click=apply_values,
         args=(dict(defaults),),
         icon=":material/restart_alt:",
         help=t("workshop.reset_help"),
-        width="stretch",
     )
     for preset_id, values in presets.items():
         wanted = {**defaults, **values}
