@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -18,6 +19,7 @@ from dsdcn import (
     causal_stack,
     check_extent,
     dilated_stack,
+    encode_stack,
     erf_cost,
     field_view,
     frame_indices,
@@ -30,7 +32,6 @@ from dsdcn import (
     parse_rates,
     parse_stack,
     stack_field,
-    stack_rows,
     union_field,
     union_holes_2d,
     union_view_2d,
@@ -46,11 +47,11 @@ from dsdcn.figures.receptive import (
 )
 from ui import receptive_field as rfui
 from ui.common import device_choice
+from ui.workshop import apply_values, presets_bar
 
-# Every control's default, keyed by its widget key (``rf_rows`` is the base table of the editor).
+# Every control's default, keyed by its widget key (``rf_stack`` is the table's code, see ui/receptive_field).
 DEFAULTS: dict[str, object] = {
-    "rf_rows": stack_rows(PRESETS["gridding"].layers),
-    "rf_preset": "gridding",
+    "rf_stack": encode_stack(PRESETS["gridding"].layers),
     "rf_mode": "2D",
     "rf_causal": False,
     "rf_branches": "",
@@ -87,6 +88,54 @@ PRESET_TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+def stack_values(key: str) -> dict[str, object]:
+    """The controls a classic stack sets: the table, mode, causal padding and branch rates."""
+    preset = PRESETS[key]
+    return {
+        "rf_stack": encode_stack(preset.layers),
+        "rf_mode": "1D" if preset.mode == "1d" else "2D",
+        "rf_causal": preset.causal,
+        "rf_branches": ", ".join(str(r) for r in preset.branch_rates),
+    }
+
+
+# Lesson presets: one idea each (ids are stable: they name the preset in the tests and the strings).
+LESSONS: dict[str, dict[str, object]] = {
+    key: stack_values(key) for key in ("gridding", "hdc", "wavenet", "context", "aspp")
+}
+LESSON_TEXT: dict[str, tuple[str, str]] = {
+    "gridding": (
+        "Gridding (2, 2, 2)",
+        "Equal rates reach only every second pixel: 3 of 4 pixels of the field are holes.",
+    ),
+    "hdc": (
+        "HDC fixes it (1, 2, 5)",
+        "Rates without a common factor fill every hole, and the field still grows to 17.",
+    ),
+    "wavenet": (
+        "WaveNet 1D",
+        "Doubling dilations of kernel 2: 10 causal layers see 1,024 past samples with no holes.",
+    ),
+    "context": (
+        "Context module",
+        "Exponential dilations grow the field to 67 in 7 layers, yet the gradient stays near the centre.",
+    ),
+    "aspp": (
+        "ASPP",
+        "Branch rates times the output stride 16: the widest branch leaves holes between its taps.",
+    ),
+}
+
+# Ranges of the whole-number controls (their widgets use the same ones).
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "rf_erf_channels": (1, 16),
+    "rf_erf_samples": (1, 32),
+    "rf_erf_seed": (0, 2**31 - 1),
+    "rf_sug_layers": (1, 32),
+    "rf_sug_kernel": (2, 15),
+    "rf_sug_dmax": (1, 4096),
+}
 MODES = ("2D", "1D")
 WEIGHT_TEXT = {"uniform": "uniform (all equal)", "random": "random (PyTorch's default init)"}
 ANIMATION_CELLS = {"2D": 129, "1D": 1024}  # drawing grid of the animation, cells per axis
@@ -102,25 +151,36 @@ def _init_state() -> None:
         st.session_state.setdefault(key, value)
 
 
-def _load_rows(rows: list[dict[str, object]], preset: str | None) -> None:
-    """Replace the table (and forget the edits kept by the editor)."""
-    st.session_state["rf_rows"] = rows
-    st.session_state["rf_preset"] = preset
-    st.session_state.pop("rf_stack", None)
+def _check_link(first: bool) -> None:
+    """Drop link values the widgets cannot take (defaults and a notice instead, never an error).
+
+    Whole numbers are checked against their widget's range (Streamlit itself fails on ``1e999``);
+    branch rates from a freshly opened link must parse (a typed bad value gets a warning instead).
+    """
+    for key, (low, high) in INT_RANGES.items():
+        raw = st.query_params.get(key)
+        if raw is not None and not (re.fullmatch(r"-?[0-9]{1,12}", raw) and low <= int(raw) <= high):
+            rfui.drop_link_value(key)
+    raw = st.query_params.get("rf_branches")
+    if first and raw is not None:
+        try:
+            parse_rates(raw)
+        except ValueError:
+            rfui.drop_link_value("rf_branches")
 
 
-def _apply_preset(key: str) -> None:
-    preset = PRESETS[key]
-    _load_rows(stack_rows(preset.layers), key)
-    st.session_state["rf_mode"] = "1D" if preset.mode == "1d" else "2D"
-    st.session_state["rf_causal"] = preset.causal
-    st.session_state["rf_branches"] = ", ".join(str(r) for r in preset.branch_rates)
+def _stack_on_screen() -> str | None:
+    """The classic stack whose settings are all on screen now, if any."""
+    for key in PRESET_TEXT:
+        if all(st.session_state.get(k) == v for k, v in stack_values(key).items()):
+            return key
+    return None
 
 
 def _apply_suggestion(dilations: tuple[int, ...], kernel_size: int) -> None:
     causal = st.session_state.get("rf_mode") == "1D" and st.session_state.get("rf_causal")
     layers = causal_stack(dilations, kernel_size) if causal else dilated_stack(dilations, kernel_size)
-    _load_rows(stack_rows(layers), None)
+    st.session_state["rf_stack"] = encode_stack(layers)
     st.session_state["rf_branches"] = ""
 
 
@@ -142,26 +202,14 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     """Presets, mode and the editable table: returns the valid layers, mode, causal flag and branch rates."""
     st.subheader("1 · The stack")
     st.caption("One click loads a classic stack; then edit any cell, add rows at the bottom or delete rows.")
-    cols = st.columns(4)
-    for i, (key, (label, text)) in enumerate(PRESET_TEXT.items()):
-        cols[i % 4].button(
-            label,
-            key=f"rf_preset_{key}",
-            help=text,
-            on_click=_apply_preset,
-            args=(key,),
-            type="primary" if st.session_state.get("rf_preset") == key else "secondary",
-            width="stretch",
-        )
-    preset = st.session_state.get("rf_preset")
-    if preset in PRESET_TEXT:
-        st.info(f"**{PRESET_TEXT[preset][0]}** · {PRESET_TEXT[preset][1]}", icon=":material/layers:")
+    classics = st.container()
 
     left, mid, right = st.columns([1, 1, 2])
     mode = left.segmented_control(
         "Mode",
         MODES,
         key="rf_mode",
+        bind="query-params",
         required=True,
         help="2D: square kernels on an image (the 2D field is the outer product of the 1D one). "
         "1D: a sequence model.",
@@ -170,6 +218,7 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     causal = mid.toggle(
         "Causal padding",
         key="rf_causal",
+        bind="query-params",
         disabled=mode != "1D",
         help="1D only: every layer pads d·(k−1) on the left, so output t sees only inputs up to t "
         "(the padding column is then not used).",
@@ -177,6 +226,8 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     branch_text = right.text_input(
         "Parallel branches after the stack (ASPP rates)",
         key="rf_branches",
+        bind="query-params",
+        max_chars=60,
         placeholder="e.g. 6, 12, 18",
         help="Rates of parallel 3×3 branches read after the last layer, as in ASPP (DeepLab). "
         "Leave empty for a plain stack.",
@@ -187,7 +238,8 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     except ValueError as err:
         st.warning(f"Branch rates ignored: {err}.", icon=":material/warning:")
 
-    frame = pd.DataFrame(st.session_state["rf_rows"], columns=list(STACK_COLUMNS))
+    editor_key, base_rows = rfui.editor_table(str(DEFAULTS["rf_stack"]))
+    frame = pd.DataFrame(base_rows, columns=list(STACK_COLUMNS))
     column_config = {
         "kind": st.column_config.SelectboxColumn(
             "kind",
@@ -216,13 +268,29 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     }
     edited = st.data_editor(
         frame,
-        key="rf_stack",
+        key=editor_key,
         num_rows="dynamic",
         column_config=column_config,
         hide_index=True,
         width="stretch",
     )
     parsed = parse_stack(edited.to_dict("records"))
+    code = rfui.table_drawn(parsed.layers)
+    rfui.write_stack_link(code, str(DEFAULTS["rf_stack"]))
+    on_screen = _stack_on_screen()
+    cols = classics.columns(4)
+    for i, (key, (label, text)) in enumerate(PRESET_TEXT.items()):
+        cols[i % 4].button(
+            label,
+            key=f"rf_load_{key}",
+            help=text,
+            on_click=apply_values,
+            args=(stack_values(key),),
+            type="primary" if on_screen == key else "secondary",
+            width="stretch",
+        )
+    if on_screen is not None:
+        classics.caption(f":material/layers: **{PRESET_TEXT[on_screen][0]}** · {PRESET_TEXT[on_screen][1]}")
     for problem in parsed.problems:
         st.warning(
             f"Row {problem.row} (counted from the top) is left out: {problem.message}. "
@@ -353,6 +421,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         "Weights",
         WEIGHT_INITS,
         key="rf_erf_weights",
+        bind="query-params",
         format_func=WEIGHT_TEXT.get,
         horizontal=True,
         help="Uniform: every weight 1/C, so the gradient equals the path count exactly. Random: "
@@ -361,32 +430,36 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     relu = c2.toggle(
         "ReLU",
         key="rf_erf_relu",
+        bind="query-params",
         help="A ReLU after every conv but the last; the gradient then depends on the input.",
     )
     channels = c3.number_input(
         "Channels",
-        min_value=1,
-        max_value=16,
+        min_value=INT_RANGES["rf_erf_channels"][0],
+        max_value=INT_RANGES["rf_erf_channels"][1],
         step=1,
         key="rf_erf_channels",
+        bind="query-params",
         help="Channels C of every layer.",
     )
     samples = c4.number_input(
         "Networks averaged",
-        min_value=1,
-        max_value=32,
+        min_value=INT_RANGES["rf_erf_samples"][0],
+        max_value=INT_RANGES["rf_erf_samples"][1],
         step=1,
         key="rf_erf_samples",
+        bind="query-params",
         help="The gradient is averaged over this many independent networks, each with its own random "
         "weights and random normal input (one network when nothing is random).",
         disabled=not relu and weights == "uniform",
     )
     seed = c5.number_input(
         "Seed",
-        min_value=0,
-        max_value=2**31 - 1,
+        min_value=INT_RANGES["rf_erf_seed"][0],
+        max_value=INT_RANGES["rf_erf_seed"][1],
         step=1,
         key="rf_erf_seed",
+        bind="query-params",
         help="Seed of the weights and inputs.",
     )
     extent = rfui.growth(key)[-1].rf.size
@@ -626,17 +699,30 @@ def suggest_section(number: int) -> None:
     )
     c1, c2, c3 = st.columns(3)
     n = c1.number_input(
-        "Layers n", min_value=1, max_value=32, step=1, key="rf_sug_layers", help="Number of layers."
+        "Layers n",
+        min_value=INT_RANGES["rf_sug_layers"][0],
+        max_value=INT_RANGES["rf_sug_layers"][1],
+        step=1,
+        key="rf_sug_layers",
+        bind="query-params",
+        help="Number of layers.",
     )
     k = c2.number_input(
-        "Kernel K", min_value=2, max_value=15, step=1, key="rf_sug_kernel", help="Kernel size of every layer."
+        "Kernel K",
+        min_value=INT_RANGES["rf_sug_kernel"][0],
+        max_value=INT_RANGES["rf_sug_kernel"][1],
+        step=1,
+        key="rf_sug_kernel",
+        bind="query-params",
+        help="Kernel size of every layer.",
     )
     dmax = c3.number_input(
         "Largest dilation",
-        min_value=1,
-        max_value=4096,
+        min_value=INT_RANGES["rf_sug_dmax"][0],
+        max_value=INT_RANGES["rf_sug_dmax"][1],
         step=1,
         key="rf_sug_dmax",
+        bind="query-params",
         help="No dilation above this.",
     )
     try:
@@ -667,7 +753,10 @@ def suggest_section(number: int) -> None:
 
 def render() -> None:
     """Draw the page."""
+    first = rfui.first_run()
     _init_state()
+    rfui.read_stack_link()
+    _check_link(first)
     st.title("Receptive field")
     st.markdown(
         "Every output of a stack of convolutions reads a window of the input: its **receptive field**. "
@@ -676,6 +765,7 @@ def render() -> None:
         "(gridding), and even where it is whole, the **effective** field — how strongly each pixel moves "
         "the output — is concentrated near the centre. Build a stack, or load a classic one, and see all three."
     )
+    bar = st.container()
     layers, mode, causal, rates = stack_editor()
     if not layers:
         st.info("The stack is empty: add a row to the table or load a preset.", icon=":material/info:")
@@ -694,6 +784,8 @@ def render() -> None:
         if rates:
             branch_section(layers, key, rates, mode)
     suggest_section(7 if layers and rates else 6 if layers else 2)
+    with bar:  # drawn last: the idea of the preset in view needs every control's value of this run
+        presets_bar(LESSONS, DEFAULTS, "rf_", lambda i: LESSON_TEXT[i][0], lambda i: LESSON_TEXT[i][1])
 
 
 render()
