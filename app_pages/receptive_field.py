@@ -117,8 +117,9 @@ def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figu
 
 
 def _init_state() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+    # Widgets get their default through ``value=`` (or ``index=``/``default=``), not session state:
+    # Streamlit leaves a widget's own default out of the link, so it must be the page's default.
+    st.session_state.setdefault("rf_stack", DEFAULTS["rf_stack"])
 
 
 def _check_link(first: bool) -> None:
@@ -180,8 +181,9 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         MODES,
         key="rf_mode",
         bind="query-params",
+        default=DEFAULTS["rf_mode"],
         required=True,
-        format_func=lambda m: t(f"receptive_field.mode.{m}"),
+        format_func={m: t(f"receptive_field.mode.{m}") for m in MODES}.get,  # labels of this run's language
         help=t("receptive_field.mode_help"),
     )
     mode = mode or "2D"
@@ -189,6 +191,7 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         t("receptive_field.causal"),
         key="rf_causal",
         bind="query-params",
+        value=DEFAULTS["rf_causal"],
         disabled=mode != "1D",
         help=t("receptive_field.causal_help"),
     )
@@ -196,6 +199,7 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         t("receptive_field.branches"),
         key="rf_branches",
         bind="query-params",
+        value=DEFAULTS["rf_branches"],
         max_chars=60,
         placeholder=t("receptive_field.branches_placeholder"),
         help=t("receptive_field.branches_help"),
@@ -398,7 +402,8 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         WEIGHT_INITS,
         key="rf_erf_weights",
         bind="query-params",
-        format_func=lambda w: t(f"receptive_field.erf.weights.{w}"),
+        index=WEIGHT_INITS.index(str(DEFAULTS["rf_erf_weights"])),
+        format_func={w: t(f"receptive_field.erf.weights.{w}") for w in WEIGHT_INITS}.get,
         horizontal=True,
         help=t("receptive_field.erf.weights_help"),
     )
@@ -406,6 +411,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         t("receptive_field.erf.relu"),
         key="rf_erf_relu",
         bind="query-params",
+        value=DEFAULTS["rf_erf_relu"],
         help=t("receptive_field.erf.relu_help"),
     )
     channels = c3.number_input(
@@ -415,6 +421,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         step=1,
         key="rf_erf_channels",
         bind="query-params",
+        value=DEFAULTS["rf_erf_channels"],
         help=t("receptive_field.erf.channels_help"),
     )
     samples = c4.number_input(
@@ -424,6 +431,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         step=1,
         key="rf_erf_samples",
         bind="query-params",
+        value=DEFAULTS["rf_erf_samples"],
         help=t("receptive_field.erf.samples_help"),
         disabled=not relu and weights == "uniform",
     )
@@ -434,6 +442,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         step=1,
         key="rf_erf_seed",
         bind="query-params",
+        value=DEFAULTS["rf_erf_seed"],
         help=t("receptive_field.erf.seed_help"),
     )
     extent = rfui.growth(key)[-1].rf.size
@@ -662,6 +671,7 @@ def suggest_section(number: int) -> None:
         step=1,
         key="rf_sug_layers",
         bind="query-params",
+        value=DEFAULTS["rf_sug_layers"],
         help=t("receptive_field.sug.layers_help"),
     )
     k = c2.number_input(
@@ -671,6 +681,7 @@ def suggest_section(number: int) -> None:
         step=1,
         key="rf_sug_kernel",
         bind="query-params",
+        value=DEFAULTS["rf_sug_kernel"],
         help=t("receptive_field.sug.kernel_help"),
     )
     dmax = c3.number_input(
@@ -680,6 +691,7 @@ def suggest_section(number: int) -> None:
         step=1,
         key="rf_sug_dmax",
         bind="query-params",
+        value=DEFAULTS["rf_sug_dmax"],
         help=t("receptive_field.sug.dmax_help"),
     )
     try:
