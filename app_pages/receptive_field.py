@@ -50,7 +50,7 @@ from dsdcn.figures.receptive import (
 from ui import receptive_field as rfui
 from ui.common import device_choice
 from ui.i18n import t
-from ui.workshop import apply_values, plotly_config, presets_bar, style_figure
+from ui.workshop import apply_values, plotly_config, presets_bar, projector, style_figure
 
 # Every control's default, keyed by its widget key (``rf_stack`` is the table's code, see ui/receptive_field).
 DEFAULTS: dict[str, object] = {
@@ -112,8 +112,32 @@ def _figure_text() -> FigureText:
 
 
 def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figure, a Streamlit container
-    """Draw a figure in the projector style, with a toolbar camera that saves it as PNG."""
-    container.plotly_chart(style_figure(fig), key=key, config=plotly_config(key.removeprefix("rf_chart_")))
+    """Draw a figure in the projector style, with a toolbar camera that saves it as PNG.
+
+    Beyond ``style_figure``: in the projector view the hole markers, the animation's slider label and
+    subplot titles grow too.
+    """
+    style_figure(fig)
+    fig.update_traces(line_width=0, selector={"fill": "tozeroy"})  # a shaded area keeps no outline
+    theme: str | None = "streamlit"
+    if projector():  # Streamlit's chart theme keeps its own font sizes: plotly's white template instead
+        theme = None
+        fig.update_layout(template="plotly_white")
+        fig.update_xaxes(tickfont_size=18, title_font_size=20)
+        fig.update_yaxes(tickfont_size=18, title_font_size=20)
+        fig.update_layout(title_font_size=24, legend_font_size=18)
+        fig.update_traces(
+            colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
+        )
+        fig.update_traces(marker={"size": 14}, selector={"mode": "markers"})
+        if fig.layout.sliders:
+            fig.layout.sliders[0].currentvalue.font.size = 20
+            fig.layout.sliders[0].font = {"size": 18}
+        if fig.layout.updatemenus:  # the title on its own line above the play buttons
+            fig.layout.updatemenus[0].font = {"size": 18}
+            fig.update_layout(margin_t=140, title_y=0.99, title_yanchor="top")
+        fig.update_annotations(font_size=20)
+    container.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("rf_chart_")), theme=theme)
 
 
 def _init_state() -> None:
@@ -164,8 +188,9 @@ def _layer_label(i: int, layer: Layer) -> str:
 
 def _sum_terms(rows: Sequence[GrowthRow]) -> str:
     terms = [f"{r.layer.dilation}\\cdot{r.layer.kernel_size - 1}\\cdot{r.jump_in}" for r in rows]
-    if len(terms) > 7:
-        terms = [*terms[:4], "\\cdots", *terms[-2:]]
+    head, tail = (2, 1) if projector() else (4, 2)  # the formula must fit the width of a projector view
+    if len(terms) > head + tail + 1:
+        terms = [*terms[:head], "\\cdots", *terms[-tail:]]
     return " + ".join(terms)
 
 
@@ -255,6 +280,7 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
             args=(stack_values(key),),
             type="primary" if on_screen == key else "secondary",
             width="stretch",
+            wrap=True,
         )
     if on_screen is not None:
         name, text = t(f"receptive_field.stack.{on_screen}"), t(f"receptive_field.stack.{on_screen}.text")
@@ -305,7 +331,7 @@ def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
         hide_index=True,
         height=min(400, 38 + 35 * len(rows)),
     )
-    left, right = st.columns([3, 1])
+    left, right = st.columns([2, 1])
     left.caption(t("receptive_field.growth.caption"))
     right.download_button(
         t("receptive_field.csv"),
@@ -317,6 +343,7 @@ def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
         help=t("receptive_field.csv_help"),
         on_click="ignore",
         width="stretch",
+        wrap=True,
     )
 
 
@@ -396,7 +423,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     st.latex(
         r"\mathrm{ERF}(x) = \left|\frac{\partial\, y_{\text{centre}}}{\partial\, \mathrm{input}(x)}\right|"
     )
-    c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
+    c1, c2, c3, c4, c5 = st.columns([1.6, 1.2, 1, 1.2, 1])
     weights = c1.radio(
         t("receptive_field.erf.weights"),
         WEIGHT_INITS,
@@ -471,21 +498,21 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     share = mass_share(result.grad, MASS)
     cover_share = rfui.coverage_share(key, ndim, MASS)
     area = t("receptive_field.erf.pixels") if ndim == 2 else t("receptive_field.erf.offsets")
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3 = st.columns([1, 1.4, 1.4])
     m1.metric(
         t("receptive_field.erf.extent"),
         f"{extent:,}×{extent:,}" if ndim == 2 else f"{extent:,}",
         help=t("receptive_field.erf.extent_help"),
     )
     m2.metric(
-        t("receptive_field.erf.mass_gradient", mass=MASS),
-        t("receptive_field.erf.mass_value", share=share, area=area),
-        help=t("receptive_field.erf.mass_gradient_help"),
+        t("receptive_field.erf.mass_gradient", mass=MASS, area=area),
+        f"{share:.1%}",
+        help=t("receptive_field.erf.mass_gradient_help", area=area),
     )
     m3.metric(
-        t("receptive_field.erf.mass_paths", mass=MASS),
-        t("receptive_field.erf.mass_value", share=cover_share, area=area),
-        help=t("receptive_field.erf.mass_paths_help"),
+        t("receptive_field.erf.mass_paths", mass=MASS, area=area),
+        f"{cover_share:.1%}",
+        help=t("receptive_field.erf.mass_paths_help", area=area),
     )
     grid_cells = MAP_CELLS["2D" if ndim == 2 else "1D"]
     field = stack_field(layers, causal)
@@ -551,10 +578,13 @@ def hdc_section(layers: Sequence[Layer], key: rfui.LayerKey, causal: bool) -> No
     """The HDC rule step by step against the exact coverage."""
     st.subheader(t("receptive_field.hdc.header"))
     st.markdown(t("receptive_field.hdc.text"))
-    st.latex(
-        r"M_n = r_n,\quad M_i = \max\big(M_{i+1} - 2r_i,\; M_{i+1} - 2(M_{i+1} - r_i),\; r_i\big),"
-        r"\quad \text{goal } M_2 \le K"
-    )
+    rule = r"M_n = r_n,\quad M_i = \max\big(M_{i+1} - 2r_i,\; M_{i+1} - 2(M_{i+1} - r_i),\; r_i\big),"
+    goal = r"\text{goal } M_2 \le K"
+    if projector():  # one line is wider than a projector view
+        st.latex(rule)
+        st.latex(goal)
+    else:
+        st.latex(rule + r"\quad " + goal)
     g = rfui.verdict(key, causal)
     truth = (
         t("receptive_field.hdc.no_holes")

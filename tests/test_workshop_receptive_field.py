@@ -370,3 +370,22 @@ def test_page_offers_the_csv() -> None:
     button = at.get("download_button")[0].proto
     assert button.label == EN["receptive_field.csv"]
     assert not at.exception
+
+
+# --- projector view and PNG export ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lesson", ["aspp", "wavenet"])
+def test_projector_view_makes_figures_bigger(lesson: str) -> None:
+    normal = open_page({"rf_stack": "none"})
+    normal.button(key=f"rf_preset_{lesson}").click().run()
+    big = open_page({"projector": "true"})
+    big.button(key=f"rf_preset_{lesson}").click().run()
+    assert not big.exception
+    for small, large in zip(specs(normal), specs(big), strict=True):
+        assert large["layout"]["font"]["size"] > small["layout"].get("font", {}).get("size", 12)
+        if "height" in small["layout"]:
+            assert large["layout"]["height"] > small["layout"]["height"]
+    configs = [json.loads(c.proto.config) for c in big.get("plotly_chart")]
+    assert all(c["toImageButtonOptions"]["format"] == "png" for c in configs)
+    assert {c["toImageButtonOptions"]["filename"] for c in configs} >= {"dsdcn-extent", "dsdcn-coverage"}

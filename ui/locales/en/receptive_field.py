@@ -10,25 +10,25 @@ STRINGS: dict[str, str] = {
         "the output — is concentrated near the centre. Build a stack, or load a classic one, and see all three."
     ),
     # lesson presets
-    "receptive_field.lesson.gridding": "Gridding (2, 2, 2)",
+    "receptive_field.lesson.gridding": "Gridding",
     "receptive_field.lesson.gridding.idea": (
-        "Equal rates reach only every second pixel: 3 of 4 pixels of the field are holes."
+        "Three layers at rate 2 (2, 2, 2): equal rates reach only every second pixel, so 3 of 4 pixels of the field are holes."
     ),
-    "receptive_field.lesson.hdc": "HDC fixes it (1, 2, 5)",
+    "receptive_field.lesson.hdc": "HDC fixes it",
     "receptive_field.lesson.hdc.idea": (
-        "Rates without a common factor fill every hole, and the field still grows to 17."
+        "Rates 1, 2, 5 share no common factor: they fill every hole, and the field still grows to 17."
     ),
-    "receptive_field.lesson.wavenet": "WaveNet 1D",
+    "receptive_field.lesson.wavenet": "WaveNet",
     "receptive_field.lesson.wavenet.idea": (
         "Doubling dilations of kernel 2: 10 causal layers see 1,024 past samples with no holes."
     ),
-    "receptive_field.lesson.context": "Context module",
+    "receptive_field.lesson.context": "Context",
     "receptive_field.lesson.context.idea": (
-        "Exponential dilations grow the field to 67 in 7 layers, yet the gradient stays near the centre."
+        "The context module (1, 1, 2, 4, 8, 16, 1): exponential dilations grow the field to 67 in 7 layers, yet the gradient stays near the centre."
     ),
     "receptive_field.lesson.aspp": "ASPP",
     "receptive_field.lesson.aspp.idea": (
-        "Branch rates times the output stride 16: the widest branch leaves holes between its taps."
+        "ASPP (rates 6, 12, 18 after output stride 16): the widest branch's taps are 288 pixels apart and leave holes between them."
     ),
     # classic stacks
     "receptive_field.stack.plain": "Plain 3×3 ×4",
@@ -39,7 +39,7 @@ STRINGS: dict[str, str] = {
     "receptive_field.stack.hdc.text": (
         "Hybrid Dilated Convolution (Wang et al., 2018): rates chosen so no holes remain."
     ),
-    "receptive_field.stack.sawtooth": "Sawtooth 1, 2, 5, 1, 2, 5",
+    "receptive_field.stack.sawtooth": "Sawtooth (1, 2, 5)×2",
     "receptive_field.stack.sawtooth.text": "The HDC group repeated, as in a deeper network.",
     "receptive_field.stack.context": "Context module",
     "receptive_field.stack.context.text": "Yu & Koltun (2016): 3×3 convs at dilations 1, 1, 2, 4, 8, 16, 1.",
@@ -196,13 +196,12 @@ STRINGS: dict[str, str] = {
     "receptive_field.erf.extent": "Extent",
     "receptive_field.erf.extent_help": "The receptive field's extent r (pixels per axis).",
     "receptive_field.erf.mass_gradient": "{mass:.0%} of |gradient| in",
-    "receptive_field.erf.mass_value": "{share:.1%} of the {area}",
     "receptive_field.erf.mass_gradient_help": (
-        "The smallest set of input pixels (largest gradients first) that holds 95% of the gradient mass."
+        "The smallest share of the input {area} (largest gradients first) that holds 95% of the gradient mass."
     ),
     "receptive_field.erf.mass_paths": "{mass:.0%} of the paths in",
     "receptive_field.erf.mass_paths_help": (
-        "The same for the exact path counts (what uniform weights without ReLU give)."
+        "The same for the exact path counts (what uniform weights without ReLU give), as a share of the {area}."
     ),
     "receptive_field.erf.cover_map": "Exact coverage (paths)",
     "receptive_field.erf.erf_map": "Effective field |∂y/∂x|",
