@@ -29,6 +29,7 @@ _PROJECTOR_CSS = """
   [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"] { font-size: 1.15rem !important; }
   h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
   [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+  [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: inherit !important; }
   .katex { font-size: 1.45em !important; }
 </style>
 """
@@ -173,6 +174,7 @@ def presets_bar(
             args=({**defaults, **values},),
             help=describe(preset_id),
             width="stretch",
+            wrap=True,  # a long label (Chinese, projector view) wraps instead of ending in "…"
         )
     cols[-1].button(
         t("workshop.reset"),
