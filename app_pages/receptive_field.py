@@ -241,6 +241,7 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         "kind": st.column_config.SelectboxColumn(
             t("receptive_field.col.kind"),
             options=["conv", "pool"],
+            format_func={k: t(f"receptive_field.{k}") for k in ("conv", "pool")}.get,
             default="conv",
             required=True,
             help=t("receptive_field.col.kind_help"),

@@ -120,3 +120,45 @@ def test_screenshots_in_chinese_and_projector_view(page, app_url: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 7000})
     page.wait_for_timeout(800)
     screenshot(page, "rf-projector-page")
+
+
+def test_edited_table_is_in_the_link_and_a_preset_replaces_it(page, browser, app_url: str) -> None:
+    open_page(page, app_url, URL_PATH)
+    page.get_by_text("120 of the 169 pixels").wait_for()
+    editor = page.locator('[data-testid="stDataFrame"]').first
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    assert box is not None
+    # row 1, column "dilation" (the 4th of kind, kernel, stride, dilation, padding)
+    page.mouse.dblclick(box["x"] + 0.71 * box["width"], box["y"] + 52)
+    page.wait_for_timeout(300)
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+    _wait_url(page, "rf_stack", "c3z2,c3d2,c3d2")
+    page.get_by_text("Every one of the 11×11 = 121 pixels").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    link = page.url
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        fresh = other.new_page()
+        fresh.set_default_timeout(30_000)
+        fresh.goto(link)
+        fresh.get_by_text("Every one of the 11×11 = 121 pixels").wait_for()
+        wait_idle(fresh)
+        assert_no_exception(fresh)
+    finally:
+        other.close()
+
+    page.get_by_role("button", name="Gridding", exact=True).click()  # the lesson preset
+    page.get_by_text("120 of the 169 pixels").wait_for()
+    _wait_url(page, "rf_stack", None)
+    wait_idle(page)
+    assert_no_exception(page)
+    # the edited cell is gone for good: the next rerun keeps the preset's table
+    page.get_by_role("spinbutton", name="Seed").fill("1")
+    page.get_by_role("spinbutton", name="Seed").press("Enter")
+    _wait_url(page, "rf_erf_seed", "1")
+    wait_idle(page)
+    assert page.get_by_text("120 of the 169 pixels").count() == 1
