@@ -50,7 +50,7 @@ from dsdcn.figures.receptive import (
 from ui import receptive_field as rfui
 from ui.common import device_choice
 from ui.i18n import t
-from ui.workshop import apply_values, plotly_config, presets_bar, projector, style_figure
+from ui.workshop import apply_values, keep_link_key, plotly_config, presets_bar, projector, style_figure
 
 # Every control's default, keyed by its widget key (``rf_stack`` is the table's code, see ui/receptive_field).
 DEFAULTS: dict[str, object] = {
@@ -141,6 +141,8 @@ def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figu
 
 
 def _init_state() -> None:
+    for key in DEFAULTS:  # a control hidden this run (no stack, no effective field) is not an unknown value
+        keep_link_key(key)
     # Widgets get their default through ``value=`` (or ``index=``/``default=``), not session state:
     # Streamlit leaves a widget's own default out of the link, so it must be the page's default.
     st.session_state.setdefault("rf_stack", DEFAULTS["rf_stack"])

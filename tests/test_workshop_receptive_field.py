@@ -215,6 +215,12 @@ def test_hostile_values_give_defaults_and_a_notice(value: str, group: int) -> No
         assert value[:100] not in all_text(at)
 
 
+def test_controls_of_a_hidden_section_are_not_reported() -> None:
+    at = open_page({"rf_stack": "none", "rf_erf_channels": "6"})
+    assert "The stack is empty" in "\n".join(i.value for i in at.info)
+    assert not [i for i in at.info if "link" in i.value]
+
+
 def test_repeated_and_empty_values() -> None:
     at = open_page({"rf_stack": ["c3", "c5"], "rf_erf_channels": "", "rf_mode": ["1D", "2D"]})
     assert not at.exception
