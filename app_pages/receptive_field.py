@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -18,6 +19,7 @@ from dsdcn import (
     causal_stack,
     check_extent,
     dilated_stack,
+    encode_stack,
     erf_cost,
     field_view,
     frame_indices,
@@ -29,13 +31,14 @@ from dsdcn import (
     normalized_profile,
     parse_rates,
     parse_stack,
+    stack_csv,
     stack_field,
-    stack_rows,
     union_field,
     union_holes_2d,
     union_view_2d,
 )
 from dsdcn.figures.receptive import (
+    FigureText,
     branch_maps,
     coverage_animation_1d,
     coverage_animation_2d,
@@ -46,11 +49,12 @@ from dsdcn.figures.receptive import (
 )
 from ui import receptive_field as rfui
 from ui.common import device_choice
+from ui.i18n import t
+from ui.workshop import apply_values, keep_link_key, plotly_config, presets_bar, projector, style_figure
 
-# Every control's default, keyed by its widget key (``rf_rows`` is the base table of the editor).
+# Every control's default, keyed by its widget key (``rf_stack`` is the table's code, see ui/receptive_field).
 DEFAULTS: dict[str, object] = {
-    "rf_rows": stack_rows(PRESETS["gridding"].layers),
-    "rf_preset": "gridding",
+    "rf_stack": encode_stack(PRESETS["gridding"].layers),
     "rf_mode": "2D",
     "rf_causal": False,
     "rf_branches": "",
@@ -64,31 +68,36 @@ DEFAULTS: dict[str, object] = {
     "rf_sug_dmax": 8,
 }
 
-PRESET_TEXT: dict[str, tuple[str, str]] = {
-    "plain": ("Plain 3×3 ×4", "Four undilated 3×3 convs: the extent grows by 2 per layer, no holes."),
-    "gridding": ("Gridding 2, 2, 2", "Three 3×3 convs at dilation 2: only even offsets reach the output."),
-    "hdc": (
-        "HDC 1, 2, 5",
-        "Hybrid Dilated Convolution (Wang et al., 2018): rates chosen so no holes remain.",
-    ),
-    "sawtooth": ("Sawtooth 1, 2, 5, 1, 2, 5", "The HDC group repeated, as in a deeper network."),
-    "context": ("Context module", "Yu & Koltun (2016): 3×3 convs at dilations 1, 1, 2, 4, 8, 16, 1."),
-    "wavenet": (
-        "WaveNet 1D",
-        "Causal 1D convs of kernel 2 at dilations 1, 2, 4, …, 512 (van den Oord et al., 2016).",
-    ),
-    "aspp": (
-        "ASPP 6, 12, 18",
-        "A ResNet-like trunk with output stride 16, then parallel 3×3 branches at rates 6, 12, 18 (DeepLab v3).",
-    ),
-    "vgg": (
-        "VGG-16",
-        "3×3 convs with 2×2 max pooling (stride 2), up to conv5_3 (Simonyan & Zisserman, 2015).",
-    ),
+# Classic stacks (their names and descriptions: ``receptive_field.stack.<id>`` and ``.text``).
+CLASSICS = ("plain", "gridding", "hdc", "sawtooth", "context", "wavenet", "aspp", "vgg")
+
+
+def stack_values(key: str) -> dict[str, object]:
+    """The controls a classic stack sets: the table, mode, causal padding and branch rates."""
+    preset = PRESETS[key]
+    return {
+        "rf_stack": encode_stack(preset.layers),
+        "rf_mode": "1D" if preset.mode == "1d" else "2D",
+        "rf_causal": preset.causal,
+        "rf_branches": ", ".join(str(r) for r in preset.branch_rates),
+    }
+
+
+# Lesson presets, one idea each (ids are stable; texts ``receptive_field.lesson.<id>`` and ``.idea``).
+LESSONS: dict[str, dict[str, object]] = {
+    key: stack_values(key) for key in ("gridding", "hdc", "wavenet", "context", "aspp")
 }
 
+# Ranges of the whole-number controls (their widgets use the same ones).
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "rf_erf_channels": (1, 16),
+    "rf_erf_samples": (1, 32),
+    "rf_erf_seed": (0, 2**31 - 1),
+    "rf_sug_layers": (1, 32),
+    "rf_sug_kernel": (2, 15),
+    "rf_sug_dmax": (1, 4096),
+}
 MODES = ("2D", "1D")
-WEIGHT_TEXT = {"uniform": "uniform (all equal)", "random": "random (PyTorch's default init)"}
 ANIMATION_CELLS = {"2D": 129, "1D": 1024}  # drawing grid of the animation, cells per axis
 MAP_CELLS = {"2D": 257, "1D": 2048}  # drawing grid of the side-by-side maps
 ERF_2D_LIMIT = {"cpu": 320}  # largest extent for the 2D effective field per device type (else 1024)
@@ -97,35 +106,83 @@ MAX_FRAMES = 24
 MASS = 0.95
 
 
+def _figure_text() -> FigureText:
+    """The figures' words in the current language."""
+    return FigureText(**{name: t(f"receptive_field.fig.{name}") for name in FigureText.__dataclass_fields__})
+
+
+def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figure, a Streamlit container
+    """Draw a figure in the projector style, with a toolbar camera that saves it as PNG.
+
+    Beyond ``style_figure``: in the projector view the hole markers, the animation's slider label and
+    subplot titles grow too.
+    """
+    style_figure(fig)
+    fig.update_traces(line_width=0, selector={"fill": "tozeroy"})  # a shaded area keeps no outline
+    theme: str | None = "streamlit"
+    if projector():  # Streamlit's chart theme keeps its own font sizes: plotly's white template instead
+        theme = None
+        fig.update_layout(template="plotly_white")
+        fig.update_xaxes(tickfont_size=18, title_font_size=20)
+        fig.update_yaxes(tickfont_size=18, title_font_size=20)
+        fig.update_layout(title_font_size=24, legend_font_size=18)
+        fig.update_traces(
+            colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
+        )
+        fig.update_traces(marker={"size": 14}, selector={"mode": "markers"})
+        if fig.layout.sliders:
+            fig.layout.sliders[0].currentvalue.font.size = 20
+            fig.layout.sliders[0].font = {"size": 18}
+        if fig.layout.updatemenus:  # the title on its own line above the play buttons
+            fig.layout.updatemenus[0].font = {"size": 18}
+            fig.update_layout(margin_t=140, title_y=0.99, title_yanchor="top")
+        fig.update_annotations(font_size=20)
+    container.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("rf_chart_")), theme=theme)
+
+
 def _init_state() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+    for key in DEFAULTS:  # a control hidden this run (no stack, no effective field) is not an unknown value
+        keep_link_key(key)
+    # Widgets get their default through ``value=`` (or ``index=``/``default=``), not session state:
+    # Streamlit leaves a widget's own default out of the link, so it must be the page's default.
+    st.session_state.setdefault("rf_stack", DEFAULTS["rf_stack"])
 
 
-def _load_rows(rows: list[dict[str, object]], preset: str | None) -> None:
-    """Replace the table (and forget the edits kept by the editor)."""
-    st.session_state["rf_rows"] = rows
-    st.session_state["rf_preset"] = preset
-    st.session_state.pop("rf_stack", None)
+def _check_link(first: bool) -> None:
+    """Drop link values the widgets cannot take (defaults and a notice instead, never an error).
+
+    Whole numbers are checked against their widget's range (Streamlit itself fails on ``1e999``);
+    branch rates from a freshly opened link must parse (a typed bad value gets a warning instead).
+    """
+    for key, (low, high) in INT_RANGES.items():
+        raw = st.query_params.get(key)
+        if raw is not None and not (re.fullmatch(r"-?[0-9]{1,12}", raw) and low <= int(raw) <= high):
+            rfui.drop_link_value(key)
+    raw = st.query_params.get("rf_branches")
+    if first and raw is not None:
+        try:
+            parse_rates(raw)
+        except ValueError:
+            rfui.drop_link_value("rf_branches")
 
 
-def _apply_preset(key: str) -> None:
-    preset = PRESETS[key]
-    _load_rows(stack_rows(preset.layers), key)
-    st.session_state["rf_mode"] = "1D" if preset.mode == "1d" else "2D"
-    st.session_state["rf_causal"] = preset.causal
-    st.session_state["rf_branches"] = ", ".join(str(r) for r in preset.branch_rates)
+def _stack_on_screen() -> str | None:
+    """The classic stack whose settings are all on screen now, if any."""
+    for key in CLASSICS:
+        if all(st.session_state.get(k) == v for k, v in stack_values(key).items()):
+            return key
+    return None
 
 
 def _apply_suggestion(dilations: tuple[int, ...], kernel_size: int) -> None:
     causal = st.session_state.get("rf_mode") == "1D" and st.session_state.get("rf_causal")
     layers = causal_stack(dilations, kernel_size) if causal else dilated_stack(dilations, kernel_size)
-    _load_rows(stack_rows(layers), None)
+    st.session_state["rf_stack"] = encode_stack(layers)
     st.session_state["rf_branches"] = ""
 
 
 def _layer_label(i: int, layer: Layer) -> str:
-    what = "pool" if layer.kind == "pool" else "conv"
+    what = t("receptive_field.pool") if layer.kind == "pool" else t("receptive_field.conv")
     parts = [f"{i}: {what} {layer.kernel_size}", f"d{layer.dilation}" if layer.dilation > 1 else ""]
     parts.append(f"/{layer.stride}" if layer.stride > 1 else "")
     return " ".join(p for p in parts if p)
@@ -133,166 +190,186 @@ def _layer_label(i: int, layer: Layer) -> str:
 
 def _sum_terms(rows: Sequence[GrowthRow]) -> str:
     terms = [f"{r.layer.dilation}\\cdot{r.layer.kernel_size - 1}\\cdot{r.jump_in}" for r in rows]
-    if len(terms) > 7:
-        terms = [*terms[:4], "\\cdots", *terms[-2:]]
+    head, tail = (2, 1) if projector() else (4, 2)  # the formula must fit the width of a projector view
+    if len(terms) > head + tail + 1:
+        terms = [*terms[:head], "\\cdots", *terms[-tail:]]
     return " + ".join(terms)
 
 
 def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
-    """Presets, mode and the editable table: returns the valid layers, mode, causal flag and branch rates."""
-    st.subheader("1 · The stack")
-    st.caption("One click loads a classic stack; then edit any cell, add rows at the bottom or delete rows.")
-    cols = st.columns(4)
-    for i, (key, (label, text)) in enumerate(PRESET_TEXT.items()):
-        cols[i % 4].button(
-            label,
-            key=f"rf_preset_{key}",
-            help=text,
-            on_click=_apply_preset,
-            args=(key,),
-            type="primary" if st.session_state.get("rf_preset") == key else "secondary",
-            width="stretch",
-        )
-    preset = st.session_state.get("rf_preset")
-    if preset in PRESET_TEXT:
-        st.info(f"**{PRESET_TEXT[preset][0]}** · {PRESET_TEXT[preset][1]}", icon=":material/layers:")
+    """Classic stacks, mode and the editable table: returns the valid layers, mode, causal flag and rates."""
+    st.subheader(t("receptive_field.stack.header"))
+    st.caption(t("receptive_field.stack.caption"), help=t("receptive_field.link_help"))
+    classics = st.container()
 
     left, mid, right = st.columns([1, 1, 2])
     mode = left.segmented_control(
-        "Mode",
+        t("receptive_field.mode"),
         MODES,
         key="rf_mode",
+        bind="query-params",
+        default=DEFAULTS["rf_mode"],
         required=True,
-        help="2D: square kernels on an image (the 2D field is the outer product of the 1D one). "
-        "1D: a sequence model.",
+        format_func={m: t(f"receptive_field.mode.{m}") for m in MODES}.get,  # labels of this run's language
+        help=t("receptive_field.mode_help"),
     )
     mode = mode or "2D"
     causal = mid.toggle(
-        "Causal padding",
+        t("receptive_field.causal"),
         key="rf_causal",
+        bind="query-params",
+        value=DEFAULTS["rf_causal"],
         disabled=mode != "1D",
-        help="1D only: every layer pads d·(k−1) on the left, so output t sees only inputs up to t "
-        "(the padding column is then not used).",
+        help=t("receptive_field.causal_help"),
     )
     branch_text = right.text_input(
-        "Parallel branches after the stack (ASPP rates)",
+        t("receptive_field.branches"),
         key="rf_branches",
-        placeholder="e.g. 6, 12, 18",
-        help="Rates of parallel 3×3 branches read after the last layer, as in ASPP (DeepLab). "
-        "Leave empty for a plain stack.",
+        bind="query-params",
+        value=DEFAULTS["rf_branches"],
+        max_chars=60,
+        placeholder=t("receptive_field.branches_placeholder"),
+        help=t("receptive_field.branches_help"),
     )
     rates: tuple[int, ...] = ()
     try:
         rates = parse_rates(branch_text or "")
     except ValueError as err:
-        st.warning(f"Branch rates ignored: {err}.", icon=":material/warning:")
+        st.warning(t("receptive_field.branches_ignored", error=err), icon=":material/warning:")
 
-    frame = pd.DataFrame(st.session_state["rf_rows"], columns=list(STACK_COLUMNS))
+    editor_key, base_rows = rfui.editor_table(str(DEFAULTS["rf_stack"]))
+    frame = pd.DataFrame(base_rows, columns=list(STACK_COLUMNS))
     column_config = {
         "kind": st.column_config.SelectboxColumn(
-            "kind",
+            t("receptive_field.col.kind"),
             options=["conv", "pool"],
+            format_func={k: t(f"receptive_field.{k}") for k in ("conv", "pool")}.get,
             default="conv",
             required=True,
-            help="conv or pool (average/max pooling)",
+            help=t("receptive_field.col.kind_help"),
         ),
         **{
             name: st.column_config.NumberColumn(
-                name,
+                t(f"receptive_field.col.{name}"),
                 min_value=CELL_LIMITS[name][0],
                 max_value=CELL_LIMITS[name][1],
                 step=1,
                 default=default,
                 format="%d",
-                help=text,
+                help=t(f"receptive_field.col.{name}_help"),
             )
-            for name, default, text in (
-                ("kernel", 3, "kernel size k"),
-                ("stride", 1, "stride s"),
-                ("dilation", 1, "dilation d (pooling too)"),
-                ("padding", 1, "padding p on each side: it moves the field, not its shape"),
-            )
+            for name, default in (("kernel", 3), ("stride", 1), ("dilation", 1), ("padding", 1))
         },
     }
     edited = st.data_editor(
         frame,
-        key="rf_stack",
+        key=editor_key,
         num_rows="dynamic",
         column_config=column_config,
         hide_index=True,
         width="stretch",
     )
     parsed = parse_stack(edited.to_dict("records"))
+    code = rfui.table_drawn(parsed.layers)
+    rfui.write_stack_link(code, str(DEFAULTS["rf_stack"]))
+    on_screen = _stack_on_screen()
+    cols = classics.columns(4)
+    for i, key in enumerate(CLASSICS):
+        cols[i % 4].button(
+            t(f"receptive_field.stack.{key}"),
+            key=f"rf_load_{key}",
+            help=t(f"receptive_field.stack.{key}.text"),
+            on_click=apply_values,
+            args=(stack_values(key),),
+            type="primary" if on_screen == key else "secondary",
+            width="stretch",
+            wrap=True,
+        )
+    if on_screen is not None:
+        name, text = t(f"receptive_field.stack.{on_screen}"), t(f"receptive_field.stack.{on_screen}.text")
+        classics.caption(f":material/layers: **{name}** · {text}")
     for problem in parsed.problems:
         st.warning(
-            f"Row {problem.row} (counted from the top) is left out: {problem.message}. "
-            "The other rows still count.",
+            t("receptive_field.row_left_out", row=problem.row, message=problem.message),
             icon=":material/warning:",
         )
     return parsed.layers, mode, bool(causal and mode == "1D"), rates
 
 
 def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
-    """Extent and effective stride per layer: formula, chart and table."""
-    st.subheader("2 · How far the field reaches")
+    """Extent and effective stride per layer: formula, chart, table and its CSV."""
+    st.subheader(t("receptive_field.growth.header"))
     rows = rfui.growth(key)
     last = rows[-1].rf
-    st.markdown(
-        "Each layer widens the field by its effective kernel minus one, **measured in input pixels**: "
-        "a layer after a stride sees its input through the jump $j$ of the layers below."
-    )
+    st.markdown(t("receptive_field.growth.text"))
     st.latex(r"r_l = r_{l-1} + d_l\,(k_l-1)\,j_{l-1},\qquad j_l = j_{l-1}\,s_l,\qquad r_0 = j_0 = 1")
     st.latex(
         f"r_{{{len(rows)}}} = 1 + {_sum_terms(rows)} = {last.size:,},\\qquad j_{{{len(rows)}}} = {last.stride:,}"
     )
     labels = [_layer_label(r.index, r.layer) for r in rows]
-    st.plotly_chart(
+    _chart(
         extent_figure(
-            labels, [r.rf.size for r in rows], [r.rf.stride for r in rows], "Extent and stride per layer"
+            labels,
+            [r.rf.size for r in rows],
+            [r.rf.stride for r in rows],
+            t("receptive_field.growth.figure"),
+            text=_figure_text(),
         ),
-        key="rf_chart_extent",
+        "rf_chart_extent",
     )
+    col = "receptive_field.growth.col."
     st.dataframe(
         pd.DataFrame(
             {
-                "layer": labels,
-                "k_eff": [r.effective_kernel for r in rows],
-                "j in": [r.jump_in for r in rows],
-                "adds d(k−1)j": [r.term for r in rows],
-                "extent r": [r.rf.size for r in rows],
-                "stride j": [r.rf.stride for r in rows],
-                "padding P": [r.rf.padding for r in rows],
-                "holes (1D)": [r.holes for r in rows],
+                t(col + "layer"): labels,
+                t(col + "k_eff"): [r.effective_kernel for r in rows],
+                t(col + "jump_in"): [r.jump_in for r in rows],
+                t(col + "term"): [r.term for r in rows],
+                t(col + "extent"): [r.rf.size for r in rows],
+                t(col + "stride"): [r.rf.stride for r in rows],
+                t(col + "padding"): [r.rf.padding for r in rows],
+                t(col + "holes"): [r.holes for r in rows],
             }
         ),
         hide_index=True,
         height=min(400, 38 + 35 * len(rows)),
     )
-    st.caption("k_eff = d(k−1)+1; padding P = Σ p_l j_{l−1} says where the field starts (offset −P).")
+    left, right = st.columns([2, 1])
+    left.caption(t("receptive_field.growth.caption"))
+    right.download_button(
+        t("receptive_field.csv"),
+        stack_csv(layers),
+        file_name="dsdcn-receptive-field.csv",
+        mime="text/csv",
+        key="rf_csv",
+        icon=":material/download:",
+        help=t("receptive_field.csv_help"),
+        on_click="ignore",
+        width="stretch",
+        wrap=True,
+    )
 
 
 def coverage_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: bool) -> None:
     """The exact coverage map, animated layer by layer, and the gridding verdict."""
-    st.subheader("3 · Which input pixels reach one output")
-    st.markdown(
-        "Count the **paths** from each input pixel to one output through the stack: a pixel with no "
-        "path is a **hole** — it lies inside the extent but never influences the output (gridding). "
-        "The counts are exact integers (a convolution of the layers' tap combs)."
-    )
+    st.subheader(t("receptive_field.coverage.header"))
+    st.markdown(t("receptive_field.coverage.text"))
     picks = frame_indices(len(layers), MAX_FRAMES)
     frames = rfui.views(key, causal, ANIMATION_CELLS[mode], tuple(picks))
     labels = [_layer_label(i + 1, layers[i]) for i in picks]
     block = frames[-1].block
-    shown = f" (each cell is {block}×{block} input pixels)" if mode == "2D" and block > 1 else ""
-    if mode == "1D" and block > 1:
-        shown = f" (each cell is {block} input pixels)"
+    cells = ""
+    if block > 1:
+        cells = t(f"receptive_field.coverage.cells_{mode.lower()}", block=block)
+    text = _figure_text()
     if mode == "2D":
         fig = coverage_animation_2d(
             [v.level_2d() for v in frames],
             [v.hole_2d() for v in frames],
             frames[-1].centres,
             labels,
-            f"Paths from each input pixel to one output{shown}",
+            t("receptive_field.coverage.figure_2d", cells=cells),
+            text=text,
         )
     else:
         fig = coverage_animation_1d(
@@ -300,94 +377,103 @@ def coverage_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, cau
             [v.hole for v in frames],
             frames[-1].centres,
             labels,
-            f"Paths from each input offset, layer by layer{shown}",
+            t("receptive_field.coverage.figure_1d", cells=cells),
+            text=text,
         )
-    st.plotly_chart(fig, key="rf_chart_coverage")
-    caption = (
-        "Colour: number of paths on a log scale; red: holes; grey: outside the field. Press ▶ to watch the "
-        "field grow layer by layer, or drag the slider."
-    )
+    _chart(fig, "rf_chart_coverage")
+    caption = t("receptive_field.coverage.caption")
     if block > 1:
-        caption += " A cell is drawn red only when all its pixels are holes; the counts below are exact."
+        caption += t("receptive_field.coverage.caption_cells")
     if len(picks) < len(layers):
-        caption += f" {len(picks)} of the {len(layers)} layers are shown as frames."
+        caption += t("receptive_field.coverage.caption_frames", shown=len(picks), total=len(layers))
     st.caption(caption)
 
     g = rfui.verdict(key, causal)
     if g.holes_1d == 0:
-        area = (
-            f"{g.extent:,}×{g.extent:,} = {g.pixels_2d:,} pixels" if mode == "2D" else f"{g.extent:,} offsets"
-        )
-        st.success(
-            f"**No gridding.** Every one of the {area} of the extent reaches the output.",
-            icon=":material/check_circle:",
-        )
+        if mode == "2D":
+            area = t("receptive_field.coverage.area_2d", extent=f"{g.extent:,}", pixels=f"{g.pixels_2d:,}")
+        else:
+            area = t("receptive_field.coverage.area_1d", extent=f"{g.extent:,}")
+        st.success(t("receptive_field.coverage.no_gridding", area=area), icon=":material/check_circle:")
         return
     runs = ", ".join(f"{a}" if a == b else f"{a}…{b}" for a, b in g.runs[:12])
-    more = f" and {len(g.runs) - 12} more runs" if len(g.runs) > 12 else ""
+    more = t("receptive_field.coverage.more_runs", n=len(g.runs) - 12) if len(g.runs) > 12 else ""
     if mode == "2D":
-        what = (
-            f"{g.holes_1d:,} of the {g.extent:,} offsets per axis are holes: {g.holes_2d:,} of the "
-            f"{g.pixels_2d:,} pixels of the 2D field ({g.share_2d:.0%}) never reach the output."
+        what = t(
+            "receptive_field.coverage.what_2d",
+            holes=f"{g.holes_1d:,}",
+            extent=f"{g.extent:,}",
+            holes_2d=f"{g.holes_2d:,}",
+            pixels=f"{g.pixels_2d:,}",
+            share=g.share_2d,
         )
     else:
-        what = f"{g.holes_1d:,} of the {g.extent:,} offsets ({g.share_1d:.0%}) never reach the output."
-    st.error(f"**Gridding.** {what} Holes at offsets {runs}{more}.", icon=":material/grid_off:")
+        what = t(
+            "receptive_field.coverage.what_1d",
+            holes=f"{g.holes_1d:,}",
+            extent=f"{g.extent:,}",
+            share=g.share_1d,
+        )
+    st.error(
+        t("receptive_field.coverage.gridding", what=what, runs=runs, more=more), icon=":material/grid_off:"
+    )
 
 
 def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: bool) -> None:
     """Coverage and the gradient-based effective field side by side."""
-    st.subheader("4 · What the gradient sees: the effective receptive field")
-    st.markdown(
-        "Luo et al. (2016): run the stack, take **one output** and back-propagate to the input. The "
-        "gradient magnitude says how much each input pixel moves that output. It is not uniform: for a deep "
-        "stack of plain 3×3 layers it is close to a Gaussian that fills only a small part of the extent "
-        "(its width grows like √n, the extent like n). Dilation spreads it out; holes get nothing. With "
-        "uniform weights and no ReLU the gradient *is* the path count; random weights and ReLU change it."
-    )
+    st.subheader(t("receptive_field.erf.header"))
+    st.markdown(t("receptive_field.erf.text"))
     st.latex(
         r"\mathrm{ERF}(x) = \left|\frac{\partial\, y_{\text{centre}}}{\partial\, \mathrm{input}(x)}\right|"
     )
-    c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
+    c1, c2, c3, c4, c5 = st.columns([1.6, 1.2, 1, 1.2, 1])
     weights = c1.radio(
-        "Weights",
+        t("receptive_field.erf.weights"),
         WEIGHT_INITS,
         key="rf_erf_weights",
-        format_func=WEIGHT_TEXT.get,
+        bind="query-params",
+        index=WEIGHT_INITS.index(str(DEFAULTS["rf_erf_weights"])),
+        format_func={w: t(f"receptive_field.erf.weights.{w}") for w in WEIGHT_INITS}.get,
         horizontal=True,
-        help="Uniform: every weight 1/C, so the gradient equals the path count exactly. Random: "
-        "U(−b, b), b = 1/√(C·k²), from a seeded generator.",
+        help=t("receptive_field.erf.weights_help"),
     )
     relu = c2.toggle(
-        "ReLU",
+        t("receptive_field.erf.relu"),
         key="rf_erf_relu",
-        help="A ReLU after every conv but the last; the gradient then depends on the input.",
+        bind="query-params",
+        value=DEFAULTS["rf_erf_relu"],
+        help=t("receptive_field.erf.relu_help"),
     )
     channels = c3.number_input(
-        "Channels",
-        min_value=1,
-        max_value=16,
+        t("receptive_field.erf.channels"),
+        min_value=INT_RANGES["rf_erf_channels"][0],
+        max_value=INT_RANGES["rf_erf_channels"][1],
         step=1,
         key="rf_erf_channels",
-        help="Channels C of every layer.",
+        bind="query-params",
+        value=DEFAULTS["rf_erf_channels"],
+        help=t("receptive_field.erf.channels_help"),
     )
     samples = c4.number_input(
-        "Networks averaged",
-        min_value=1,
-        max_value=32,
+        t("receptive_field.erf.samples"),
+        min_value=INT_RANGES["rf_erf_samples"][0],
+        max_value=INT_RANGES["rf_erf_samples"][1],
         step=1,
         key="rf_erf_samples",
-        help="The gradient is averaged over this many independent networks, each with its own random "
-        "weights and random normal input (one network when nothing is random).",
+        bind="query-params",
+        value=DEFAULTS["rf_erf_samples"],
+        help=t("receptive_field.erf.samples_help"),
         disabled=not relu and weights == "uniform",
     )
     seed = c5.number_input(
-        "Seed",
-        min_value=0,
-        max_value=2**31 - 1,
+        t("receptive_field.erf.seed"),
+        min_value=INT_RANGES["rf_erf_seed"][0],
+        max_value=INT_RANGES["rf_erf_seed"][1],
         step=1,
         key="rf_erf_seed",
-        help="Seed of the weights and inputs.",
+        bind="query-params",
+        value=DEFAULTS["rf_erf_seed"],
+        help=t("receptive_field.erf.seed_help"),
     )
     extent = rfui.growth(key)[-1].rf.size
     device = device_choice().device
@@ -397,43 +483,39 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     networks = int(samples) if (relu or weights == "random") else 1
     if ndim == 2 and (extent > limit or erf_cost(layers, 2, int(channels), networks) > budget):
         st.info(
-            f"The extent is {extent:,}×{extent:,} pixels: too large for an interactive backward pass in 2D on "
-            f"this device (at most {limit}×{limit}, {budget:,} multiply-adds). The effective field is "
-            "computed for the 1D version of the stack (one axis).",
+            t("receptive_field.erf.too_large_2d", extent=f"{extent:,}", limit=limit, budget=f"{budget:,}"),
             icon=":material/info:",
         )
         ndim = 1
     cost = erf_cost(layers, ndim, int(channels), networks)
     if cost > budget:
         st.warning(
-            f"The backward pass would take {cost:,} multiply-adds, more than {budget:,} for an interactive "
-            "answer on this device: use fewer channels or networks, or a smaller stack. The exact coverage "
-            "above does not depend on it.",
+            t("receptive_field.erf.too_costly", cost=f"{cost:,}", budget=f"{budget:,}"),
             icon=":material/warning:",
         )
         return
-    with st.spinner(f"Backward pass on {device.type.upper()}…"):
+    with st.spinner(t("receptive_field.erf.spinner", device=device.type.upper())):
         result = rfui.erf(
             key, ndim, str(weights), bool(relu), int(channels), int(samples), int(seed), str(device)
         )
     share = mass_share(result.grad, MASS)
     cover_share = rfui.coverage_share(key, ndim, MASS)
-    area = "pixels" if ndim == 2 else "offsets"
-    m1, m2, m3 = st.columns(3)
+    area = t("receptive_field.erf.pixels") if ndim == 2 else t("receptive_field.erf.offsets")
+    m1, m2, m3 = st.columns([1, 1.4, 1.4])
     m1.metric(
-        "Extent",
+        t("receptive_field.erf.extent"),
         f"{extent:,}×{extent:,}" if ndim == 2 else f"{extent:,}",
-        help="The receptive field's extent r (pixels per axis).",
+        help=t("receptive_field.erf.extent_help"),
     )
     m2.metric(
-        f"{MASS:.0%} of |gradient| in",
-        f"{share:.1%} of the {area}",
-        help="The smallest set of input pixels (largest gradients first) that holds 95% of the gradient mass.",
+        t("receptive_field.erf.mass_gradient", mass=MASS, area=area),
+        f"{share:.1%}",
+        help=t("receptive_field.erf.mass_gradient_help", area=area),
     )
     m3.metric(
-        f"{MASS:.0%} of the paths in",
-        f"{cover_share:.1%} of the {area}",
-        help="The same for the exact path counts (what uniform weights without ReLU give).",
+        t("receptive_field.erf.mass_paths", mass=MASS, area=area),
+        f"{cover_share:.1%}",
+        help=t("receptive_field.erf.mass_paths_help", area=area),
     )
     grid_cells = MAP_CELLS["2D" if ndim == 2 else "1D"]
     field = stack_field(layers, causal)
@@ -441,77 +523,85 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     view = field_view(field, grid)
     block = grid[1]
     mask = mass_mask(result.grad, MASS)
+    text = _figure_text()
     if ndim == 2:
         left, right = st.columns(2)
-        left.plotly_chart(
-            coverage_map(view.level_2d(), view.hole_2d(), view.centres, "Exact coverage (paths)"),
-            key="rf_chart_cover_map",
+        _chart(
+            coverage_map(
+                view.level_2d(), view.hole_2d(), view.centres, t("receptive_field.erf.cover_map"), text=text
+            ),
+            "rf_chart_cover_map",
+            left,
         )
-        right.plotly_chart(
+        _chart(
             erf_map(
                 bin_mean(result.normalized, block),
                 bin_mean(mask.astype(float), block) >= 0.5,
                 view.centres,
-                "Effective field |∂y/∂x|",
+                t("receptive_field.erf.erf_map"),
+                text=text,
             ),
-            key="rf_chart_erf_map",
+            "rf_chart_erf_map",
+            right,
         )
-        st.caption(
-            "Left: exact path counts (log colour, red holes). Right: gradient magnitude on a linear scale "
-            "(share of its maximum, white = 0); the orange line encloses the pixels that hold 95% of it."
-            + (f" Each cell is {block}×{block} input pixels." if block > 1 else "")
-        )
+        cells = t("receptive_field.erf.maps_cells", block=block) if block > 1 else ""
+        st.caption(t("receptive_field.erf.maps_caption") + cells)
     else:
-        st.plotly_chart(
+        _chart(
             profile_1d(
                 view.centres,
                 normalized_profile(field.counts, block),
                 normalized_profile(result.grad, block),
                 view.hole,
                 bin_mean(mask.astype(float), block) >= 0.5,
-                "Path count and gradient along the field (each scaled to its maximum)",
+                t("receptive_field.erf.profile"),
+                text=text,
             ),
-            key="rf_chart_profile",
+            "rf_chart_profile",
         )
-        st.caption(
-            "Purple: exact path counts; green: gradient magnitude; red crosses: holes; shaded: the "
-            "offsets that together hold 95% of the gradient."
-        )
-    networks = "1 network" if result.samples == 1 else f"averaged over {result.samples} networks"
+        st.caption(t("receptive_field.erf.profile_caption"))
+    if result.samples == 1:
+        networks_text = t("receptive_field.erf.one_network")
+    else:
+        networks_text = t("receptive_field.erf.networks", n=result.samples)
     st.caption(
-        f"Backward pass of {len(layers)} layers × {result.channels} channels on an input of "
-        f"{'×'.join([f'{extent:,}'] * ndim)} ({networks}) on **{result.device}**: "
-        f"{result.seconds * 1000:.0f} ms. Pooling layers are averaged (the gradient of max pooling "
-        "picks one pixel per window and depends on the input)."
+        t(
+            "receptive_field.erf.run_caption",
+            layers=len(layers),
+            channels=result.channels,
+            size="×".join([f"{extent:,}"] * ndim),
+            networks=networks_text,
+            device=result.device,
+            ms=result.seconds * 1000,
+        )
     )
 
 
 def hdc_section(layers: Sequence[Layer], key: rfui.LayerKey, causal: bool) -> None:
     """The HDC rule step by step against the exact coverage."""
-    st.subheader("5 · The HDC rule against the exact coverage")
-    st.markdown(
-        "Wang et al. (2018) give a rule for choosing rates $r_1, …, r_n$ of $K×K$ layers without holes: "
-        "$M_i$ is the largest gap between reached pixels, computed from the top layer down; the goal is "
-        "$M_2 \\le K$. The rule assumes $r_1 = 1$ and was derived for 3×3 kernels."
-    )
-    st.latex(
-        r"M_n = r_n,\quad M_i = \max\big(M_{i+1} - 2r_i,\; M_{i+1} - 2(M_{i+1} - r_i),\; r_i\big),"
-        r"\quad \text{goal } M_2 \le K"
-    )
+    st.subheader(t("receptive_field.hdc.header"))
+    st.markdown(t("receptive_field.hdc.text"))
+    rule = r"M_n = r_n,\quad M_i = \max\big(M_{i+1} - 2r_i,\; M_{i+1} - 2(M_{i+1} - r_i),\; r_i\big),"
+    goal = r"\text{goal } M_2 \le K"
+    if projector():  # one line is wider than a projector view
+        st.latex(rule)
+        st.latex(goal)
+    else:
+        st.latex(rule + r"\quad " + goal)
     g = rfui.verdict(key, causal)
+    truth = (
+        t("receptive_field.hdc.no_holes")
+        if g.holes_1d == 0
+        else t("receptive_field.hdc.holes", n=f"{g.holes_1d:,}")
+    )
     scope = hdc_scope(layers)
     if scope:
-        st.info(
-            f"The HDC rule covers stride-1 stacks of one kernel size; this stack is out of its scope "
-            f"because {scope}. The exact coverage above is the verdict: "
-            f"{'no holes' if g.holes_1d == 0 else f'{g.holes_1d:,} holes per axis'}.",
-            icon=":material/info:",
-        )
+        st.info(t("receptive_field.hdc.scope", scope=scope, truth=truth), icon=":material/info:")
         return
     k = layers[0].kernel_size
     rule = hdc_rule([la.dilation for la in layers], k)
     if rule.m2 is None:
-        st.info("The rule needs at least two layers.", icon=":material/info:")
+        st.info(t("receptive_field.hdc.two_layers"), icon=":material/info:")
         return
     lines = []
     for s in rule.steps:
@@ -527,163 +617,164 @@ def hdc_section(layers: Sequence[Layer], key: rfui.LayerKey, causal: bool) -> No
         lines = [*lines[:3], "&\\ \\vdots", *lines[-3:]]
     st.latex("\\begin{aligned}" + "\\\\".join(lines) + "\\end{aligned}")
     ok = "\\le" if rule.passes else ">"
-    st.latex(
-        f"M_2 = {rule.m2} {ok} K = {k}\\quad\\Rightarrow\\quad \\text{{{'passes' if rule.passes else 'fails'}}}"
-    )
+    verdict = t("receptive_field.hdc.passes") if rule.passes else t("receptive_field.hdc.fails")
+    st.latex(f"M_2 = {rule.m2} {ok} K = {k}\\quad\\Rightarrow\\quad \\text{{{verdict}}}")
     holes_free = g.holes_1d == 0
-    truth = "no holes" if holes_free else f"{g.holes_1d:,} holes per axis"
     if rule.passes == holes_free:
-        st.success(f"The rule and the exact coverage agree: {truth}.", icon=":material/check_circle:")
+        st.success(t("receptive_field.hdc.agree", truth=truth), icon=":material/check_circle:")
         return
     if rule.passes:
         why = []
         if not rule.first_rate_is_one:
-            why.append(f"the rule assumes r₁ = 1, here r₁ = {rule.rates[0]}")
+            why.append(t("receptive_field.hdc.why_r1", r1=rule.rates[0]))
         if rule.common_factor > 1:
-            why.append(f"all rates share the factor {rule.common_factor}, so only its multiples are reached")
+            why.append(t("receptive_field.hdc.why_factor", factor=rule.common_factor))
         if k != 3:
-            why.append(f"the rule was derived for 3×3 kernels, here K = {k}")
+            why.append(t("receptive_field.hdc.why_kernel", k=k))
         st.warning(
-            f"**The rule and the coverage disagree.** The rule passes, but the exact coverage has {truth}"
-            + (f": {'; '.join(why)}." if why else ".")
-            + " The coverage is the truth.",
+            t("receptive_field.hdc.disagree_pass", truth=truth, why=f": {'; '.join(why)}" if why else ""),
             icon=":material/report:",
         )
     else:
-        st.warning(
-            "**The rule and the coverage disagree.** The rule fails, but the exact coverage has no holes: "
-            "the rule is sufficient, not necessary (it depends on the order of the layers, while the "
-            "coverage of a stride-1 stack does not)"
-            + (f"; it was derived for 3×3 kernels, here K = {k}" if k != 3 else "")
-            + ". The coverage is the truth.",
-            icon=":material/report:",
-        )
+        why = t("receptive_field.hdc.fail_kernel", k=k) if k != 3 else ""
+        st.warning(t("receptive_field.hdc.disagree_fail", why=why), icon=":material/report:")
 
 
-def branch_section(layers: Sequence[Layer], key: rfui.LayerKey, rates: tuple[int, ...], mode: str) -> None:
+def branch_section(
+    layers: Sequence[Layer], key: rfui.LayerKey, rates: tuple[int, ...], mode: str, number: int
+) -> None:
     """Each parallel branch's field (ASPP) and their union."""
-    st.subheader("6 · Parallel branches (ASPP)")
+    st.subheader(t("receptive_field.branch.header", n=number))
     jump = rfui.growth(key)[-1].rf.stride
-    st.markdown(
-        f"After the stack (output stride {jump}), parallel 3×3 branches at rates {', '.join(map(str, rates))} read "
-        f"the same features; their taps are rate × {jump} input pixels apart. A branch has holes when that gap "
-        "exceeds the field of the stack below it. (DeepLab also adds a 1×1 branch, whose field is the "
-        "stack's, and image pooling, whose field is the whole image.)"
-    )
+    st.markdown(t("receptive_field.branch.text", jump=jump, rates=", ".join(map(str, rates))))
     try:
         branches = rfui.branches(key, rates)
     except ValueError as err:
-        st.error(f"Branches not shown: {err}.", icon=":material/error:")
+        st.error(t("receptive_field.branch.error", error=err), icon=":material/error:")
         return
     fields = [b.field for b in branches]
     union = union_field(fields)
+    col = "receptive_field.branch.col."
+    names = [t("receptive_field.branch.rate", rate=b.rate) for b in branches] + [
+        t("receptive_field.branch.all")
+    ]
+    numeric = (t(col + "extent"), t(col + "holes"), t(col + "holes_2d"))
     st.dataframe(
         pd.DataFrame(
             {
-                "branch": [f"rate {b.rate}" for b in branches] + ["all branches"],
-                "tap gap (pixels)": [f"{b.tap_gap:,}" for b in branches] + ["—"],
-                "extent": [b.field.counts.size for b in branches] + [union.counts.size],
-                "holes per axis": [b.holes for b in branches] + [union.holes],
-                "holes in 2D": [b.field.holes_2d for b in branches] + [union_holes_2d(fields)],
+                t(col + "branch"): names,
+                t(col + "gap"): [f"{b.tap_gap:,}" for b in branches] + ["—"],
+                numeric[0]: [b.field.counts.size for b in branches] + [union.counts.size],
+                numeric[1]: [b.holes for b in branches] + [union.holes],
+                numeric[2]: [b.field.holes_2d for b in branches] + [union_holes_2d(fields)],
             }
         ),
         hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(name, format="localized")
-            for name in ("extent", "holes per axis", "holes in 2D")
-        },
+        column_config={name: st.column_config.NumberColumn(name, format="localized") for name in numeric},
     )
     if mode != "2D":
         return
     grid = grid_for(union.start, union.stop, 161)
     views = [field_view(f, grid) for f in fields]
     union_level, union_hole = union_view_2d(fields, grid)
-    titles = [f"rate {b.rate}" for b in branches] + ["all branches"]
-    st.plotly_chart(
+    _chart(
         branch_maps(
-            titles,
+            names,
             [v.level_2d() for v in views] + [union_level],
             [v.hole_2d() for v in views] + [union_hole],
             views[0].centres,
-            "Field of each branch, and of all of them read together (one shared grid)",
+            t("receptive_field.branch.figure"),
+            text=_figure_text(),
         ),
-        key="rf_chart_branches",
+        "rf_chart_branches",
     )
-    cells = f"Each cell is {grid[1]}×{grid[1]} input pixels; red cells are all holes. " if grid[1] > 1 else ""
-    st.caption(
-        cells + "Read together, a pixel counts when some branch reaches both its row and its column, so "
-        "the union can have holes in 2D (its corners and edges) even when every offset is reached along "
-        "one axis."
-    )
+    cells = t("receptive_field.branch.cells", block=grid[1]) if grid[1] > 1 else ""
+    st.caption(cells + t("receptive_field.branch.caption"))
 
 
 def suggest_section(number: int) -> None:
     """Search the hole-free schedule with the largest extent and apply it."""
-    st.subheader(f"{number} · Suggest a schedule")
-    st.markdown(
-        "For $n$ stride-1 layers of kernel $K$ with dilations up to $d_{\\max}$: the schedule with **no "
-        "holes** and the **largest extent**, found by a branch-and-bound search checked with exact coverage."
-    )
+    st.subheader(t("receptive_field.sug.header", n=number))
+    st.markdown(t("receptive_field.sug.text"))
     c1, c2, c3 = st.columns(3)
     n = c1.number_input(
-        "Layers n", min_value=1, max_value=32, step=1, key="rf_sug_layers", help="Number of layers."
+        t("receptive_field.sug.layers"),
+        min_value=INT_RANGES["rf_sug_layers"][0],
+        max_value=INT_RANGES["rf_sug_layers"][1],
+        step=1,
+        key="rf_sug_layers",
+        bind="query-params",
+        value=DEFAULTS["rf_sug_layers"],
+        help=t("receptive_field.sug.layers_help"),
     )
     k = c2.number_input(
-        "Kernel K", min_value=2, max_value=15, step=1, key="rf_sug_kernel", help="Kernel size of every layer."
+        t("receptive_field.sug.kernel"),
+        min_value=INT_RANGES["rf_sug_kernel"][0],
+        max_value=INT_RANGES["rf_sug_kernel"][1],
+        step=1,
+        key="rf_sug_kernel",
+        bind="query-params",
+        value=DEFAULTS["rf_sug_kernel"],
+        help=t("receptive_field.sug.kernel_help"),
     )
     dmax = c3.number_input(
-        "Largest dilation",
-        min_value=1,
-        max_value=4096,
+        t("receptive_field.sug.dmax"),
+        min_value=INT_RANGES["rf_sug_dmax"][0],
+        max_value=INT_RANGES["rf_sug_dmax"][1],
         step=1,
         key="rf_sug_dmax",
-        help="No dilation above this.",
+        bind="query-params",
+        value=DEFAULTS["rf_sug_dmax"],
+        help=t("receptive_field.sug.dmax_help"),
     )
     try:
         s = rfui.suggestion(int(n), int(k), int(dmax))
     except ValueError as err:
-        st.error(f"No suggestion: {err}.", icon=":material/error:")
+        st.error(t("receptive_field.sug.error", error=err), icon=":material/error:")
         return
-    dil = ", ".join(str(d) for d in s.dilations)
     rule = hdc_rule(list(s.dilations), s.kernel_size) if len(s.dilations) > 1 else None
-    rule_text = "" if rule is None else f" HDC rule: M₂ = {rule.m2} ({'passes' if rule.passes else 'fails'})."
+    rule_text = ""
+    if rule is not None:
+        verdict = t("receptive_field.hdc.passes") if rule.passes else t("receptive_field.hdc.fails")
+        rule_text = t("receptive_field.sug.rule", m2=rule.m2, verdict=verdict)
     st.success(
-        f"**Dilations {dil}** — extent {s.extent:,} with no holes ({s.visited} prefixes visited).{rule_text}",
+        t(
+            "receptive_field.sug.result",
+            dilations=", ".join(str(d) for d in s.dilations),
+            extent=f"{s.extent:,}",
+            visited=s.visited,
+            rule=rule_text,
+        ),
         icon=":material/auto_fix_high:",
     )
-    st.caption(
-        "The coverage of a stride-1 stack does not depend on the order of its layers, so the schedule is "
-        "listed in ascending order."
-    )
+    st.caption(t("receptive_field.sug.caption"))
     st.button(
-        "Apply this schedule",
+        t("receptive_field.sug.apply"),
         key="rf_sug_apply",
         on_click=_apply_suggestion,
         args=(s.dilations, s.kernel_size),
-        help="Replace the stack above with this schedule.",
+        help=t("receptive_field.sug.apply_help"),
         type="primary",
     )
 
 
 def render() -> None:
     """Draw the page."""
+    first = rfui.first_run()
     _init_state()
-    st.title("Receptive field")
-    st.markdown(
-        "Every output of a stack of convolutions reads a window of the input: its **receptive field**. "
-        "Its *extent* grows with every layer — with dilation, fast and without new weights. But the "
-        "pixels inside the extent are not all read: with dilation the field can break into **holes** "
-        "(gridding), and even where it is whole, the **effective** field — how strongly each pixel moves "
-        "the output — is concentrated near the centre. Build a stack, or load a classic one, and see all three."
-    )
+    rfui.read_stack_link()
+    _check_link(first)
+    st.title(t("receptive_field.title"))
+    st.markdown(t("receptive_field.intro"))
+    bar = st.container()
     layers, mode, causal, rates = stack_editor()
     if not layers:
-        st.info("The stack is empty: add a row to the table or load a preset.", icon=":material/info:")
+        st.info(t("receptive_field.empty"), icon=":material/info:")
     else:
         try:
             check_extent(layers)
         except ValueError as err:
-            st.error(f"{err}.", icon=":material/error:")
+            st.error(f"{t('receptive_field.too_large')} {err}.", icon=":material/error:")
             layers = ()
     if layers:
         key = rfui.layer_key(layers)
@@ -692,8 +783,16 @@ def render() -> None:
         erf_section(layers, key, mode, causal)
         hdc_section(layers, key, causal)
         if rates:
-            branch_section(layers, key, rates, mode)
+            branch_section(layers, key, rates, mode, 6)
     suggest_section(7 if layers and rates else 6 if layers else 2)
+    with bar:  # drawn last: the idea of the preset in view needs every control's value of this run
+        presets_bar(
+            LESSONS,
+            DEFAULTS,
+            "rf_",
+            lambda i: t(f"receptive_field.lesson.{i}"),
+            lambda i: t(f"receptive_field.lesson.{i}.idea"),
+        )
 
 
 render()

@@ -142,11 +142,17 @@ from .separable import (
 )
 from .stack import (
     CELL_LIMITS,
+    CSV_COLUMNS,
+    EMPTY_STACK_CODE,
+    MAX_STACK_CODE,
     STACK_COLUMNS,
     ParsedStack,
     RowProblem,
+    decode_stack,
+    encode_stack,
     parse_rates,
     parse_stack,
+    stack_csv,
     stack_rows,
 )
 
@@ -154,6 +160,9 @@ __all__ = [
     "AxisSampling",
     "Branch",
     "CELL_LIMITS",
+    "CSV_COLUMNS",
+    "EMPTY_STACK_CODE",
+    "MAX_STACK_CODE",
     "CONV_KINDS",
     "Cost",
     "Counted",
@@ -261,6 +270,9 @@ __all__ = [
     "stack_field",
     "stack_response",
     "stack_rows",
+    "decode_stack",
+    "encode_stack",
+    "stack_csv",
     "step_through",
     "suggest_schedule",
     "tune_allocator",

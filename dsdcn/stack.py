@@ -7,12 +7,14 @@ ints ``kernel``, ``stride``, ``dilation``, ``padding``. Cells may arrive as floa
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .receptive import Layer
+from .receptive import Layer, receptive_field
 
 STACK_COLUMNS: tuple[str, ...] = ("kind", "kernel", "stride", "dilation", "padding")
 # Limits of one cell (inclusive); the table widget uses the same ones.
@@ -147,3 +149,123 @@ def parse_rates(text: str, max_rates: int = 8, max_rate: int = 4096) -> tuple[in
             raise ValueError(f"rates must be from 1 to {max_rate}, got {rate}")
         rates.append(rate)
     return tuple(rates)
+
+
+# --- a stack as one short text (for links): ``c3d2,c3d2s2,p2s2`` -------------------------------------
+# One token per layer: ``c`` (conv) or ``p`` (pool) and the kernel size, then optionally ``d<dilation>``,
+# ``s<stride>`` and ``z<padding>`` (each at most once, any order; written in this order). Dilation and
+# stride default to 1, padding to the "same" padding ``d*(k-1)//2``. An empty stack is ``none``.
+EMPTY_STACK_CODE = "none"
+MAX_STACK_CODE = 1200  # characters: 64 of the longest tokens (17 characters) and their commas fit
+_TOKEN = re.compile(r"(c|p)([1-9][0-9]{0,5})((?:[dsz](?:0|[1-9][0-9]{0,5}))*)")
+_FIELD = re.compile(r"([dsz])(0|[1-9][0-9]*)")
+_FIELD_NAMES = {"d": "dilation", "s": "stride", "z": "padding"}
+
+
+def _same_padding(layer: Layer) -> int:
+    return layer.dilation * (layer.kernel_size - 1) // 2
+
+
+def encode_stack(layers: Sequence[Layer]) -> str:
+    """The stack as a short text, one token per layer (the inverse of ``decode_stack``).
+
+    >>> encode_stack([Layer(3, 1, 2, 2), Layer(3, 2, 2, 2), Layer(2, 2, 1, 0, "pool"), Layer(2, 1, 4, 4)])
+    'c3d2,c3d2s2,p2s2,c2d4z4'
+    """
+    if not layers:
+        return EMPTY_STACK_CODE
+    tokens = []
+    for layer in layers:
+        token = ("p" if layer.kind == "pool" else "c") + str(layer.kernel_size)
+        if layer.dilation != 1:
+            token += f"d{layer.dilation}"
+        if layer.stride != 1:
+            token += f"s{layer.stride}"
+        if layer.padding != _same_padding(layer):
+            token += f"z{layer.padding}"
+        tokens.append(token)
+    return ",".join(tokens)
+
+
+def _decode_token(number: int, token: str) -> Layer:
+    match = _TOKEN.fullmatch(token)
+    if match is None:
+        raise ValueError(
+            f"stack: layer {number} must look like c3, c3d2, c3d2s2, p2s2 or c2d4z4, got {token[:20]!r}"
+        )
+    kind, kernel, rest = match.groups()
+    fields: dict[str, int] = {}
+    for letter, digits in _FIELD.findall(rest):
+        name = _FIELD_NAMES[letter]
+        if name in fields:
+            raise ValueError(f"stack: layer {number} gives the {name} twice")
+        fields[name] = int(digits)
+    try:
+        k = _cell_int("kernel", int(kernel))
+        d = _cell_int("dilation", fields.get("dilation", 1))
+        s = _cell_int("stride", fields.get("stride", 1))
+        p = _cell_int("padding", fields.get("padding", d * (k - 1) // 2))
+    except ValueError as err:
+        raise ValueError(f"stack: layer {number}: {err}") from None
+    return Layer(k, s, d, p, "pool" if kind == "p" else "conv")
+
+
+def decode_stack(text: str, max_layers: int = MAX_LAYERS) -> tuple[Layer, ...]:
+    """Parse a text made by ``encode_stack``; strict: ``ValueError`` naming the first bad token.
+
+    Every number must lie within ``CELL_LIMITS``, without leading zeros; at most ``max_layers``
+    layers and ``MAX_STACK_CODE`` characters.
+
+    >>> decode_stack("c3d2,p2s2")
+    (Layer(kernel_size=3, stride=1, dilation=2, padding=2, kind='conv'), \
+Layer(kernel_size=2, stride=2, dilation=1, padding=0, kind='pool'))
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"stack must be text like 'c3d2,c3d2s2,p2s2', got {type(text).__name__}")
+    if len(text) > MAX_STACK_CODE:
+        raise ValueError(f"stack: at most {MAX_STACK_CODE} characters, got {len(text)}")
+    if text == EMPTY_STACK_CODE:
+        return ()
+    tokens = text.split(",")
+    if len(tokens) > max_layers:
+        raise ValueError(f"stack: at most {max_layers} layers, got {len(tokens)}")
+    return tuple(_decode_token(number, token) for number, token in enumerate(tokens, start=1))
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "layer",
+    "kind",
+    "kernel",
+    "stride",
+    "dilation",
+    "padding",
+    "extent",
+    "effective_stride",
+    "effective_padding",
+)
+
+
+def stack_csv(layers: Sequence[Layer]) -> str:
+    """The layer table with the receptive field after each layer, as CSV text (header row first).
+
+    ``extent``, ``effective_stride`` and ``effective_padding`` are ``receptive_field(layers)``: output
+    ``i`` of layer ``l`` reads inputs ``i*effective_stride - effective_padding`` onwards, ``extent`` wide.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for number, (layer, rf) in enumerate(zip(layers, receptive_field(layers), strict=True), start=1):
+        writer.writerow(
+            (
+                number,
+                layer.kind,
+                layer.kernel_size,
+                layer.stride,
+                layer.dilation,
+                layer.padding,
+                rf.size,
+                rf.stride,
+                rf.padding,
+            )
+        )
+    return out.getvalue()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dsdcn import PRESETS, Layer, dilated_stack, receptive_field, stack_rows, suggest_schedule
+from dsdcn import PRESETS, Layer, dilated_stack, encode_stack, receptive_field, suggest_schedule
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/receptive_field.py"
@@ -19,6 +19,11 @@ def open_page() -> AppTest:
     at.switch_page(PAGE).run()
     assert not at.exception
     return at
+
+
+def editor_key(at: AppTest) -> str:
+    """Key of the layer table's editor (it gets a fresh key whenever the stack is set from outside)."""
+    return f"rf_table_{at.session_state['_rf_table_version']}"
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -41,7 +46,7 @@ def shared() -> AppTest:
 def test_defaults(shared: AppTest) -> None:
     at = shared
     assert at.title[0].value == "Receptive field"
-    assert at.session_state["rf_preset"] == "gridding"
+    assert at.session_state["rf_stack"] == "c3d2,c3d2,c3d2"
     assert metrics(at)["Extent"] == "13×13"
     assert "Gridding." in texts(at.error) and "120 of the 169 pixels" in texts(at.error)
     assert "-5, -3, -1, 1, 3, 5" in texts(at.error)
@@ -72,11 +77,11 @@ EXPECTED_EXTENT = {
 @pytest.mark.parametrize("key", list(PRESETS))
 def test_every_preset(shared: AppTest, key: str) -> None:
     at = shared
-    at.button(key=f"rf_preset_{key}").click().run()
+    at.button(key=f"rf_load_{key}").click().run()
     assert not at.exception
-    assert at.session_state["rf_preset"] == key
+    assert at.session_state["rf_stack"] == encode_stack(PRESETS[key].layers)
     assert metrics(at)["Extent"] == EXPECTED_EXTENT[key]
-    assert at.dataframe(key="rf_stack").value.shape[0] == len(PRESETS[key].layers)
+    assert at.dataframe(key=editor_key(at)).value.shape[0] == len(PRESETS[key].layers)
     assert not [w for w in at.warning if "left out" in w.value]
     keys = chart_keys(at)
     assert {"rf_chart_extent", "rf_chart_coverage"} <= keys
@@ -98,9 +103,9 @@ def test_every_preset(shared: AppTest, key: str) -> None:
 
 def test_edited_table_with_invalid_rows() -> None:
     at = open_page()
-    at.button(key="rf_preset_hdc").click().run()
+    at.button(key="rf_load_hdc").click().run()
     # row 2 (dilation 2) loses its kernel, row 3 gets dilation 0... typed as text; one new row, half filled
-    at.session_state["rf_stack"] = {
+    at.session_state[editor_key(at)] = {
         "edited_rows": {1: {"kernel": None}, 2: {"dilation": 5000}},
         "added_rows": [{"kind": "pool", "kernel": 2}],
         "deleted_rows": [],
@@ -119,8 +124,8 @@ def test_edited_table_with_invalid_rows() -> None:
 
 def test_deleted_row() -> None:
     at = open_page()
-    at.button(key="rf_preset_hdc").click().run()
-    at.session_state["rf_stack"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
+    at.button(key="rf_load_hdc").click().run()
+    at.session_state[editor_key(at)] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
     at.run()
     assert not at.exception
     # dilations 2, 5 without the 1: offsets 0, 2, 4, 5, 7, 9, 10, 12, 14 of 15 are reached
@@ -131,7 +136,7 @@ def test_deleted_row() -> None:
 def test_rule_fails_but_no_holes() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
-    at.session_state["rf_rows"] = stack_rows(dilated_stack([9, 3, 1]))
+    at.session_state["rf_stack"] = encode_stack(dilated_stack([9, 3, 1]))
     at.switch_page(PAGE).run()
     assert not at.exception
     assert "No gridding." in texts(at.success)
@@ -139,15 +144,14 @@ def test_rule_fails_but_no_holes() -> None:
     assert "M_2 = 5 >" in texts(at.latex)
 
 
-def test_bad_rows_in_the_base_table() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
+def test_bad_kind_in_an_edited_row() -> None:
+    at = open_page()
+    at.session_state[editor_key(at)] = {
+        "edited_rows": {1: {"kind": "transpose"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
-    at.session_state["rf_rows"] = [
-        {"kind": "conv", "kernel": 3, "stride": 1, "dilation": 2, "padding": 2},
-        {"kind": "transpose", "kernel": 3, "stride": 1, "dilation": 1, "padding": 1},
-        {"kind": "conv", "kernel": 3, "stride": 1, "dilation": 2, "padding": 2},
-    ]
-    at.switch_page(PAGE).run()
     assert not at.exception
     assert "Row 2 (counted from the top) is left out: kind must be conv or pool" in texts(at.warning)
     assert metrics(at)["Extent"] == "9×9"
@@ -156,7 +160,7 @@ def test_bad_rows_in_the_base_table() -> None:
 
 def test_empty_table() -> None:
     at = open_page()
-    at.session_state["rf_stack"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0, 1, 2]}
+    at.session_state[editor_key(at)] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0, 1, 2]}
     at.run()
     assert not at.exception
     assert "The stack is empty" in texts(at.info)
@@ -167,7 +171,7 @@ def test_empty_table() -> None:
 def test_extent_too_large() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
-    at.session_state["rf_rows"] = stack_rows([Layer(3, 16)] * 6 + [Layer(3, 1, 4096)])
+    at.session_state["rf_stack"] = encode_stack([Layer(3, 16)] * 6 + [Layer(3, 1, 4096)])
     at.switch_page(PAGE).run()
     assert not at.exception
     assert "more than the 4,194,304" in texts(at.error)
@@ -177,7 +181,7 @@ def test_extent_too_large() -> None:
 def test_too_much_work() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
-    at.session_state["rf_rows"] = stack_rows([Layer(31, 1, 4096)] * 13)
+    at.session_state["rf_stack"] = encode_stack([Layer(31, 1, 4096)] * 13)
     at.switch_page(PAGE).run()
     assert not at.exception
     assert "additions, more than the 200,000,000" in texts(at.error)
@@ -186,7 +190,7 @@ def test_too_much_work() -> None:
 def test_costly_effective_field_is_skipped() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
-    at.session_state["rf_rows"] = stack_rows(dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2))
+    at.session_state["rf_stack"] = encode_stack(dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2))
     at.session_state["rf_erf_channels"] = 16
     at.session_state["rf_erf_samples"] = 32
     at.switch_page(PAGE).run()
@@ -199,7 +203,7 @@ def test_twenty_layers_large_dilations_in_2d() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     layers = dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2)
-    at.session_state["rf_rows"] = stack_rows(layers)
+    at.session_state["rf_stack"] = encode_stack(layers)
     at.switch_page(PAGE).run()
     assert not at.exception
     extent = receptive_field(layers)[-1].size
@@ -211,7 +215,7 @@ def test_twenty_layers_large_dilations_in_2d() -> None:
 
 def test_uniform_weights_without_relu_is_the_coverage() -> None:
     at = open_page()
-    at.button(key="rf_preset_context").click().run()
+    at.button(key="rf_load_context").click().run()
     at.radio(key="rf_erf_weights").set_value("uniform").run()
     at.toggle(key="rf_erf_relu").set_value(False).run()
     assert not at.exception
@@ -222,7 +226,7 @@ def test_uniform_weights_without_relu_is_the_coverage() -> None:
 
 def test_extreme_erf_settings() -> None:
     at = open_page()
-    at.button(key="rf_preset_hdc").click().run()
+    at.button(key="rf_load_hdc").click().run()
     at.number_input(key="rf_erf_channels").set_value(16).run()
     at.number_input(key="rf_erf_samples").set_value(32).run()
     at.number_input(key="rf_erf_seed").set_value(2**31 - 1).run()
@@ -232,7 +236,7 @@ def test_extreme_erf_settings() -> None:
 
 def test_1d_mode_and_causal() -> None:
     at = open_page()
-    at.button(key="rf_preset_hdc").click().run()
+    at.button(key="rf_load_hdc").click().run()
     at.button_group(key="rf_mode").set_value("1D").run()
     assert not at.exception and metrics(at)["Extent"] == "17"
     assert "rf_chart_profile" in chart_keys(at)
@@ -250,11 +254,11 @@ def test_suggest_and_apply() -> None:
     assert f"Dilations {', '.join(map(str, s.dilations))}" in texts(at.success)
     at.button(key="rf_sug_apply").click().run()
     assert not at.exception
-    table = at.dataframe(key="rf_stack").value
+    table = at.dataframe(key=editor_key(at)).value
     assert list(table["dilation"]) == list(s.dilations)
     assert metrics(at)["Extent"] == f"{s.extent}×{s.extent}"
     assert "No gridding." in texts(at.success)
-    assert at.session_state["rf_preset"] is None
+    assert at.get("caption")[0].value.startswith("One click")  # no lesson preset in view
 
 
 def test_suggest_extremes() -> None:

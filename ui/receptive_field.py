@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from dsdcn import (
     ERF,
@@ -16,7 +17,9 @@ from dsdcn import (
     Layer,
     Suggestion,
     branch_fields,
+    decode_stack,
     effective_receptive_field,
+    encode_stack,
     field_view,
     grid_for,
     gridding,
@@ -25,8 +28,10 @@ from dsdcn import (
     mass_share,
     path_counts,
     stack_field,
+    stack_rows,
     suggest_schedule,
 )
+from ui.workshop import keep_link_key, mark_link_value_ignored
 
 LayerKey = tuple[tuple[int, int, int, int, str], ...]
 
@@ -100,3 +105,109 @@ def suggestion(n_layers: int, kernel_size: int, max_dilation: int) -> Suggestion
 def branches(key: LayerKey, rates: tuple[int, ...]) -> list[Branch]:
     """Parallel branches (ASPP) after the stack."""
     return branch_fields(from_key(key), rates)
+
+
+# --- the layer table in the link -------------------------------------------------------------------
+# ``st.data_editor`` has no ``bind``: the page keeps the stack as its short code (``encode_stack``) in
+# ``st.session_state[STACK_KEY]`` and in the link parameter of the same name, managed here by hand.
+STACK_KEY = "rf_stack"
+_LINK_SEEN = "_rf_stack_link"  # the value this page last read from or wrote to the link
+_DRAWN = "_rf_stack_drawn"  # the code of the table as the editor showed it in the last run
+_VERSION = "_rf_table_version"  # bumped to give the editor a fresh key (and drop its edits)
+_ROWS = "_rf_table_rows"  # the editor's base rows
+_CHECKED = "_rf_link_checked"
+
+
+def drop_link_value(key: str) -> None:
+    """Remove a link value before its widget is drawn, so the widget starts from its default.
+
+    Streamlit seeds a bound widget from the query string the session was opened with, not from
+    ``st.query_params``; both are cleared (``1e999`` in a bound ``number_input`` raises in Streamlit
+    1.67 instead of being dropped). The value is named in the link notice.
+    """
+    with get_session_state().query_params() as params:
+        if key in params:
+            del params[key]
+        params.set_initial_query_params_from_current()
+    mark_link_value_ignored(key)
+
+
+def first_run() -> bool:
+    """True once per session: the run that opened the page from a link."""
+    if st.session_state.get(_CHECKED):
+        return False
+    st.session_state[_CHECKED] = True
+    return True
+
+
+def read_stack_link() -> None:
+    """Load the stack from the link when the link changed from outside (a link opened, pasted or edited).
+
+    A value that does not parse is dropped from the link and named in the link notice.
+    """
+    keep_link_key(STACK_KEY)
+    raw = st.query_params.get(STACK_KEY)
+    if raw is None or raw == st.session_state.get(_LINK_SEEN):
+        return
+    try:
+        layers = decode_stack(raw)
+    except ValueError:
+        mark_link_value_ignored(STACK_KEY)
+        del st.query_params[STACK_KEY]
+        st.session_state[_LINK_SEEN] = None
+        return
+    st.session_state[STACK_KEY] = encode_stack(layers)
+    st.session_state[_LINK_SEEN] = raw
+
+
+def write_stack_link(code: str, default: str) -> None:
+    """Put the stack's code in the link (left out at its default; a link that already says it is kept)."""
+    raw = st.query_params.get(STACK_KEY)
+    if raw is not None and _decodes_to(raw, code):
+        st.session_state[_LINK_SEEN] = raw
+        return
+    if code == default:
+        if raw is not None:
+            del st.query_params[STACK_KEY]
+        st.session_state[_LINK_SEEN] = None
+        return
+    st.query_params[STACK_KEY] = code
+    st.session_state[_LINK_SEEN] = code
+
+
+def _decodes_to(raw: str, code: str) -> bool:
+    try:
+        return encode_stack(decode_stack(raw)) == code
+    except ValueError:
+        return False
+
+
+def editor_table(default: str) -> tuple[str, list[dict[str, object]]]:
+    """The editor's key and base rows for the stack in ``st.session_state[STACK_KEY]``.
+
+    When the stack was set from outside the editor (a preset, reset, suggestion or link) the editor
+    gets a fresh key, so the edits it kept for the old table are dropped.
+    """
+    code = st.session_state.get(STACK_KEY, default)
+    try:
+        layers = decode_stack(code)
+    except ValueError:
+        code, layers = default, decode_stack(default)
+        st.session_state[STACK_KEY] = code
+    version = st.session_state.setdefault(_VERSION, 0)
+    if code != st.session_state.get(_DRAWN):
+        version += 1
+        st.session_state[_VERSION] = version
+        st.session_state[_ROWS] = stack_rows(layers)
+    key = f"rf_table_{version}"
+    if key not in st.session_state or _ROWS not in st.session_state:
+        st.session_state[_ROWS] = stack_rows(layers)
+    return key, st.session_state[_ROWS]
+
+
+def table_drawn(layers: Sequence[Layer]) -> str:
+    """Record the stack the editor shows now (its valid rows); returns its code."""
+    code = encode_stack(layers)
+    st.session_state[STACK_KEY] = code
+    st.session_state[_DRAWN] = code
+    return code

@@ -7,6 +7,7 @@ cells outside the field stay empty (NaN). Animation frames are plain dicts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -19,7 +20,41 @@ MASK_COLOUR = "#ff7f0e"
 FONT = {"size": 15}
 
 
-def _scale(zmax: float) -> tuple[list[list[object]], float, float, list[float], list[str]]:
+@dataclass(frozen=True)
+class FigureText:
+    """Every word the figures of this page show (English defaults; a page passes translated ones).
+
+    Hover templates keep plotly's ``%{x}``, ``%{y}`` and ``%{z:...}`` fields.
+    """
+
+    hole: str = "hole"
+    paths: str = "paths"
+    hover_2d: str = "offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>"
+    hover_1d: str = "offset %{x}<br>%{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>"
+    play: str = "▶ Play"
+    pause: str = "❚❚ Pause"
+    after_layer: str = "after layer "
+    offset_x_px: str = "input offset x (pixels)"
+    offset_y_px: str = "input offset y (pixels)"
+    offset_x: str = "input offset x"
+    offset_y: str = "input offset y"
+    offset_1d: str = "input offset (pixels, relative to the output)"
+    gradient: str = "|gradient|"
+    hover_erf: str = "offset x %{x}, y %{y}<br>|gradient| %{z:.3f} of max<extra></extra>"
+    mass: str = "95% of the gradient"
+    path_count: str = "path count (exact)"
+    erf_line: str = "|gradient| (effective field)"
+    share: str = "share of the maximum"
+    extent: str = "extent r (pixels)"
+    stride: str = "effective stride j"
+
+
+TEXT = FigureText()
+
+
+def _scale(
+    zmax: float, hole_label: str = "hole"
+) -> tuple[list[list[object]], float, float, list[float], list[str]]:
     """Colour scale with a hole band at the bottom: ``(colorscale, zmin, zmax, tickvals, ticktext)``."""
     top = max(float(zmax), 1.0)
     hole = -0.12 * top - 0.05
@@ -31,7 +66,7 @@ def _scale(zmax: float) -> tuple[list[list[object]], float, float, list[float], 
     step = max(1, int(np.ceil(top / 6)))
     ticks = list(range(0, int(np.floor(top)) + 1, step))
     tickvals = [hole / 2, *[float(t) for t in ticks]]
-    ticktext = ["hole", *[_pow10(t) for t in ticks]]
+    ticktext = [hole_label, *[_pow10(t) for t in ticks]]
     return scale, hole, top, tickvals, ticktext
 
 
@@ -55,10 +90,12 @@ def _colorbar(tickvals: list[float], ticktext: list[str], title: str) -> dict[st
     return {"title": {"text": title}, "tickvals": tickvals, "ticktext": ticktext, "len": 0.9}
 
 
-def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int) -> dict[str, object]:
+def _play_controls(
+    names: Sequence[str], labels: Sequence[str], duration_ms: int, text: FigureText = TEXT
+) -> dict[str, object]:
     """Play/pause buttons and a step slider for frames ``names``."""
     play = {
-        "label": "▶ Play",
+        "label": text.play,
         "method": "animate",
         "args": [
             list(names),
@@ -70,7 +107,7 @@ def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int
         ],
     }
     pause = {
-        "label": "❚❚ Pause",
+        "label": text.pause,
         "method": "animate",
         "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
     }
@@ -103,7 +140,7 @@ def _play_controls(names: Sequence[str], labels: Sequence[str], duration_ms: int
                 "y": 0.0,
                 "yanchor": "top",
                 "pad": {"t": 70},
-                "currentvalue": {"prefix": "after layer ", "font": {"size": 14}},
+                "currentvalue": {"prefix": text.after_layer, "font": {"size": 14}},
                 "steps": steps,
             }
         ],
@@ -117,6 +154,7 @@ def coverage_animation_2d(
     labels: Sequence[str],
     title: str,
     duration_ms: int = 700,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """Animated 2D coverage: frame ``l`` shows the field after layer ``l`` (square, ``(cells, cells)``).
 
@@ -125,7 +163,7 @@ def coverage_animation_2d(
     """
     if not levels:
         raise ValueError("levels must hold at least one frame")
-    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels))
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels), text.hole)
     zs = [_encode(lv, h, (zmin + 0.0) / 2) for lv, h in zip(levels, holes, strict=True)]
     x = np.asarray(centres, dtype=np.float64)
     trace = {
@@ -136,8 +174,8 @@ def coverage_animation_2d(
         "colorscale": scale,
         "zmin": zmin,
         "zmax": zmax,
-        "colorbar": _colorbar(tickvals, ticktext, "paths"),
-        "hovertemplate": "offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+        "colorbar": _colorbar(tickvals, ticktext, text.paths),
+        "hovertemplate": text.hover_2d,
     }
     names = [str(i) for i in range(len(zs))]
     frames = [
@@ -149,15 +187,15 @@ def coverage_animation_2d(
         "font": FONT,
         "height": 680,
         "margin": {"l": 60, "r": 20, "t": 70, "b": 150},
-        "xaxis": {"title": {"text": "input offset x (pixels)"}, "constrain": "domain"},
+        "xaxis": {"title": {"text": text.offset_x_px}, "constrain": "domain"},
         "yaxis": {
-            "title": {"text": "input offset y (pixels)"},
+            "title": {"text": text.offset_y_px},
             "scaleanchor": "x",
             "autorange": "reversed",
             "constrain": "domain",
         },
         "plot_bgcolor": "#f4f4f4",
-        **_play_controls(names, list(labels), duration_ms),
+        **_play_controls(names, list(labels), duration_ms, text),
     }
     return go.Figure(data=[trace], layout=layout, frames=frames, _validate=False)
 
@@ -169,11 +207,12 @@ def coverage_animation_1d(
     labels: Sequence[str],
     title: str,
     duration_ms: int = 600,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """Animated 1D coverage: one row per layer (the field after it); frame ``l`` shows rows ``0..l``."""
     if not levels:
         raise ValueError("levels must hold at least one frame")
-    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels))
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels), text.hole)
     rows = np.stack([_encode(lv, h, zmin / 2) for lv, h in zip(levels, holes, strict=True)])
     n = rows.shape[0]
     y = list(labels)
@@ -191,27 +230,32 @@ def coverage_animation_1d(
         "colorscale": scale,
         "zmin": zmin,
         "zmax": zmax,
-        "colorbar": _colorbar(tickvals, ticktext, "paths"),
-        "hovertemplate": "offset %{x}<br>%{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+        "colorbar": _colorbar(tickvals, ticktext, text.paths),
+        "hovertemplate": text.hover_1d,
     }
     layout = {
         "title": {"text": title},
         "font": FONT,
         "height": max(400, 220 + 34 * n),
         "margin": {"l": 150, "r": 20, "t": 70, "b": 150},
-        "xaxis": {"title": {"text": "input offset (pixels, relative to the output)"}},
+        "xaxis": {"title": {"text": text.offset_1d}},
         "yaxis": {"autorange": "reversed", "type": "category"},
         "plot_bgcolor": "#f4f4f4",
-        **_play_controls(names, list(labels), duration_ms),
+        **_play_controls(names, list(labels), duration_ms, text),
     }
     return go.Figure(data=[trace], layout=layout, frames=frames, _validate=False)
 
 
 def coverage_map(
-    level: np.ndarray, hole: np.ndarray, centres: np.ndarray, title: str, height: int = 520
+    level: np.ndarray,
+    hole: np.ndarray,
+    centres: np.ndarray,
+    title: str,
+    height: int = 520,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """Static 2D coverage map (``log10`` path counts, holes in their own colour)."""
-    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax([level]))
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax([level]), text.hole)
     x = np.asarray(centres, dtype=np.float64)
     trace = go.Heatmap(
         x=x,
@@ -220,11 +264,11 @@ def coverage_map(
         colorscale=scale,
         zmin=zmin,
         zmax=zmax,
-        colorbar=_colorbar(tickvals, ticktext, "paths"),
-        hovertemplate="offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+        colorbar=_colorbar(tickvals, ticktext, text.paths),
+        hovertemplate=text.hover_2d,
     )
     fig = go.Figure(trace)
-    _square_layout(fig, title, height)
+    _square_layout(fig, title, height, text)
     return fig
 
 
@@ -257,7 +301,7 @@ def _outline(
     return xs, ys
 
 
-def _square_layout(fig: go.Figure, title: str, height: int) -> None:
+def _square_layout(fig: go.Figure, title: str, height: int, text: FigureText = TEXT) -> None:
     fig.update_layout(
         title=title,
         font=FONT,
@@ -265,12 +309,17 @@ def _square_layout(fig: go.Figure, title: str, height: int) -> None:
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         plot_bgcolor="#f4f4f4",
     )
-    fig.update_xaxes(title="input offset x", constrain="domain")
-    fig.update_yaxes(title="input offset y", scaleanchor="x", autorange="reversed", constrain="domain")
+    fig.update_xaxes(title=text.offset_x, constrain="domain")
+    fig.update_yaxes(title=text.offset_y, scaleanchor="x", autorange="reversed", constrain="domain")
 
 
 def erf_map(
-    values: np.ndarray, mask: np.ndarray, centres: np.ndarray, title: str, height: int = 520
+    values: np.ndarray,
+    mask: np.ndarray,
+    centres: np.ndarray,
+    title: str,
+    height: int = 520,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """2D effective field: ``values`` scaled to a maximum of 1 (white = 0), ``mask`` (the set
     holding 95% of the gradient) outlined."""
@@ -283,8 +332,8 @@ def erf_map(
             colorscale=ERF_SCALE,
             zmin=0.0,
             zmax=1.0,
-            colorbar={"title": {"text": "|gradient|"}, "len": 0.9},
-            hovertemplate="offset x %{x}, y %{y}<br>|gradient| %{z:.3f} of max<extra></extra>",
+            colorbar={"title": {"text": text.gradient}, "len": 0.9},
+            hovertemplate=text.hover_erf,
         )
     )
     inside = np.asarray(mask, dtype=bool)
@@ -299,10 +348,10 @@ def erf_map(
                     line={"color": MASK_COLOUR, "width": 2.5},
                     hoverinfo="skip",
                     showlegend=False,
-                    name="95% of the gradient",
+                    name=text.mass,
                 )
             )
-    _square_layout(fig, title, height)
+    _square_layout(fig, title, height, text)
     return fig
 
 
@@ -313,6 +362,7 @@ def profile_1d(
     hole: np.ndarray,
     mask: np.ndarray | None,
     title: str,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """1D coverage and effective field on one axis, both scaled to a maximum of 1; holes marked."""
     x = np.asarray(centres, dtype=np.float64)
@@ -323,7 +373,7 @@ def profile_1d(
             y=np.asarray(coverage, dtype=np.float64),
             mode="lines",
             line={"shape": "hvh", "color": "#6a00a8", "width": 2},
-            name="path count (exact)",
+            name=text.path_count,
         )
     )
     if erf is not None:
@@ -338,7 +388,7 @@ def profile_1d(
                     line={"shape": "hvh", "width": 0},
                     fill="tozeroy",
                     fillcolor="rgba(33, 145, 140, 0.25)",
-                    name="95% of the gradient",
+                    name=text.mass,
                     hoverinfo="skip",
                 )
             )
@@ -348,7 +398,7 @@ def profile_1d(
                 y=g,
                 mode="lines",
                 line={"color": "#21918c", "width": 2},
-                name="|gradient| (effective field)",
+                name=text.erf_line,
             )
         )
     h = np.asarray(hole, dtype=bool)
@@ -359,7 +409,7 @@ def profile_1d(
                 y=np.zeros(int(h.sum())),
                 mode="markers",
                 marker={"color": HOLE_COLOUR, "symbol": "x", "size": 9},
-                name="hole",
+                name=text.hole,
             )
         )
     fig.update_layout(
@@ -368,26 +418,30 @@ def profile_1d(
         height=420,
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         legend={"orientation": "h", "y": -0.2},
-        yaxis_title="share of the maximum",
-        xaxis_title="input offset (pixels, relative to the output)",
+        yaxis_title=text.share,
+        xaxis_title=text.offset_1d,
     )
     return fig
 
 
 def extent_figure(
-    labels: Sequence[str], extents: Sequence[int], strides: Sequence[int], title: str
+    labels: Sequence[str],
+    extents: Sequence[int],
+    strides: Sequence[int],
+    title: str,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """Extent (bars) and effective stride (line, right axis) after each layer; log axes when wide."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
-        go.Bar(x=list(labels), y=list(extents), name="extent r (pixels)", marker_color="#6a00a8"),
+        go.Bar(x=list(labels), y=list(extents), name=text.extent, marker_color="#6a00a8"),
         secondary_y=False,
     )
     fig.add_trace(
         go.Scatter(
             x=list(labels),
             y=list(strides),
-            name="effective stride j",
+            name=text.stride,
             mode="lines+markers",
             line={"color": "#fca636", "width": 3},
         ),
@@ -395,12 +449,12 @@ def extent_figure(
     )
     wide = max(extents, default=1) > 50 * max(1, min(extents, default=1))
     if wide:  # a tick per power of ten
-        fig.update_yaxes(title_text="extent r (pixels)", type="log", dtick=1, secondary_y=False)
+        fig.update_yaxes(title_text=text.extent, type="log", dtick=1, secondary_y=False)
     else:
-        fig.update_yaxes(title_text="extent r (pixels)", secondary_y=False)
+        fig.update_yaxes(title_text=text.extent, secondary_y=False)
     top = max(strides, default=1)
     fig.update_yaxes(
-        title_text="effective stride j",
+        title_text=text.stride,
         secondary_y=True,
         range=[0, top * 1.15],
         tick0=0,
@@ -424,12 +478,13 @@ def branch_maps(
     holes: Sequence[np.ndarray],
     centres: np.ndarray,
     title: str,
+    text: FigureText = TEXT,
 ) -> go.Figure:
     """Small multiples of 2D coverage maps on one shared grid (parallel branches and their union)."""
     n = len(levels)
     if n == 0:
         raise ValueError("levels must hold at least one map")
-    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels))
+    scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels), text.hole)
     fig = make_subplots(rows=1, cols=n, subplot_titles=list(titles), horizontal_spacing=0.03)
     x = np.asarray(centres, dtype=np.float64)
     for i, (lv, h) in enumerate(zip(levels, holes, strict=True)):
@@ -442,8 +497,8 @@ def branch_maps(
                 zmin=zmin,
                 zmax=zmax,
                 showscale=i == n - 1,
-                colorbar=_colorbar(tickvals, ticktext, "paths"),
-                hovertemplate="offset x %{x}, y %{y}<br>log₁₀ paths %{z:.2f} (below 0: hole)<extra></extra>",
+                colorbar=_colorbar(tickvals, ticktext, text.paths),
+                hovertemplate=text.hover_2d,
             ),
             row=1,
             col=i + 1,

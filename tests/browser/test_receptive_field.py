@@ -32,7 +32,7 @@ def _charts_drawn(pg, at_least: int) -> None:
 
 def test_preset_shows_the_maps(page, app_url: str) -> None:
     _open(page, app_url)
-    page.get_by_role("button", name="Context module", exact=True).click()
+    page.get_by_role("button", name="Context module", exact=True).last.click()  # the classic stack
     page.get_by_text("Every one of the 67×67 = 4,489 pixels").wait_for()
     wait_idle(page)
     assert_no_exception(page)
@@ -74,7 +74,7 @@ def test_aspp_branches_and_wavenet(page, app_url: str) -> None:
     _charts_drawn(page, 5)
     _section_shot(page, "", "rf-aspp-branches", chart=4)
 
-    page.get_by_role("button", name="WaveNet 1D", exact=True).click()
+    page.get_by_role("button", name="WaveNet 1D", exact=True).last.click()  # the classic stack
     page.get_by_text("Every one of the 1,024 offsets").wait_for()
     wait_idle(page)
     assert_no_exception(page)
