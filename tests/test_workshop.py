@@ -62,7 +62,6 @@ def test_projector_view_adds_its_style() -> None:
     assert len(big.get("html")) == len(plain.get("html")) + 1
 
 
-@pytest.mark.xfail(reason="page translations are merged one by one", strict=False)
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path)
 def test_every_page_opens_in_chinese(info) -> None:
     at = open_link(APP, {"lang": "中文"}, page=info.path)

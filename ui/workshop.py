@@ -202,6 +202,7 @@ def presets_bar(
             args=({**defaults, **values},),
             help=describe(preset_id),
             icon=":material/school:",
+            wrap=True,
         )
     row.button(
         t("workshop.reset"),
