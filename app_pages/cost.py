@@ -34,7 +34,6 @@ from ui.common import device_choice
 from ui.cost import (
     Settings,
     cached_count,
-    drop_unusable_numbers,
     dtypes_for,
     forget_all,
     measure_all,
@@ -43,7 +42,7 @@ from ui.cost import (
     style_cost_figure,
 )
 from ui.i18n import t
-from ui.workshop import plotly_config, presets_bar, projector
+from ui.workshop import drop_infinite_link_values, plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key.
 DEFAULTS: dict[str, int | float | str] = {
@@ -179,7 +178,7 @@ def render() -> None:
     """Draw the Cost page."""
     st.title(t("cost.title"))
     st.markdown(t("cost.intro"))
-    drop_unusable_numbers(LIMITS)
+    drop_infinite_link_values(LIMITS)
     st.html(_WRAP_PRESETS)
     bar = st.container()  # presets: filled at the end, once every control holds its value
     texts = _figure_texts()

@@ -12,13 +12,12 @@ from ui.i18n import t
 from ui.separable import (
     cached_step_through,
     clamp_in_range,
-    drop_infinite_link_values,
     figure_texts,
     page_css,
     step_input_size,
     style_separable_figure,
 )
-from ui.workshop import plotly_config, presets_bar, projector
+from ui.workshop import drop_infinite_link_values, plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key. Each widget is bound to the URL parameter of its
 # key; a value equal to its default is left out of the link.

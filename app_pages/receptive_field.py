@@ -50,7 +50,15 @@ from dsdcn.figures.receptive import (
 from ui import receptive_field as rfui
 from ui.common import device_choice
 from ui.i18n import t
-from ui.workshop import apply_values, keep_link_key, plotly_config, presets_bar, projector, style_figure
+from ui.workshop import (
+    apply_values,
+    drop_link_value,
+    keep_link_key,
+    plotly_config,
+    presets_bar,
+    projector,
+    style_figure,
+)
 
 # Every control's default, keyed by its widget key (``rf_stack`` is the table's code, see ui/receptive_field).
 DEFAULTS: dict[str, object] = {
@@ -157,13 +165,13 @@ def _check_link(first: bool) -> None:
     for key, (low, high) in INT_RANGES.items():
         raw = st.query_params.get(key)
         if raw is not None and not (re.fullmatch(r"-?[0-9]{1,12}", raw) and low <= int(raw) <= high):
-            rfui.drop_link_value(key)
+            drop_link_value(key)
     raw = st.query_params.get("rf_branches")
     if first and raw is not None:
         try:
             parse_rates(raw)
         except ValueError:
-            rfui.drop_link_value("rf_branches")
+            drop_link_value("rf_branches")
 
 
 def _stack_on_screen() -> str | None:

@@ -8,13 +8,11 @@ shows nothing stale: it waits for the next press of the button.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dsdcn.measure import (
     Counted,
@@ -26,7 +24,7 @@ from dsdcn.measure import (
     supported_dtypes,
 )
 from ui.i18n import t
-from ui.workshop import mark_link_value_ignored, projector, style_figure
+from ui.workshop import projector, style_figure
 
 RESULTS_KEY = "cost_results"
 MAX_KEPT = 24
@@ -137,34 +135,3 @@ def style_cost_figure(fig: Any) -> Any:
     fig.update_traces(textfont_size=18, selector={"type": "bar"})
     fig.update_traces(marker_size=10, selector={"type": "scatter"})
     return fig
-
-
-def drop_unusable_numbers(keys: Iterable[str]) -> None:
-    """Remove link values of integer number inputs that Streamlit cannot read (call before the widgets).
-
-    Streamlit's URL binding reads a number parameter as a float and an integer ``number_input`` then calls
-    ``int()`` on it: ``1e999``, ``inf`` or a long run of digits (infinite as a float) raise
-    ``OverflowError``, which it does not catch. Such values are taken out of the link (and out of the
-    values the widgets are seeded from) and reported in the link notice; everything else is left to the
-    widget's own validation (non-numbers and out-of-range values fall back to the default).
-    """
-    bad = []
-    for key in keys:
-        raw = st.query_params.get_all(key)
-        if not raw:
-            continue
-        try:
-            usable = math.isfinite(float(raw[-1])) if raw[-1].strip() else True
-        except ValueError:
-            usable = True  # not a number at all: the widget drops it itself
-        if not usable:
-            bad.append(key)
-    if not bad:
-        return
-    for key in bad:
-        del st.query_params[key]
-        mark_link_value_ignored(key)
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        with ctx.session_state.query_params() as params:
-            params.set_initial_query_params_from_current()

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
-from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from dsdcn import (
     ERF,
@@ -116,20 +115,6 @@ _DRAWN = "_rf_stack_drawn"  # the code of the table as the editor showed it in t
 _VERSION = "_rf_table_version"  # bumped to give the editor a fresh key (and drop its edits)
 _ROWS = "_rf_table_rows"  # the editor's base rows
 _CHECKED = "_rf_link_checked"
-
-
-def drop_link_value(key: str) -> None:
-    """Remove a link value before its widget is drawn, so the widget starts from its default.
-
-    Streamlit seeds a bound widget from the query string the session was opened with, not from
-    ``st.query_params``; both are cleared (``1e999`` in a bound ``number_input`` raises in Streamlit
-    1.67 instead of being dropped). The value is named in the link notice.
-    """
-    with get_session_state().query_params() as params:
-        if key in params:
-            del params[key]
-        params.set_initial_query_params_from_current()
-    mark_link_value_ignored(key)
 
 
 def first_run() -> bool:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
 import streamlit as st
 import torch
-from streamlit.runtime.state import get_session_state
 
 from dsdcn.figures.separable import SeparableTexts
 from dsdcn.separable import StepThrough, integer_module, step_through
 from ui.i18n import t
-from ui.workshop import mark_link_value_ignored, projector, style_figure
+from ui.workshop import projector, style_figure
 
 
 def step_input_size(effective_kernel: int) -> int:
@@ -66,36 +63,6 @@ def clamp_in_range(key: str, low: int, high: int) -> None:
         clamped = low
     if clamped != value:
         st.session_state[key] = clamped
-
-
-def drop_infinite_link_values(keys: Iterable[str]) -> None:
-    """Take link values that are infinite as numbers (``1e999``, ``inf``, ``-Infinity``) out of the link
-    and out of the values widgets are seeded from, and name them in the link notice. Call before the
-    widgets are drawn.
-
-    Streamlit 1.67 seeds a bound integer ``number_input`` with ``int(float(raw))``, which raises
-    ``OverflowError`` for these instead of dropping them; every other bad value (text, ``NaN``, out of
-    range) the widget drops itself.
-    """
-    bad = []
-    for key in keys:
-        raw = st.query_params.get_all(key)
-        if not raw:
-            continue
-        try:
-            finite = math.isfinite(float(raw[-1]))
-        except (ValueError, OverflowError):
-            finite = True  # not a number: the widget's own validation drops it
-        if not finite:
-            bad.append(key)
-    if not bad:
-        return
-    with get_session_state().query_params() as params:
-        for key in bad:
-            params.remove_param(key)
-        params.set_initial_query_params_from_current()
-    for key in bad:
-        mark_link_value_ignored(key)
 
 
 def page_css() -> str:

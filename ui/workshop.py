@@ -8,8 +8,9 @@ and the app-wide projector and language switches.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -173,6 +174,40 @@ def mark_link_value_ignored(key: str) -> None:
     ignored = st.session_state.setdefault(_MANUAL_IGNORED, [])
     if key not in ignored:
         ignored.append(key)
+
+
+def drop_link_value(key: str) -> None:
+    """Remove a link value before its widget is drawn, so the widget starts from its default; name it.
+
+    Streamlit seeds a bound widget from the query string the session was opened with, not from
+    ``st.query_params``, so both are cleared.
+    """
+    from streamlit.runtime.state import get_session_state
+
+    with get_session_state().query_params() as params:
+        if key in params:
+            params.remove_param(key)
+        params.set_initial_query_params_from_current()
+    mark_link_value_ignored(key)
+
+
+def drop_infinite_link_values(keys: Iterable[str]) -> None:
+    """Drop link values that are infinite as numbers (``1e999``, ``inf``) before the widgets are drawn.
+
+    Streamlit 1.67 seeds a bound integer ``number_input`` with ``int(float(raw))``, which raises
+    ``OverflowError`` for these instead of dropping them; every other bad value (text, ``NaN``, out of
+    range) the widget drops itself.
+    """
+    for key in keys:
+        raw = st.query_params.get_all(key)
+        if not raw:
+            continue
+        try:
+            finite = math.isfinite(float(raw[-1]))
+        except (ValueError, OverflowError):
+            finite = True  # not a number: the widget's own validation drops it
+        if not finite:
+            drop_link_value(key)
 
 
 def keep_link_key(key: str) -> None:
