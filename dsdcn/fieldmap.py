@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geometry import check_int
-from .receptive import RF, Layer, receptive_field
+from .receptive import RF, Layer, coverage_steps, receptive_field
 
 # Largest extent per axis the page analyses exactly (1D path counts of this length).
 MAX_EXTENT = 1 << 22
@@ -58,17 +58,7 @@ def _prefix_counts(stack: Sequence[Layer]) -> Iterator[np.ndarray]:
     bound = 1
     for layer in stack:
         bound *= layer.kernel_size
-    dtype = np.int64 if bound < 2**62 else np.float64
-    counts = np.ones(1, dtype=dtype)
-    jump = 1
-    for layer in stack:
-        step = layer.dilation * jump
-        grown = np.zeros(counts.size + step * (layer.kernel_size - 1), dtype=dtype)
-        for m in range(layer.kernel_size):
-            grown[m * step : m * step + counts.size] += counts
-        counts = grown
-        jump *= layer.stride
-        yield counts
+    yield from coverage_steps(stack, np.int64 if bound < 2**62 else np.float64)
 
 
 def path_counts(layers: Iterable[Layer]) -> np.ndarray:

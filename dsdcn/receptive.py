@@ -6,9 +6,9 @@ Extent recurrence (Araujo et al., Distill 2019), with ``j_0 = 1``:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -92,6 +92,18 @@ def coverage(layers: Iterable[Layer]) -> np.ndarray:
     stack = _as_layers(layers)
     dtype = _count_dtype(stack)
     counts = np.ones(1, dtype=dtype)
+    for counts in coverage_steps(stack, dtype):  # noqa: B007
+        pass
+    return counts
+
+
+def coverage_steps(stack: Sequence[Layer], dtype: Any) -> Iterator[np.ndarray]:
+    """Path counts after each layer of ``stack``, in ``dtype``: the recurrence behind ``coverage``.
+
+    Each layer spreads the counts so far over its ``k`` taps, ``dilation × (product of earlier strides)``
+    apart; the caller picks a dtype that cannot overflow (or accepts rounding, as float64 does).
+    """
+    counts = np.ones(1, dtype=dtype)
     jump = 1
     for layer in stack:
         step = layer.dilation * jump
@@ -100,7 +112,7 @@ def coverage(layers: Iterable[Layer]) -> np.ndarray:
             grown[m * step : m * step + counts.size] += counts
         counts = grown
         jump *= layer.stride
-    return counts
+        yield counts
 
 
 def coverage_2d(layers_y: Iterable[Layer], layers_x: Iterable[Layer] | None = None) -> np.ndarray:
