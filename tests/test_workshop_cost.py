@@ -45,7 +45,8 @@ def _values(at: AppTest) -> dict[str, object]:
 
 
 def _specs(at: AppTest) -> list[str]:
-    return [chart.proto.spec for chart in at.get("plotly_chart")]
+    # decoded and dumped again: the raw spec escapes non-ASCII text unless plotly finds orjson
+    return [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
 
 
 def _texts(at: AppTest) -> list[str]:

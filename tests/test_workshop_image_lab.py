@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,8 @@ def _values(at: AppTest) -> dict[str, object]:
 
 
 def _figures(at: AppTest) -> list[str]:
-    return [chart.proto.spec for chart in at.get("plotly_chart")]
+    # decoded and dumped again: the raw spec escapes non-ASCII text unless plotly finds orjson
+    return [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
 
 
 def _all_text(at: AppTest) -> str:

@@ -81,8 +81,11 @@ def figure_data(at: AppTest) -> list[object]:
 
 
 def all_text(at: AppTest) -> str:
-    """Every element's content, as protobuf text (labels, values, markdown, figure specs)."""
-    return "\n".join(str(node.proto) for node in _walk(at._tree) if hasattr(node, "proto"))
+    """Every element's content, as protobuf text (labels, values, markdown), and the figure specs decoded
+    (the raw spec escapes non-ASCII text unless plotly finds orjson)."""
+    protos = [str(node.proto) for node in _walk(at._tree) if hasattr(node, "proto")]
+    specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+    return "\n".join(protos + specs)
 
 
 def _walk(node):
