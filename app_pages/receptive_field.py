@@ -80,6 +80,23 @@ DEFAULTS: dict[str, object] = {
 CLASSICS = ("plain", "gridding", "hdc", "sawtooth", "context", "wavenet", "aspp", "vgg")
 
 
+def _int_input(col, key: str, name: str, **extra: object) -> int:
+    """A whole-number input bound to the link: range from ``INT_RANGES``, default from ``DEFAULTS``,
+    label and help from ``receptive_field.<name>`` and ``receptive_field.<name>_help``."""
+    low, high = INT_RANGES[key]
+    return col.number_input(
+        t(f"receptive_field.{name}"),
+        min_value=low,
+        max_value=high,
+        step=1,
+        key=key,
+        bind="query-params",
+        value=DEFAULTS[key],
+        help=t(f"receptive_field.{name}_help"),
+        **extra,
+    )
+
+
 def stack_values(key: str) -> dict[str, object]:
     """The controls a classic stack sets: the table, mode, causal padding and branch rates."""
     preset = PRESETS[key]
@@ -452,37 +469,9 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         value=DEFAULTS["rf_erf_relu"],
         help=t("receptive_field.erf.relu_help"),
     )
-    channels = c3.number_input(
-        t("receptive_field.erf.channels"),
-        min_value=INT_RANGES["rf_erf_channels"][0],
-        max_value=INT_RANGES["rf_erf_channels"][1],
-        step=1,
-        key="rf_erf_channels",
-        bind="query-params",
-        value=DEFAULTS["rf_erf_channels"],
-        help=t("receptive_field.erf.channels_help"),
-    )
-    samples = c4.number_input(
-        t("receptive_field.erf.samples"),
-        min_value=INT_RANGES["rf_erf_samples"][0],
-        max_value=INT_RANGES["rf_erf_samples"][1],
-        step=1,
-        key="rf_erf_samples",
-        bind="query-params",
-        value=DEFAULTS["rf_erf_samples"],
-        help=t("receptive_field.erf.samples_help"),
-        disabled=not relu and weights == "uniform",
-    )
-    seed = c5.number_input(
-        t("receptive_field.erf.seed"),
-        min_value=INT_RANGES["rf_erf_seed"][0],
-        max_value=INT_RANGES["rf_erf_seed"][1],
-        step=1,
-        key="rf_erf_seed",
-        bind="query-params",
-        value=DEFAULTS["rf_erf_seed"],
-        help=t("receptive_field.erf.seed_help"),
-    )
+    channels = _int_input(c3, "rf_erf_channels", "erf.channels")
+    samples = _int_input(c4, "rf_erf_samples", "erf.samples", disabled=not relu and weights == "uniform")
+    seed = _int_input(c5, "rf_erf_seed", "erf.seed")
     extent = rfui.growth(key)[-1].rf.size
     device = device_choice().device
     ndim = 2 if mode == "2D" else 1
@@ -705,36 +694,9 @@ def suggest_section(number: int) -> None:
     st.subheader(t("receptive_field.sug.header", n=number))
     st.markdown(t("receptive_field.sug.text"))
     c1, c2, c3 = st.columns(3)
-    n = c1.number_input(
-        t("receptive_field.sug.layers"),
-        min_value=INT_RANGES["rf_sug_layers"][0],
-        max_value=INT_RANGES["rf_sug_layers"][1],
-        step=1,
-        key="rf_sug_layers",
-        bind="query-params",
-        value=DEFAULTS["rf_sug_layers"],
-        help=t("receptive_field.sug.layers_help"),
-    )
-    k = c2.number_input(
-        t("receptive_field.sug.kernel"),
-        min_value=INT_RANGES["rf_sug_kernel"][0],
-        max_value=INT_RANGES["rf_sug_kernel"][1],
-        step=1,
-        key="rf_sug_kernel",
-        bind="query-params",
-        value=DEFAULTS["rf_sug_kernel"],
-        help=t("receptive_field.sug.kernel_help"),
-    )
-    dmax = c3.number_input(
-        t("receptive_field.sug.dmax"),
-        min_value=INT_RANGES["rf_sug_dmax"][0],
-        max_value=INT_RANGES["rf_sug_dmax"][1],
-        step=1,
-        key="rf_sug_dmax",
-        bind="query-params",
-        value=DEFAULTS["rf_sug_dmax"],
-        help=t("receptive_field.sug.dmax_help"),
-    )
+    n = _int_input(c1, "rf_sug_layers", "sug.layers")
+    k = _int_input(c2, "rf_sug_kernel", "sug.kernel")
+    dmax = _int_input(c3, "rf_sug_dmax", "sug.dmax")
     try:
         s = rfui.suggestion(int(n), int(k), int(dmax))
     except ValueError as err:
