@@ -235,18 +235,14 @@ def create_separable_figure(
     cv.label(x_dw, top, tx.depthwise_header.format(k=kernel_size, d=dilation), size=12)
     cv.label(x_mid, top, tx.middle_header.format(mid=in_channels * m), size=12)
     cv.label(float(np.mean(x_out)), top, tx.pointwise_header.format(c_out=out_channels), size=12)
-    if c_show < in_channels:
-        cv.label(
-            x_in, y_row[-1] - 0.9, tx.more_inputs.format(n=in_channels - c_show), size=11, color="#5f6368"
-        )
-    if o_show < out_channels:
-        cv.label(
-            x_out[-1] + 0.9,
-            y_bottom,
-            tx.more_outputs.format(n=out_channels - o_show),
-            size=11,
-            color="#5f6368",
-        )
+    _hidden_notes(
+        cv,
+        tx,
+        (x_in, y_row[-1] - 0.9),
+        in_channels - c_show,
+        (x_out[-1] + 0.9, y_bottom),
+        out_channels - o_show,
+    )
     return _figure(
         cv,
         (x_in - 0.8, x_out[-1] + 1.2),
@@ -254,6 +250,21 @@ def create_separable_figure(
         tx.separable_title if title is None else title,
         width_hint,
     )
+
+
+def _hidden_notes(
+    cv: _Canvas,
+    tx: SeparableTexts,
+    inputs_at: tuple[float, float],
+    hidden_inputs: int,
+    outputs_at: tuple[float, float],
+    hidden_outputs: int,
+) -> None:
+    """Notes saying how many input and output channels the drawing leaves out (none when all are drawn)."""
+    if hidden_inputs > 0:
+        cv.label(*inputs_at, tx.more_inputs.format(n=hidden_inputs), size=11, color="#5f6368")
+    if hidden_outputs > 0:
+        cv.label(*outputs_at, tx.more_outputs.format(n=hidden_outputs), size=11, color="#5f6368")
 
 
 def create_standard_figure(
@@ -300,18 +311,14 @@ def create_standard_figure(
         tx.standard_header.format(kernels=f"{in_channels * out_channels:,}", k=kernel_size, d=dilation),
         size=12,
     )
-    if c_show < in_channels:
-        cv.label(
-            x_in, y_row[-1] - 0.9, tx.more_inputs.format(n=in_channels - c_show), size=11, color="#5f6368"
-        )
-    if o_show < out_channels:
-        cv.label(
-            x_out[-1] + 0.9,
-            y_bottom,
-            tx.more_outputs.format(n=out_channels - o_show),
-            size=11,
-            color="#5f6368",
-        )
+    _hidden_notes(
+        cv,
+        tx,
+        (x_in, y_row[-1] - 0.9),
+        in_channels - c_show,
+        (x_out[-1] + 0.9, y_bottom),
+        out_channels - o_show,
+    )
     return _figure(
         cv,
         (x_in - 0.8, x_out[-1] + 1.2),
