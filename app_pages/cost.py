@@ -472,12 +472,14 @@ def render() -> None:
     ratio_names = (t("cost.fig.ratio_name"), "m/C_out", "m/k²")
     # side by side; one under the other in the projector view, where their titles need the width
     sc = [st.container(), st.container()] if projector() else st.columns(2)
+    terms_k = [separable_ratio_terms(c_out, kk, m) for kk in ks]
+    terms_out = [separable_ratio_terms(c, k, m) for c in outs]
     with sc[0]:
         fig = create_ratio_figure(
             ks,
             ratio_sweep_k(c_in, c_out, ks, m),
-            [separable_ratio_terms(c_out, kk, m)[0] for kk in ks],
-            [separable_ratio_terms(c_out, kk, m)[1] for kk in ks],
+            [term[0] for term in terms_k],
+            [term[1] for term in terms_k],
             t("cost.fig.k_axis"),
             current=k,
             names=ratio_names,
@@ -491,8 +493,8 @@ def render() -> None:
         fig = create_ratio_figure(
             outs,
             ratio_sweep_out_channels(c_in, outs, k, m),
-            [separable_ratio_terms(c, k, m)[0] for c in outs],
-            [separable_ratio_terms(c, k, m)[1] for c in outs],
+            [term[0] for term in terms_out],
+            [term[1] for term in terms_out],
             t("cost.fig.c_out_axis"),
             current=c_out,
             log_x=True,
