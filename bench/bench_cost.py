@@ -87,21 +87,24 @@ def main() -> int:
         )
     print()
 
+    def measure(layers):
+        return measure_latency(
+            layers,
+            H,
+            W,
+            BATCH,
+            device=device,
+            dtype=args.dtype,
+            memory_format=args.format,
+            warmup=args.warmup,
+            repeats=args.repeats,
+            max_seconds=args.budget,
+            threads=args.threads or None,
+        )
+
     def run(name: str, layers) -> float | None:
         try:
-            r = measure_latency(
-                layers,
-                H,
-                W,
-                BATCH,
-                device=device,
-                dtype=args.dtype,
-                memory_format=args.format,
-                warmup=args.warmup,
-                repeats=args.repeats,
-                max_seconds=args.budget,
-                threads=args.threads or None,
-            )
+            r = measure(layers)
         except MeasurementRefused as err:
             print(f"{name:<22} not measured: {err}")
             return None
@@ -123,20 +126,7 @@ def main() -> int:
     for kind in ("depthwise", "standard"):
         times = []
         for spec in (s for s in sweep if s.kind == kind):
-            r = measure_latency(
-                spec,
-                H,
-                W,
-                BATCH,
-                device=device,
-                dtype=args.dtype,
-                memory_format=args.format,
-                warmup=args.warmup,
-                repeats=args.repeats,
-                max_seconds=args.budget,
-                threads=args.threads or None,
-            )
-            times.append(r.timing.median * 1e3)
+            times.append(measure(spec).timing.median * 1e3)
         print(f"{kind:<10} " + " ".join(f"d{d}:{t:.3f}" for d, t in zip(dilations, times, strict=True)))
         if times:
             print(f"{'':<10} slowest / d=1: {max(times) / times[0]:.2f}x")
