@@ -40,16 +40,6 @@ def cached_step_through(
     return step_through(module, x, out_channel, row, col)
 
 
-def keep_in_range(key: str, default: int, low: int, high: int) -> None:
-    """Put ``default`` into ``st.session_state[key]`` if missing, and clamp it into ``[low, high]``
-    (a widget whose range shrank keeps a valid value). Call before creating the widget.
-
-    Kept for widgets not bound to the link; a bound widget uses ``clamp_in_range`` (a value written here
-    before the widget is drawn would set the widget's value by code on every run)."""
-    value = st.session_state.get(key, default)
-    st.session_state[key] = min(max(int(value), low), high)
-
-
 def clamp_in_range(key: str, low: int, high: int) -> None:
     """Clamp ``st.session_state[key]`` into ``[low, high]`` if it holds a value outside it (a widget whose
     range shrank keeps the nearest valid value, and its link follows). Call before creating the widget;
