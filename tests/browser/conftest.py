@@ -154,6 +154,44 @@ def wait_idle(pg, timeout_ms: int = 60_000) -> None:
     pg.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
+def wait_for_query(pg, key: str, value: str | None, timeout_ms: int = 30_000) -> None:
+    """Wait until the address bar holds ``key`` with ``value`` in it (``value`` None: no ``key`` at all)."""
+    pg.wait_for_function(
+        """([key, value]) => {
+            const got = new URLSearchParams(location.search).get(key);
+            return value === null ? got === null : got !== null && got.includes(value);
+        }""",
+        arg=[key, value],
+        timeout=timeout_ms,
+    )
+
+
+def edit_grid_cell(pg, grid, x: float, y: float, text: str, tries: int = 3) -> None:
+    """Type ``text`` into the `st.data_editor` cell at (x, y) pixels from the grid's top-left corner.
+
+    Waits for the script to be idle (a rerun redraws the grid and drops an open editor), double-clicks
+    the cell, waits until the grid's cell editor is really open (retrying the double-click if it is
+    not), then fills it and presses Enter.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    cell_editor = pg.locator(".gdg-input").first
+    for _ in range(tries):
+        wait_idle(pg)
+        box = grid.bounding_box()
+        assert box is not None
+        pg.mouse.dblclick(box["x"] + x, box["y"] + y)
+        try:
+            cell_editor.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            pg.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"the cell editor did not open after {tries} double-clicks")
+    cell_editor.fill(text)
+    cell_editor.press("Enter")
+
+
 def record_dialogs(pg) -> None:
     """From the next navigation on, remember the text of every dialog that appears, even briefly."""
     pg.add_init_script(

@@ -7,7 +7,15 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import (
+    ARTIFACTS,
+    assert_no_exception,
+    edit_grid_cell,
+    open_page,
+    screenshot,
+    wait_for_query,
+    wait_idle,
+)
 
 URL_PATH = "receptive-field"
 
@@ -18,12 +26,7 @@ def _query(url: str) -> dict[str, list[str]]:
 
 def _wait_url(pg, key: str, value: str | None) -> None:
     """Wait until the address bar holds ``key=value`` (or no ``key`` when ``value`` is None)."""
-    for _ in range(60):
-        got = _query(pg.url).get(key)
-        if (value is None and got is None) or (got is not None and value in got):
-            return
-        pg.wait_for_timeout(100)
-    raise AssertionError(f"{key}={value} not in {pg.url}")
+    wait_for_query(pg, key, value)
 
 
 def _shot(pg, name: str, target) -> None:
@@ -130,10 +133,7 @@ def test_edited_table_is_in_the_link_and_a_preset_replaces_it(page, browser, app
     box = editor.bounding_box()
     assert box is not None
     # row 1, column "dilation" (the 4th of kind, kernel, stride, dilation, padding)
-    page.mouse.dblclick(box["x"] + 0.71 * box["width"], box["y"] + 52)
-    page.wait_for_timeout(300)
-    page.keyboard.type("1")
-    page.keyboard.press("Enter")
+    edit_grid_cell(page, editor, 0.71 * box["width"], 52, "1")
     _wait_url(page, "rf_stack", "c3z2,c3d2,c3d2")
     page.get_by_text("Every one of the 11×11 = 121 pixels").wait_for()
     wait_idle(page)
