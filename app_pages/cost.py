@@ -42,7 +42,7 @@ from ui.cost import (
     style_cost_figure,
 )
 from ui.i18n import t
-from ui.workshop import drop_infinite_link_values, plotly_config, presets_bar, projector
+from ui.workshop import data_table, drop_infinite_link_values, plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key.
 DEFAULTS: dict[str, int | float | str] = {
@@ -235,12 +235,10 @@ def render() -> None:
                 t("cost.col.equal"): "✓" if equal else "✗",
             }
         )
-    number = st.column_config.NumberColumn(format="localized")
     numeric = ("params_formula", "params_numel", "macs_formula", "flops_formula", "flops_counted")
-    st.dataframe(
+    data_table(
         pd.DataFrame(rows),
-        hide_index=True,
-        column_config={t(f"cost.col.{c}"): number for c in numeric},
+        formats={t(f"cost.col.{c}"): "localized" for c in numeric},
         key="cost_table_formula",
     )
     if all_equal:
@@ -371,16 +369,10 @@ def render() -> None:
     else:
         first = next((r for r in results.values() if isinstance(r, Measurement)), None)
         kind_results = [results[kind] for kind in KINDS]
-        st.dataframe(
+        data_table(
             pd.DataFrame([_measured_row(t(f"cost.kind_long.{kind}"), results[kind]) for kind in KINDS]),
-            hide_index=True,
-            column_config={
-                t("cost.col.median_ms"): st.column_config.NumberColumn(format="%.3f"),
-                "GFLOP/s": st.column_config.NumberColumn(format="%.2f"),
-                "GB/s": st.column_config.NumberColumn(format="%.2f"),
-            },
+            formats={t("cost.col.median_ms"): "%.3f", "GFLOP/s": "%.2f", "GB/s": "%.2f"},
             key="cost_table_measured",
-            placeholder="–",
         )
         noisy = [r for r in results.values() if isinstance(r, Measurement) and r.timing.noisy()]
         if noisy:
@@ -439,16 +431,14 @@ def render() -> None:
                 t("cost.col.note"): measured if isinstance(measured, str) else "",
             }
         )
-    st.dataframe(
+    data_table(
         pd.DataFrame(reach_rows),
-        hide_index=True,
-        column_config={
-            t("cost.col.params"): number,
-            t("cost.col.macs"): number,
-            t("cost.col.median_ms"): st.column_config.NumberColumn(format="%.3f"),
+        formats={
+            t("cost.col.params"): "localized",
+            t("cost.col.macs"): "localized",
+            t("cost.col.median_ms"): "%.3f",
         },
         key="cost_table_reach",
-        placeholder="–",
     )
     medians_ms = [row_[t("cost.col.median_ms")] for row_ in reach_rows]
     fig = create_same_rf_figure(

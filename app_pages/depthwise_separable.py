@@ -17,7 +17,7 @@ from ui.separable import (
     step_input_size,
     style_separable_figure,
 )
-from ui.workshop import drop_infinite_link_values, plotly_config, presets_bar, projector
+from ui.workshop import data_table, drop_infinite_link_values, plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key. Each widget is bound to the URL parameter of its
 # key; a value equal to its default is left out of the link.
@@ -179,24 +179,11 @@ def render() -> None:
             col_share: [per_pixel.share(getattr(per_pixel, r)) for r in stages],
         }
     )
-    if projector():  # a plain table: its text takes the projector's font and wraps to the page width
-        shown = table.copy()
-        for name in (col_weights, col_pixel, col_total):
-            shown[name] = [f"{v:,}" for v in shown[name]]
-        shown[col_share] = [f"{v:.4f}" for v in shown[col_share]]
-        st.table(shown, hide_index=True)
-    else:
-        st.dataframe(
-            table,
-            hide_index=True,
-            column_config={
-                col_weights: st.column_config.NumberColumn(format="localized"),
-                col_pixel: st.column_config.NumberColumn(format="localized"),
-                col_total: st.column_config.NumberColumn(format="localized"),
-                col_share: st.column_config.NumberColumn(format="%.4f"),
-            },
-            key="ds_table",
-        )
+    data_table(
+        table,
+        key="ds_table",
+        formats={col_weights: "localized", col_pixel: "localized", col_total: "localized", col_share: "%.4f"},
+    )
     st.caption(t("depthwise_separable.costs_caption", n=n, pixels=f"{n * n:,}"))
 
     ratio_cols = [st.container(), st.container()] if projector() else st.columns([3, 2])
@@ -301,7 +288,7 @@ def render() -> None:
             t("depthwise_separable.col.std_sum"): s.standard_terms,
         }
     )
-    st.dataframe(detail, hide_index=True, height=min(38 + 35 * c_in, 320), key="ds_step_table")
+    data_table(detail, height=min(38 + 35 * c_in, 320), key="ds_step_table")
     by_stages = rf"\sum_c \underbrace{{\sum_j P[{o},c\,m+j]\; z_{{c\,m+j}}}}_{{\text{{separable}}}}"
     by_kernel = rf"\sum_c \underbrace{{\sum_{{u,v}} W[{o},c,u,v]\; x[c, \cdot]}}_{{\text{{standard}}}}"
     if projector():  # two lines: the formula in the projector's bigger font is wider than the page

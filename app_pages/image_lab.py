@@ -18,7 +18,7 @@ from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
 from ui.i18n import t
-from ui.workshop import keep_link_key, plotly_config, presets_bar, projector, style_figure
+from ui.workshop import data_table, keep_link_key, plotly_config, presets_bar, projector, style_figure
 
 # every control's default, keyed by its widget key; every control round-trips through the URL parameter of
 # its key: bound by Streamlit, or by hand (the seed and the two schedules, whose link text is checked first)
@@ -651,7 +651,7 @@ def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
     )
     _chart(fig, "lab_stats_chart", "image-lab-statistics")
     st.caption(t("image_lab.stats_caption"))
-    st.dataframe(_stats_table(run, labels), hide_index=True, key="lab_stats_table")
+    data_table(_stats_table(run, labels), key="lab_stats_table")
 
 
 def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
@@ -1019,7 +1019,7 @@ def _body() -> None:
         with st.expander(t("image_lab.run_log", n=len(log))):
             table = pd.DataFrame(log[-20:])
             table = table.rename(columns={c: t(f"image_lab.log.{c}") for c in table.columns})
-            st.dataframe(table, hide_index=True, key="lab_log_table")
+            data_table(table, key="lab_log_table")
 
 
 render()

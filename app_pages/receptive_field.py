@@ -52,6 +52,7 @@ from ui.common import device_choice
 from ui.i18n import t
 from ui.workshop import (
     apply_values,
+    data_table,
     drop_link_value,
     keep_link_key,
     plotly_config,
@@ -343,7 +344,7 @@ def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
         "rf_chart_extent",
     )
     col = "receptive_field.growth.col."
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             {
                 t(col + "layer"): labels,
@@ -356,8 +357,8 @@ def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
                 t(col + "holes"): [r.holes for r in rows],
             }
         ),
-        hide_index=True,
         height=min(400, 38 + 35 * len(rows)),
+        key="rf_table_growth",
     )
     left, right = st.columns([2, 1])
     left.caption(t("receptive_field.growth.caption"))
@@ -656,7 +657,7 @@ def branch_section(
         t("receptive_field.branch.all")
     ]
     numeric = (t(col + "extent"), t(col + "holes"), t(col + "holes_2d"))
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             {
                 t(col + "branch"): names,
@@ -666,8 +667,8 @@ def branch_section(
                 numeric[2]: [b.field.holes_2d for b in branches] + [union_holes_2d(fields)],
             }
         ),
-        hide_index=True,
-        column_config={name: st.column_config.NumberColumn(name, format="localized") for name in numeric},
+        formats=dict.fromkeys(numeric, "localized"),
+        key="rf_table_branches",
     )
     if mode != "2D":
         return

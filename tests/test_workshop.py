@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.locales import en, zh
 from ui.nav import PAGES
+from ui.workshop import _cell_text
 
 from .conftest import ROOT
 from .links import link_of, open_link
@@ -60,6 +62,32 @@ def test_projector_view_adds_its_style() -> None:
     big = open_link(APP, {"projector": "true"})
     assert not big.exception
     assert len(big.get("html")) == len(plain.get("html")) + 1
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path)
+def test_projector_view_shows_read_only_tables_as_plain_tables(info) -> None:
+    """The grid draws on a canvas the projector's font cannot reach: its read-only tables become plain
+    tables with the same rows; only the Receptive field's editable stack stays a grid."""
+    plain = open_link(APP, {}, page=info.path)
+    big = open_link(APP, {"projector": "true"}, page=info.path)
+    assert not plain.exception and not big.exception
+    editors = 1 if info.url_path == "receptive-field" else 0
+    assert len(big.dataframe) == editors
+    assert len(big.table) == len(plain.dataframe) - editors + len(plain.table)
+    grids = [d.value for d in plain.dataframe][editors:]
+    for grid, table in zip(grids, [t.value for t in big.table], strict=False):
+        assert list(table.columns) == list(grid.columns) and len(table) == len(grid)
+
+
+def test_plain_table_cells_read_as_the_grid_shows_them() -> None:
+    assert _cell_text(1234567, "localized", "–") == "1,234,567"
+    assert _cell_text(0.123456, "%.3f", "–") == "0.123"
+    assert _cell_text(0.1, None, "–") == "0.1" and _cell_text(2.0, None, "–") == "2"
+    assert _cell_text(1 / 3, None, "–") == "0.3333"
+    assert _cell_text(None, "%.3f", "–") == "–" and _cell_text(float("nan"), None, "–") == "–"
+    assert _cell_text(np.int64(4096), "localized", "–") == "4,096"
+    assert _cell_text("too big for memory", "%.3f", "–") == "too big for memory"
+    assert _cell_text(True, "localized", "–") == "True"
 
 
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path)

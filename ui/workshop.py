@@ -9,6 +9,7 @@ and the app-wide projector and language switches.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -85,6 +86,51 @@ def plotly_config(filename: str) -> dict[str, Any]:
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": f"dsdcn-{filename}", "scale": scale},
     }
+
+
+def _cell_text(value: Any, fmt: str | None, placeholder: str) -> str:
+    """One cell of a plain table as text: ``fmt`` is "localized" (thousands separators) or a printf format."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return placeholder
+    if fmt is not None and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{value:,}" if fmt == "localized" else fmt % value
+    if isinstance(value, float):  # as the grid shows a float: at most 4 decimals, no trailing zeros
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def data_table(
+    data: Any,
+    *,
+    key: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    height: int | None = None,
+    placeholder: str = "–",
+) -> None:
+    """A read-only table: ``st.dataframe``, or in the projector view a plain ``st.table``.
+
+    The data grid draws on a canvas that the projector's bigger font cannot reach; a plain table takes
+    it and wraps to the page. ``formats`` maps a numeric column to "localized" or a printf format such
+    as "%.3f"; both views show the same text. Empty cells show ``placeholder``.
+    """
+    formats = dict(formats or {})
+    if projector():
+        shown = data.copy()
+        for name in shown.columns:
+            shown[name] = [_cell_text(v, formats.get(name), placeholder) for v in shown[name]]
+        long = height is not None and len(shown) > 10  # a long table scrolls, as the grid does
+        st.table(shown, hide_index=True, height=int(height * 1.6) if long else "content")
+        return
+    st.dataframe(
+        data,
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(name, format=fmt) for name, fmt in formats.items()
+        },
+        height=height or "auto",
+        key=key,
+        placeholder=placeholder,
+    )
 
 
 def snapshot_link() -> dict[str, list[str]]:
