@@ -327,8 +327,9 @@ def _figure(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _gif(axes: tuple[tuple, ...], mode: str) -> bytes:
-    return sampling_gif(_grid(axes, mode))
+def _gif(axes: tuple[tuple, ...], mode: str, compare_axes: tuple[tuple, ...] | None) -> bytes:
+    compare_with = None if compare_axes is None else _grid(compare_axes, mode)
+    return sampling_gif(_grid(axes, mode), compare_with=compare_with)
 
 
 def _styled(fig: go.Figure) -> go.Figure:
@@ -574,24 +575,36 @@ def _explain(mode: str) -> None:
             st.caption(t("sampling_grid.current_mode", mode=t(f"sampling_grid.mode.{mode}")))
 
 
-def _gif_download(key: tuple[tuple, ...], mode: str, grid: GridSampling) -> None:
-    """'Download GIF' of the animation (drawn on click) and how many frames it has."""
-    frames = gif_frame_count(grid)
+def _gif_download(
+    key: tuple[tuple, ...], mode: str, grid: GridSampling, compare: tuple[tuple, GridSampling] | None
+) -> None:
+    """'Download GIF' of the animation (drawn on click), with the d = 1 panel when comparing, and how
+    many frames it has."""
+    compare_key, compare_grid = compare if compare is not None else (None, None)
+    frames = gif_frame_count(grid, compare_with=compare_grid)
     c = st.columns([1, 4], vertical_alignment="center")
     c[0].download_button(
         t("sampling_grid.gif"),
-        data=lambda: _gif(key, mode),
-        file_name="dsdcn-sampling-grid.gif",
+        data=lambda: _gif(key, mode, compare_key),
+        file_name="dsdcn-sampling-grid-compare.gif" if compare is not None else "dsdcn-sampling-grid.gif",
         mime="image/gif",
         key="sg_gif",
         help=t("sampling_grid.gif_help"),
         icon=":material/gif_box:",
         on_click="ignore",
     )
-    if frames < grid.n_outputs:
-        c[1].caption(t("sampling_grid.gif_caption_some", frames=frames, total=grid.n_outputs))
+    outputs = max(g.n_outputs for g in (grid, compare_grid) if g is not None)
+    if frames < outputs:
+        caption = t("sampling_grid.gif_caption_some", frames=frames, total=outputs)
+        if compare_grid is not None:
+            caption += " " + t("sampling_grid.gif_caption_both")
+    elif compare_grid is not None:
+        caption = t(
+            "sampling_grid.gif_caption_compare", frames=frames, n1=compare_grid.n_outputs, n=grid.n_outputs
+        )
     else:
-        c[1].caption(t("sampling_grid.gif_caption_all", frames=frames))
+        caption = t("sampling_grid.gif_caption_all", frames=frames)
+    c[1].caption(caption)
 
 
 def _body() -> None:
@@ -649,7 +662,7 @@ def _body() -> None:
             if shown < g.n_outputs:
                 st.caption(t("sampling_grid.too_many", total=g.n_outputs, shown=shown))
         st.caption(t("sampling_grid.play_caption"))
-        _gif_download(_key(axes), mode, grid)
+        _gif_download(_key(axes), mode, grid, specs[0] if compare_on else None)
     _skip_notes(grid)
     _formulas(grid)
     _explain(mode)

@@ -4,7 +4,8 @@ Run from the repository root: ``python bench/bench_sampling_grid.py [repeats]``.
 Prints, per case: frames, the median build time of ``sampling_figure`` (with min and max over the
 repeats), the time of ``fig.to_json()`` and the size of that JSON (what Streamlit sends to the browser).
 Target: build < 150 ms, JSON < 2 MB at the largest settings.
-Then the GIF export (``sampling_gif``, Pillow): frames, median build time (min-max) and size.
+Then the GIF export (``sampling_gif``, Pillow): frames, median build time (min-max) and size, for
+each case alone and for the compare view (the same case beside its d = 1 panel) where it has d > 1.
 """
 
 from __future__ import annotations
@@ -48,16 +49,21 @@ def main(repeats: int = 9) -> None:
         to_json_ms = (time.perf_counter() - t0) * 1000
         spread = f"{statistics.median(times):6.1f} ({min(times):.1f}-{max(times):.1f})"
         print(f"{name:<44} {len(fig.frames):>6} {spread:>22} {to_json_ms:>10.1f} {len(js) / 1e6:>8.3f}")
-    print(f"\n{'GIF case':<44} {'frames':>6} {'build ms (min-max)':>22} {'GIF MB':>8}")
+    print(f"\n{'GIF case':<50} {'frames':>6} {'build ms (min-max)':>22} {'GIF MB':>8}")
     for name, (axes, mode) in CASES.items():
         grid = grid_sampling([axis_sampling(*a, mode) for a in axes])
-        times = []
-        for _ in range(max(3, repeats // 3)):
-            t0 = time.perf_counter()
-            data = sampling_gif(grid)
-            times.append((time.perf_counter() - t0) * 1000)
-        spread = f"{statistics.median(times):6.0f} ({min(times):.0f}-{max(times):.0f})"
-        print(f"{name:<44} {gif_frame_count(grid):>6} {spread:>22} {len(data) / 1e6:>8.3f}")
+        plain = grid_sampling([axis_sampling(*a[:4], 1, mode) for a in axes])
+        for label, other in ((name, None), (f"{name} + d1", plain)):
+            if other is not None and all(a[4] == 1 for a in axes):
+                continue
+            times = []
+            for _ in range(max(3, repeats // 3)):
+                t0 = time.perf_counter()
+                data = sampling_gif(grid, compare_with=other)
+                times.append((time.perf_counter() - t0) * 1000)
+            spread = f"{statistics.median(times):6.0f} ({min(times):.0f}-{max(times):.0f})"
+            frames = gif_frame_count(grid, compare_with=other)
+            print(f"{label:<50} {frames:>6} {spread:>22} {len(data) / 1e6:>8.3f}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from PIL import Image
 
 from dsdcn import sampling_taps
 from dsdcn.figures.sampling import COLORS, frame_budget, sampling_figure, shared_cell_px, shared_x_range
-from dsdcn.figures.sampling_gif import PALETTE, gif_frame_count, gif_layout, sampling_gif
+from dsdcn.figures.sampling_gif import PALETTE, gif_frame_count, gif_layout, gif_panels, sampling_gif
 from dsdcn.sampling import (
     axis_sampling,
     frame_outputs,
@@ -462,6 +462,44 @@ def _rgb(frame: np.ndarray, xy: tuple[int, int]) -> tuple[int, int, int]:
     return tuple(int(v) for v in frame[xy[1], xy[0]])
 
 
+def _assert_panel_shows(frame: np.ndarray, lay, g, settings, pos: tuple[int, ...], label) -> None:
+    """The panel at ``lay`` highlights exactly the taps ``sampling_taps`` gives for output ``pos``
+    (padding taps apart), marks that output current and the ones before it done."""
+    ndim = len(settings)
+    tap, tap_pad, number = PALETTE["tap"], PALETTE["tap_pad"], (255, 255, 255)
+    per_axis = [sampling_taps(n, k, s, padding, d) for n, k, s, padding, d in settings]
+    grids = np.meshgrid(*[t[int(i)] for t, i in zip(per_axis, pos, strict=True)], indexing="ij")
+    taps = np.stack([x.ravel() for x in grids], axis=1)
+    tap_cells = {(int(t[0]), int(t[-1])) if ndim == 2 else (0, int(t[0])) for t in taps}
+    for t in taps:
+        r, c = (int(t[0]), int(t[1])) if ndim == 2 else (0, int(t[0]))
+        inside = all(0 <= int(v) < a[0] for v, a in zip(t, settings, strict=True))
+        want = tap if inside else tap_pad
+        assert all(_rgb(frame, xy) == want for xy in _inner(lay.input_cell(r, c))), (label, t)
+    # cells that are not taps are not drawn as taps
+    for r in g.axes[0].padded if ndim == 2 else [0]:
+        for c in g.axes[-1].padded:
+            if (int(r), int(c)) not in tap_cells:
+                colours = {_rgb(frame, xy) for xy in _inner(lay.input_cell(int(r), int(c)))}
+                assert not colours & {tap, tap_pad, number}, (label, r, c)
+    # the current output, and the ones before it done
+    assert _rgb(frame, _inner(lay.output_cell(pos))[0]) == PALETTE["current"], label
+    if any(pos):
+        first = tuple(0 for _ in pos)
+        assert _rgb(frame, _inner(lay.output_cell(first))[0]) == PALETTE["done"], label
+
+
+def _current_output(frame: np.ndarray, lay, g) -> tuple[int, ...]:
+    """The output a panel marks current, read from the frame's pixels."""
+    found = [
+        pos
+        for pos in np.ndindex(*g.out_shape)
+        if _rgb(frame, _inner(lay.output_cell(pos))[0]) == PALETTE["current"]
+    ]
+    assert len(found) == 1, found
+    return tuple(int(p) for p in found[0])
+
+
 @example(ndim=2, rows=(1, 1, 1, "valid", 1), cols=(9, 1, 1, (1, 6), 1), mode="reflect")  # a copied pixel
 @given(
     ndim=st.sampled_from([1, 2]),
@@ -478,29 +516,43 @@ def test_gif_has_a_frame_per_output_and_the_taps_of_sampling_taps(ndim, rows, co
     frames = _gif_frames(sampling_gif(g))
     assert len(frames) == g.n_outputs == gif_frame_count(g)
     lay = gif_layout(g)
-    tap, tap_pad, number = PALETTE["tap"], PALETTE["tap_pad"], (255, 255, 255)
-    per_axis = [sampling_taps(n, k, s, padding, d) for n, k, s, padding, d in settings]
     for flat, frame in enumerate(frames):
-        pos = np.unravel_index(flat, g.out_shape)
-        grids = np.meshgrid(*[t[int(i)] for t, i in zip(per_axis, pos, strict=True)], indexing="ij")
-        taps = np.stack([x.ravel() for x in grids], axis=1)
-        tap_cells = {(int(t[0]), int(t[-1])) if ndim == 2 else (0, int(t[0])) for t in taps}
-        for t in taps:
-            r, c = (int(t[0]), int(t[1])) if ndim == 2 else (0, int(t[0]))
-            inside = all(0 <= int(v) < a[0] for v, a in zip(t, settings, strict=True))
-            want = tap if inside else tap_pad
-            assert all(_rgb(frame, xy) == want for xy in _inner(lay.input_cell(r, c))), (flat, t)
-        # cells that are not taps are not drawn as taps
-        for r in g.axes[0].padded if ndim == 2 else [0]:
-            for c in g.axes[-1].padded:
-                if (int(r), int(c)) not in tap_cells:
-                    colours = {_rgb(frame, xy) for xy in _inner(lay.input_cell(int(r), int(c)))}
-                    assert not colours & {tap, tap_pad, number}, (flat, r, c)
-        # the current output, and the ones before it done
-        assert _rgb(frame, _inner(lay.output_cell(tuple(int(p) for p in pos)))[0]) == PALETTE["current"]
-        if flat:
-            first = tuple(0 for _ in pos)
-            assert _rgb(frame, _inner(lay.output_cell(first))[0]) == PALETTE["done"]
+        pos = tuple(int(p) for p in np.unravel_index(flat, g.out_shape))
+        _assert_panel_shows(frame, lay, g, settings, pos, flat)
+
+
+@given(
+    ndim=st.sampled_from([1, 2]),
+    rows=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
+    cols=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
+    mode=MODES,
+)
+def test_compare_gif_moves_both_panels_through_all_their_outputs(ndim, rows, cols, mode) -> None:
+    settings = [rows, cols][2 - ndim :]
+    assume(any(d > 1 for *_, d in settings))
+    plain = [(n, k, s, padding, 1) for n, k, s, padding, _d in settings]
+    for n, k, _s, padding, d in settings:
+        assume(sampling_problem(n, k, padding, d, mode) is None)
+    g = grid_sampling([axis_sampling(n, k, s, padding, d, mode) for n, k, s, padding, d in settings])
+    g1 = grid_sampling([axis_sampling(n, k, s, padding, d, mode) for n, k, s, padding, d in plain])
+    assume(max(g.n_outputs, g1.n_outputs) <= min(frame_budget(g.n_taps), frame_budget(g1.n_taps)))
+    frames = _gif_frames(sampling_gif(g, compare_with=g1))
+    assert len(frames) == max(g.n_outputs, g1.n_outputs) == gif_frame_count(g, compare_with=g1)
+    lays, width, height = gif_panels([g1, g])
+    assert frames[0].shape == (height, width, 3)
+    for panel, (lay, grid, sets) in enumerate(zip(lays, [g1, g], [plain, settings], strict=True)):
+        seen = []
+        for i, frame in enumerate(frames):
+            pos = _current_output(frame, lay, grid)
+            _assert_panel_shows(frame, lay, grid, sets, pos, (panel, i))
+            seen.append(int(np.ravel_multi_index(pos, grid.out_shape)))
+        # each panel goes through every one of its outputs in order, together with the other
+        assert seen == sorted(seen) and sorted(set(seen)) == list(range(grid.n_outputs)), (panel, seen)
+    if ndim == 1:  # stacked, with input index 0 of both panels at the same x
+        assert lays[0].input_cell(0, 0)[0] == lays[1].input_cell(0, 0)[0]
+        assert lays[1].in_y0 >= lays[0].height
+    else:  # side by side, with one cell size
+        assert lays[1].in_x0 >= lays[0].width and lays[0].cell_w == lays[1].cell_w
 
 
 def test_gif_numbers_the_taps() -> None:

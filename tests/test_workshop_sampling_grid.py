@@ -244,9 +244,11 @@ def test_projector_view_bigger_text() -> None:
 
 
 def test_gif_download_is_offered_with_its_frame_count() -> None:
-    at = _page()
+    at = _page()  # compare on: d = 1 (5×5 outputs) beside d = 2 (3×3), both in the GIF
     assert any(b.key == "sg_gif" for b in at.get("download_button"))
-    assert any("9 frames" in c.value for c in at.caption)
+    assert any("25 frames and both panels" in c.value and "(9 outputs)" in c.value for c in at.caption)
+    at = _set(at, compare=False)
+    assert any("9 frames, one per output" in c.value for c in at.caption)
     at = _set(at, n=32, d=1, pad="same", compare=False)
     assert any("100 frames" in c.value and "1024" in c.value for c in at.caption)
 

@@ -4,13 +4,16 @@ One frame per animated output position: the same positions as :func:`dsdcn.figur
 (all of them, or :func:`~dsdcn.figures.sampling.frame_budget` evenly spread ones when there are more).
 Each frame shows the padded input with the taps of that output numbered by kernel position (row-major,
 as in the figure), the dilated kernel's span as an outline, the pixels that padding taps copy outlined,
-and the output filling in. Text is digits only, so the GIF needs no font for any language.
+and the output filling in. With ``compare_with`` (the same kernel at dilation 1) both panels move
+together, as the page's compare view does: stacked in 1D with input index 0 aligned, side by side in
+2D, with the same cell size. Text is ASCII only ("d = 2 (3)"), so the GIF needs no font for any language.
 """
 
 from __future__ import annotations
 
+import functools
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -78,25 +81,37 @@ class GifLayout:
         return x0, y0, x0 + self.cell_w, y0 + self.cell_h
 
 
-def gif_layout(grid: GridSampling, width_px: int = 900, max_height_px: int = 640) -> GifLayout:
-    """Cell sizes and positions of the GIF for ``grid`` (cells are 3 to 40 pixels wide)."""
+def _fit_cell(grid: GridSampling, width_px: int, max_height_px: int) -> float:
+    """The cell size (pixels, before clipping) at which ``grid`` fills ``width_px`` × ``max_height_px``."""
     cols = grid.axes[-1]
+    if grid.ndim == 2:
+        gap_cells = max(2, round(0.06 * (cols.padded_size + cols.out)))
+        span_w = cols.padded_size + gap_cells + cols.out
+        return min(
+            (width_px - 2 * MARGIN_PX) / span_w,
+            (max_height_px - HEADER_PX - MARGIN_PX) / grid.axes[0].padded_size,
+        )
+    return (width_px - 2 * MARGIN_PX) / cols.padded_size
+
+
+def gif_layout(
+    grid: GridSampling, width_px: int = 900, max_height_px: int = 640, cell_px: int | None = None
+) -> GifLayout:
+    """Cell sizes and positions of the GIF for ``grid`` (cells are 3 to 40 pixels wide, or ``cell_px``)."""
+    cols = grid.axes[-1]
+    cell = (
+        int(cell_px) if cell_px is not None else int(np.clip(_fit_cell(grid, width_px, max_height_px), 3, 40))
+    )
     if grid.ndim == 2:
         rows = grid.axes[0]
         gap_cells = max(2, round(0.06 * (cols.padded_size + cols.out)))
         span_w = cols.padded_size + gap_cells + cols.out
-        fit = min(
-            (width_px - 2 * MARGIN_PX) / span_w, (max_height_px - HEADER_PX - MARGIN_PX) / rows.padded_size
-        )
-        cell = int(np.clip(fit, 3, 40))
-        width = 2 * MARGIN_PX + span_w * cell
-        height = HEADER_PX + rows.padded_size * cell + MARGIN_PX
         return GifLayout(
             ndim=2,
             cell_w=cell,
             cell_h=cell,
-            width=width,
-            height=height,
+            width=2 * MARGIN_PX + span_w * cell,
+            height=HEADER_PX + rows.padded_size * cell + MARGIN_PX,
             in_x0=MARGIN_PX,
             in_y0=HEADER_PX,
             out_x0=MARGIN_PX + (cols.padded_size + gap_cells) * cell,
@@ -105,15 +120,14 @@ def gif_layout(grid: GridSampling, width_px: int = 900, max_height_px: int = 640
             pad_top=rows.pad_left,
             out_left=(),
         )
-    cell_w = int(np.clip((width_px - 2 * MARGIN_PX) / cols.padded_size, 3, 40))
-    cell_h = max(cell_w, 28)
+    cell_h = max(cell, 28)
     out_x = cols.taps[:, 0] + (cols.k_eff - 1) / 2.0  # under the middle of each window, as in the figure
-    out_left = tuple(int(round(MARGIN_PX + (x + cols.pad_left) * cell_w)) for x in out_x)
+    out_left = tuple(int(round(MARGIN_PX + (x + cols.pad_left) * cell)) for x in out_x)
     return GifLayout(
         ndim=1,
-        cell_w=cell_w,
+        cell_w=cell,
         cell_h=cell_h,
-        width=2 * MARGIN_PX + cols.padded_size * cell_w,
+        width=2 * MARGIN_PX + cols.padded_size * cell,
         height=HEADER_PX + 3 * cell_h + MARGIN_PX,
         in_x0=MARGIN_PX,
         in_y0=HEADER_PX,
@@ -123,6 +137,52 @@ def gif_layout(grid: GridSampling, width_px: int = 900, max_height_px: int = 640
         pad_top=0,
         out_left=out_left,
     )
+
+
+def _moved(lay: GifLayout, dx: int, dy: int) -> GifLayout:
+    """``lay`` drawn ``dx``, ``dy`` pixels further right and down (its size unchanged)."""
+    return replace(
+        lay,
+        in_x0=lay.in_x0 + dx,
+        in_y0=lay.in_y0 + dy,
+        out_x0=lay.out_x0 + dx,
+        out_y0=lay.out_y0 + dy,
+        out_left=tuple(x + dx for x in lay.out_left),
+    )
+
+
+def gif_panels(
+    grids: list[GridSampling], width_px: int = 900, max_height_px: int = 640
+) -> tuple[list[GifLayout], int, int]:
+    """Layouts of the panels of one GIF, in the GIF's own coordinates, and its width and height.
+
+    One grid: :func:`gif_layout`. Two or more (a compare view): one cell size for all; 1D panels are
+    stacked with input index 0 at the same x, 2D panels stand side by side in ``width_px`` together.
+    """
+    if len(grids) == 1:
+        lay = gif_layout(grids[0], width_px, max_height_px)
+        return [lay], lay.width, lay.height
+    if len({g.ndim for g in grids}) != 1:
+        raise ValueError("the panels of one GIF must all be 1D or all be 2D")
+    if grids[0].ndim == 1:
+        lead = max(g.axes[0].pad_left for g in grids)
+        span = max(lead - g.axes[0].pad_left + g.axes[0].padded_size for g in grids)
+        cell = int(np.clip((width_px - 2 * MARGIN_PX) / span, 3, 40))
+        out: list[GifLayout] = []
+        y = 0
+        for g in grids:
+            lay = _moved(gif_layout(g, cell_px=cell), (lead - g.axes[0].pad_left) * cell, y)
+            out.append(lay)
+            y += lay.height
+        return out, 2 * MARGIN_PX + span * cell, y
+    share = width_px // len(grids)
+    cell = int(np.clip(min(_fit_cell(g, share, max_height_px) for g in grids), 3, 40))
+    out, x = [], 0
+    for g in grids:
+        lay = gif_layout(g, cell_px=cell)
+        out.append(_moved(lay, x, 0))
+        x += lay.width
+    return out, x, max(lay.height for lay in out)
 
 
 def _fill(canvas: np.ndarray, box: tuple[int, int, int, int], index: int, gap: int) -> None:
@@ -151,19 +211,127 @@ def _outline(
     canvas[y0:y1, x1 - width : x1] = index
 
 
-def _position_text(pos: tuple[int, ...]) -> str:
-    return f"({pos[0]})" if len(pos) == 1 else f"({pos[0]}, {pos[1]})"
+@functools.lru_cache(maxsize=16)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's built-in font at ``size`` pixels (loaded once per size)."""
+    return ImageFont.load_default(size=size)
 
 
-def gif_frame_count(grid: GridSampling, max_frames: int | None = None) -> int:
-    """Number of frames :func:`sampling_gif` draws: every output, or the animation's bound when more."""
-    limit = frame_budget(grid.n_taps) if max_frames is None else int(max_frames)
-    return len(frame_outputs(grid.n_outputs, limit))
+def _header_text(grid: GridSampling, pos: tuple[int, ...]) -> str:
+    dilations = [a.dilation for a in grid.axes]
+    d = str(dilations[0]) if len(set(dilations)) == 1 else "(" + ", ".join(map(str, dilations)) + ")"
+    where = f"({pos[0]})" if len(pos) == 1 else f"({pos[0]}, {pos[1]})"
+    return f"d = {d}   {where}"
+
+
+def _frame_flats(grids: list[GridSampling], max_frames: int | None) -> list[list[int]]:
+    """For each frame, the flat output index each panel shows: each panel's animated positions
+    (:func:`~dsdcn.sampling.frame_outputs`), spread over as many frames as the longest of them."""
+    per = []
+    for g in grids:
+        limit = frame_budget(g.n_taps) if max_frames is None else int(max_frames)
+        per.append(frame_outputs(g.n_outputs, limit).tolist())
+    total = max(len(f) for f in per)
+    return [[f[i * len(f) // total] for f in per] for i in range(total)]
+
+
+def gif_frame_count(
+    grid: GridSampling, max_frames: int | None = None, compare_with: GridSampling | None = None
+) -> int:
+    """Number of frames :func:`sampling_gif` draws: every output, or the animation's bound when more
+    (with ``compare_with``, the larger count of the two panels)."""
+    grids = [grid] if compare_with is None else [compare_with, grid]
+    return len(_frame_flats(grids, max_frames))
+
+
+def _static_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, gap: int) -> None:
+    """Paint the parts of a panel that never change: input pixels (read or not) and padding cells."""
+    rows_ax = grid.axes[0] if grid.ndim == 2 else None
+    cols_ax = grid.axes[-1]
+    pad_index = _INDEX["pad_copy" if grid.mode != "zeros" else "pad_zero"]
+    reached = grid.reached if rows_ax is not None else grid.reached[None, :]
+    real = np.where(reached, _INDEX["pixel"], _INDEX["unread"])
+    cells = np.full((rows_ax.padded_size if rows_ax is not None else 1, cols_ax.padded_size), pad_index)
+    top = rows_ax.pad_left if rows_ax is not None else 0
+    cells[top : top + real.shape[0], cols_ax.pad_left : cols_ax.pad_left + cols_ax.n] = real
+    _blit(canvas, lay.in_x0, lay.in_y0, cells, lay.cell_w, lay.cell_h, gap)
+
+
+@dataclass(frozen=True)
+class _Taps:
+    """The taps of one output in a panel: cell rows and columns, and whether each is a real pixel."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    inside: np.ndarray
+
+
+def _moving_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: int, gap: int) -> _Taps:
+    """Paint what one output position changes in a panel: the output's state, the window and taps."""
+    pos = grid.unravel(flat)
+    # the output: done before this position (row-major), pending after, this one current
+    order = np.arange(grid.n_outputs).reshape(grid.out_shape)
+    states = np.where(order < flat, _INDEX["done"], _INDEX["pending"])
+    states[pos] = _INDEX["current"]
+    if grid.ndim == 2:
+        _blit(canvas, lay.out_x0, lay.out_y0, states, lay.cell_w, lay.cell_h, gap)
+    else:
+        for i, index in enumerate(states):
+            _fill(canvas, lay.output_cell((i,)), int(index), gap)
+    taps = grid.taps_of(pos)
+    src = grid.sources_of(pos)
+    inside = np.ones(len(taps), dtype=bool)
+    for i, a in enumerate(grid.axes):
+        inside &= (taps[:, i] >= 0) & (taps[:, i] < a.n)
+    tr = taps[:, 0] if grid.ndim == 2 else np.zeros(len(taps), dtype=np.int64)
+    tc = taps[:, -1]
+    # the window: the dilated kernel's span
+    first = lay.input_cell(int(tr.min()), int(tc.min()))
+    last = lay.input_cell(int(tr.max()), int(tc.max()))
+    _outline(canvas, (first[0] - 1, first[1] - 1, last[2] + 1, last[3] + 1), _INDEX["tap"], 2)
+    for m in range(len(taps)):
+        tap_index = _INDEX["tap"] if inside[m] else _INDEX["tap_pad"]
+        _fill(canvas, lay.input_cell(int(tr[m]), int(tc[m])), tap_index, gap)
+    # pixels that padding taps copy: outlined
+    copies = (~inside) & (src[:, 0] >= 0)
+    if copies.any() and lay.cell_w >= 8:
+        sr = src[copies, 0] if grid.ndim == 2 else np.zeros(int(copies.sum()), dtype=np.int64)
+        for r, c in {(int(a), int(b)) for a, b in zip(sr, src[copies, -1], strict=True)}:
+            _outline(canvas, lay.input_cell(r, c), _INDEX["copy"], 2, inset=2)
+    return _Taps(tr, tc, inside)
+
+
+def _panel_text(
+    draw: ImageDraw.ImageDraw, grid: GridSampling, lay: GifLayout, flat: int, taps: _Taps, gap: int
+) -> None:
+    """Draw a panel's header, the lines from the taps to the output (1D) and the tap numbers."""
+    pos = grid.unravel(flat)
+    draw.text(
+        (lay.in_x0, lay.in_y0 - HEADER_PX + 6), _header_text(grid, pos), fill=_INDEX["text"], font=_font(18)
+    )
+    n = len(taps.cols)
+    if grid.ndim == 1:  # a line from each tap down to the output cell
+        ox0, oy0, ox1, _ = lay.output_cell(pos)
+        for m in range(n):
+            x0, _, x1, y1 = lay.input_cell(0, int(taps.cols[m]))
+            draw.line([((x0 + x1) // 2, y1 + 2), ((ox0 + ox1) // 2, oy0 - 3)], fill=_INDEX["tap"], width=2)
+    if lay.cell_w >= MIN_NUMBER_CELL_PX:
+        font = _font(max(9, int(min(lay.cell_w, lay.cell_h) * 0.5)))
+        for m in range(n):
+            x0, y0, x1, y1 = lay.input_cell(int(taps.rows[m]), int(taps.cols[m]))
+            draw.text(
+                ((x0 + x1 - gap) / 2, (y0 + y1 - gap) / 2),
+                str(m),
+                fill=_INDEX["number"],
+                font=font,
+                anchor="mm",
+            )
 
 
 def sampling_gif(
     grid: GridSampling,
     *,
+    compare_with: GridSampling | None = None,
     max_frames: int | None = None,
     width_px: int = 900,
     max_height_px: int = 640,
@@ -173,84 +341,27 @@ def sampling_gif(
     The frames are the positions :func:`~dsdcn.sampling.frame_outputs` picks with the same bound as
     the plotly animation (``max_frames``, default :func:`~dsdcn.figures.sampling.frame_budget`).
     Tap cells are filled with ``COLORS["tap"]`` (``COLORS["tap_pad"]`` when they read padding) and
-    numbered by kernel position; see :func:`gif_layout` for where each cell lies.
+    numbered by kernel position; see :func:`gif_layout` for where each cell lies. ``compare_with``
+    (the same kernel at dilation 1) adds a first panel that moves with this one; see
+    :func:`gif_panels` for where the panels lie and :func:`gif_frame_count` for the frames.
     """
-    lay = gif_layout(grid, width_px, max_height_px)
-    limit = frame_budget(grid.n_taps) if max_frames is None else int(max_frames)
-    flats = frame_outputs(grid.n_outputs, limit).tolist()
-    gap = 1 if lay.cell_w >= 6 else 0
-    numbers = lay.cell_w >= MIN_NUMBER_CELL_PX
-    font = ImageFont.load_default(size=max(9, int(min(lay.cell_w, lay.cell_h) * 0.5)))
-    header_font = ImageFont.load_default(size=18)
+    grids = [grid] if compare_with is None else [compare_with, grid]
+    lays, width, height = gif_panels(grids, width_px, max_height_px)
+    gap = 1 if lays[0].cell_w >= 6 else 0
     palette = [v for name in _PALETTE_NAMES for v in PALETTE[name]]
+    base = np.zeros((height, width), dtype=np.uint8)
+    for g, lay in zip(grids, lays, strict=True):
+        _static_cells(base, g, lay, gap)
 
-    # the static part: input pixels (read or not) and padding cells
-    base = np.zeros((lay.height, lay.width), dtype=np.uint8)
-    rows_ax = grid.axes[0] if grid.ndim == 2 else None
-    cols_ax = grid.axes[-1]
-    pad_index = _INDEX["pad_copy" if grid.mode != "zeros" else "pad_zero"]
-    reached = grid.reached if rows_ax is not None else grid.reached[None, :]
-    real = np.where(reached, _INDEX["pixel"], _INDEX["unread"])
-    cells = np.full((rows_ax.padded_size if rows_ax is not None else 1, cols_ax.padded_size), pad_index)
-    top = rows_ax.pad_left if rows_ax is not None else 0
-    cells[top : top + real.shape[0], cols_ax.pad_left : cols_ax.pad_left + cols_ax.n] = real
-    _blit(base, lay.in_x0, lay.in_y0, cells, lay.cell_w, lay.cell_h, gap)
-
-    out_shape = grid.out_shape
     frames: list[Image.Image] = []
-    for flat in flats:
+    for flats in _frame_flats(grids, max_frames):
         canvas = base.copy()
-        pos = grid.unravel(flat)
-        # the output: done before this position (row-major), pending after, this one current
-        order = np.arange(grid.n_outputs).reshape(out_shape)
-        states = np.where(order < flat, _INDEX["done"], _INDEX["pending"])
-        states[pos] = _INDEX["current"]
-        if grid.ndim == 2:
-            _blit(canvas, lay.out_x0, lay.out_y0, states, lay.cell_w, lay.cell_h, gap)
-        else:
-            for i, index in enumerate(states):
-                _fill(canvas, lay.output_cell((i,)), int(index), gap)
-        taps = grid.taps_of(pos)
-        src = grid.sources_of(pos)
-        inside = np.ones(len(taps), dtype=bool)
-        for i, a in enumerate(grid.axes):
-            inside &= (taps[:, i] >= 0) & (taps[:, i] < a.n)
-        tr = taps[:, 0] if grid.ndim == 2 else np.zeros(len(taps), dtype=np.int64)
-        tc = taps[:, -1]
-        # the window: the dilated kernel's span
-        first = lay.input_cell(int(tr.min()), int(tc.min()))
-        last = lay.input_cell(int(tr.max()), int(tc.max()))
-        _outline(canvas, (first[0] - 1, first[1] - 1, last[2] + 1, last[3] + 1), _INDEX["tap"], 2)
-        for m in range(len(taps)):
-            tap_index = _INDEX["tap"] if inside[m] else _INDEX["tap_pad"]
-            _fill(canvas, lay.input_cell(int(tr[m]), int(tc[m])), tap_index, gap)
-        # pixels that padding taps copy: outlined
-        copies = (~inside) & (src[:, 0] >= 0)
-        if copies.any() and lay.cell_w >= 8:
-            sr = src[copies, 0] if grid.ndim == 2 else np.zeros(int(copies.sum()), dtype=np.int64)
-            for r, c in {(int(a), int(b)) for a, b in zip(sr, src[copies, -1], strict=True)}:
-                _outline(canvas, lay.input_cell(r, c), _INDEX["copy"], 2, inset=2)
+        taps = [_moving_cells(canvas, g, lay, f, gap) for g, lay, f in zip(grids, lays, flats, strict=True)]
         image = Image.fromarray(canvas, mode="P")
         image.putpalette(palette)
         draw = ImageDraw.Draw(image)
-        draw.text((MARGIN_PX, 6), _position_text(pos), fill=_INDEX["text"], font=header_font)
-        if grid.ndim == 1:  # a line from each tap down to the output cell
-            ox0, oy0, ox1, _ = lay.output_cell(pos)
-            for m in range(len(taps)):
-                x0, _, x1, y1 = lay.input_cell(0, int(tc[m]))
-                draw.line(
-                    [((x0 + x1) // 2, y1 + 2), ((ox0 + ox1) // 2, oy0 - 3)], fill=_INDEX["tap"], width=2
-                )
-        if numbers:
-            for m in range(len(taps)):
-                x0, y0, x1, y1 = lay.input_cell(int(tr[m]), int(tc[m]))
-                draw.text(
-                    ((x0 + x1 - gap) / 2, (y0 + y1 - gap) / 2),
-                    str(m),
-                    fill=_INDEX["number"],
-                    font=font,
-                    anchor="mm",
-                )
+        for g, lay, f, tp in zip(grids, lays, flats, taps, strict=True):
+            _panel_text(draw, g, lay, f, tp, gap)
         frames.append(image)
 
     duration = int(np.clip(9000 / len(frames), 150, 700))

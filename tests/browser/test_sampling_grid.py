@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .conftest import assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import ARTIFACTS, assert_no_exception, open_page, screenshot, wait_idle
 
 URL_PATH = "sampling-grid"
 CHARTS = ".js-plotly-plot"
@@ -128,6 +128,19 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
         assert download.value.suggested_filename == "dsdcn-sampling-grid.gif"
     finally:
         context.close()
+    # back on the first page, with the compare view on again: the GIF holds both panels, and has a
+    # frame per output of the larger one (d = 1: 5×5; d = 3: 1×1)
+    page.get_by_text("Compare d = 1").click()
+    page.wait_for_function("() => !location.search.includes('sg_compare')")
+    wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download GIF").click()
+    gif = Image.open(download.value.path())
+    assert gif.format == "GIF" and gif.n_frames == 25
+    assert download.value.suggested_filename == "dsdcn-sampling-grid-compare.gif"
+    ARTIFACTS.mkdir(exist_ok=True)
+    gif.seek(12)
+    gif.convert("RGB").save(ARTIFACTS / "sampling-grid-compare-gif-frame.png")
 
 
 def test_chinese_and_projector_screenshots(page, app_url: str) -> None:

@@ -195,6 +195,13 @@ STRINGS: dict[str, str] = {
         "The GIF has {frames} frames: {total} output positions are bounded the way the animation is "
         "(evenly spread, first and last included)."
     ),
+    "sampling_grid.gif_caption_compare": (
+        "The GIF has {frames} frames and both panels, moving together across the input: d = 1 "
+        "({n1} outputs) above in 1D or on the left in 2D, your dilation ({n} outputs) beside it."
+    ),
+    "sampling_grid.gif_caption_both": (
+        "Both panels are in it, moving together: d = 1 above in 1D or on the left in 2D."
+    ),
     # explanation
     "sampling_grid.explain": "Explain: dilation, padding and the formulas",
     "sampling_grid.explain_text": (
