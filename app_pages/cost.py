@@ -41,7 +41,7 @@ from ui.cost import (
     remember,
     style_cost_figure,
 )
-from ui.i18n import t
+from ui.i18n import latex, t
 from ui.workshop import data_table, drop_infinite_link_values, plotly_config, presets_bar, projector
 
 # Every control's default, keyed by its widget key.
@@ -252,26 +252,26 @@ def render() -> None:
     pw = formula_cost(specs["pointwise"], h, w)
     out_h, out_w = std.out_height, std.out_width
     with st.expander(t("cost.formulas"), expanded=False):
-        st.latex(
+        latex(
             rf"H_\mathrm{{out}} = \left\lceil H/s \right\rceil = {out_h},\quad "
-            rf"W_\mathrm{{out}} = {out_w}\quad(\text{{'same' padding}}),\qquad "
+            rf"W_\mathrm{{out}} = {out_w}\quad(\text{{@same_padding}}),\qquad "
             rf"k_\mathrm{{eff}} = d(k-1)+1 = {k_eff}"
         )
-        st.latex(
-            rf"\text{{standard: }} C_\mathrm{{in}} C_\mathrm{{out}} k^2 = {c_in}\cdot{c_out}\cdot{k}^2"
-            rf" = {_tex(std.params)}\ \text{{weights}},\quad \times H_\mathrm{{out}} W_\mathrm{{out}}"
-            rf" = {_tex(std.macs)}\ \text{{MACs per image}}"
+        latex(
+            rf"\text{{@standard: }} C_\mathrm{{in}} C_\mathrm{{out}} k^2 = {c_in}\cdot{c_out}\cdot{k}^2"
+            rf" = {_tex(std.params)}\ \text{{@weights}},\quad \times H_\mathrm{{out}} W_\mathrm{{out}}"
+            rf" = {_tex(std.macs)}\ \text{{@macs_per_image}}"
         )
-        st.latex(
-            rf"\text{{depthwise: }} C_\mathrm{{in}}\, m\, k^2 = {c_in}\cdot{m}\cdot{k}^2 = {_tex(dw.params)},"
-            rf"\qquad \text{{pointwise: }} C_\mathrm{{in}} C_\mathrm{{out}} = {_tex(pw.params)}"
+        latex(
+            rf"\text{{@depthwise: }} C_\mathrm{{in}}\, m\, k^2 = {c_in}\cdot{m}\cdot{k}^2 = {_tex(dw.params)},"
+            rf"\qquad \text{{@pointwise: }} C_\mathrm{{in}} C_\mathrm{{out}} = {_tex(pw.params)}"
         )
-        st.latex(
-            rf"\text{{separable: }} C_\mathrm{{in}} m k^2 + C_\mathrm{{in}} m C_\mathrm{{out}} = {_tex(sep.params)},"
-            rf"\qquad \frac{{\text{{separable}}}}{{\text{{standard}}}} = m\left(\frac{{1}}{{C_\mathrm{{out}}}}"
+        latex(
+            rf"\text{{@separable: }} C_\mathrm{{in}} m k^2 + C_\mathrm{{in}} m C_\mathrm{{out}} = {_tex(sep.params)},"
+            rf"\qquad \frac{{\text{{@separable}}}}{{\text{{@standard}}}} = m\left(\frac{{1}}{{C_\mathrm{{out}}}}"
             rf" + \frac{{1}}{{k^2}}\right) = {separable_ratio(c_out, k, m):.4f}"
         )
-        st.latex(r"\mathrm{FLOPs} = 2 \times \mathrm{MACs} \times \text{batch}")
+        latex(r"\mathrm{FLOPs} = 2 \times \mathrm{MACs} \times \text{@batch}")
         st.caption(t("cost.formulas_caption"))
 
     # ---- measured -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dsdcn import effective_kernel_size, separable_costs
 from dsdcn.figures.separable import create_separable_figure, create_standard_figure, create_step_figure
-from ui.i18n import t
+from ui.i18n import latex, t
 from ui.separable import (
     cached_step_through,
     clamp_in_range,
@@ -188,12 +188,12 @@ def render() -> None:
 
     ratio_cols = [st.container(), st.container()] if projector() else st.columns([3, 2])
     with ratio_cols[0]:
-        st.latex(
-            r"\frac{\text{separable}}{\text{standard}} = "
+        latex(
+            r"\frac{\text{@separable}}{\text{@standard}} = "
             r"\frac{C_\mathrm{in}\,m\,k^2 + C_\mathrm{in}\,m\,C_\mathrm{out}}{C_\mathrm{in}\,C_\mathrm{out}\,k^2}"
             r" = m\left(\frac{1}{C_\mathrm{out}} + \frac{1}{k^2}\right)"
         )
-        st.latex(
+        latex(
             rf"= {m}\left(\frac{{1}}{{{c_out}}} + \frac{{1}}{{{k * k}}}\right) = {costs.ratio_formula:.4f}"
             rf"\quad\left(= \frac{{{_tex(per_pixel.separable.params)}}}{{{_tex(per_pixel.standard.params)}}}\right)"
         )
@@ -289,15 +289,15 @@ def render() -> None:
         }
     )
     data_table(detail, height=min(38 + 35 * c_in, 320), key="ds_step_table")
-    by_stages = rf"\sum_c \underbrace{{\sum_j P[{o},c\,m+j]\; z_{{c\,m+j}}}}_{{\text{{separable}}}}"
-    by_kernel = rf"\sum_c \underbrace{{\sum_{{u,v}} W[{o},c,u,v]\; x[c, \cdot]}}_{{\text{{standard}}}}"
+    by_stages = rf"\sum_c \underbrace{{\sum_j P[{o},c\,m+j]\; z_{{c\,m+j}}}}_{{\text{{@separable}}}}"
+    by_kernel = rf"\sum_c \underbrace{{\sum_{{u,v}} W[{o},c,u,v]\; x[c, \cdot]}}_{{\text{{@standard}}}}"
     if projector():  # two lines: the formula in the projector's bigger font is wider than the page
-        st.latex(
+        latex(
             rf"\begin{{aligned}} y[{o},{row},{col}] &= {by_stages} \\ &= {by_kernel} = {s.separable_value:g}"
             r"\end{aligned}"
         )
     else:
-        st.latex(rf"y[{o},{row},{col}] = {by_stages} = {by_kernel} = {s.separable_value:g}")
+        latex(rf"y[{o},{row},{col}] = {by_stages} = {by_kernel} = {s.separable_value:g}")
 
     c = channel
     _chart(

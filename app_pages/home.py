@@ -8,7 +8,7 @@ import torch
 from dsdcn import conv_cost, effective_kernel_size
 from ui.cheatsheet import CHEATSHEET
 from ui.common import device_choice
-from ui.i18n import t
+from ui.i18n import latex, t
 from ui.nav import PAGES
 
 
@@ -52,7 +52,7 @@ def render() -> None:
     for i, (label, formula) in enumerate(CHEATSHEET):
         with left if i % 2 == 0 else right:
             st.markdown(f"**{t(label)}**")
-            st.latex(formula)
+            latex(formula)
 
 
 render()

@@ -17,7 +17,7 @@ from dsdcn.imaging import ImageError, image_digest, inspect_image
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
-from ui.i18n import t
+from ui.i18n import latex, t
 from ui.workshop import data_table, keep_link_key, plotly_config, presets_bar, projector, style_figure
 
 # every control's default, keyed by its widget key; every control round-trips through the URL parameter of
@@ -424,15 +424,15 @@ def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank
     spans = ", \\; ".join(f"d={d}: {effective_kernel_size(k, d)}" for d in ds)
     pads = ", \\; ".join(f"d={d}: {resolve_padding('same', k, d)[0]}" for d in ds)
     k_eff = r"k_\text{eff} = d\,(k-1)+1"
-    pad = r"p = \tfrac{d\,(k-1)}{2} \;\text{per side}"
+    pad = r"p = \tfrac{d\,(k-1)}{2} \;\text{@per_side}"
     out = rf"o = n + 2p - d\,(k-1) = n \;\;({height}\times{width})"
     if projector() or len(ds) > 4:  # formula above its values where the large type would overflow
         for first, second in ((k_eff, spans), (pad, pads)):
-            st.latex(rf"\begin{{gathered}} {first} \\ {second} \end{{gathered}}")
-        st.latex(out)
+            latex(rf"\begin{{gathered}} {first} \\ {second} \end{{gathered}}")
+        latex(out)
     else:
-        st.latex(rf"{k_eff} \quad\Rightarrow\quad {spans}")
-        st.latex(rf"{pad}:\; {pads} \qquad {out}")
+        latex(rf"{k_eff} \quad\Rightarrow\quad {spans}")
+        latex(rf"{pad}:\; {pads} \qquad {out}")
     cost = fl.layer_cost(s["kind"], bank.channels, bank.size, k, height, width, ds[0])
     cols = st.columns(3)
     cols[0].metric(t("image_lab.weights"), f"{cost.params:,}", help=t("image_lab.weights_help"))

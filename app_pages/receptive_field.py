@@ -49,7 +49,7 @@ from dsdcn.figures.receptive import (
 )
 from ui import receptive_field as rfui
 from ui.common import device_choice
-from ui.i18n import t
+from ui.i18n import latex, t
 from ui.workshop import (
     apply_values,
     data_table,
@@ -328,8 +328,8 @@ def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
     rows = rfui.growth(key)
     last = rows[-1].rf
     st.markdown(t("receptive_field.growth.text"))
-    st.latex(r"r_l = r_{l-1} + d_l\,(k_l-1)\,j_{l-1},\qquad j_l = j_{l-1}\,s_l,\qquad r_0 = j_0 = 1")
-    st.latex(
+    latex(r"r_l = r_{l-1} + d_l\,(k_l-1)\,j_{l-1},\qquad j_l = j_{l-1}\,s_l,\qquad r_0 = j_0 = 1")
+    latex(
         f"r_{{{len(rows)}}} = 1 + {_sum_terms(rows)} = {last.size:,},\\qquad j_{{{len(rows)}}} = {last.stride:,}"
     )
     labels = [_layer_label(r.index, r.layer) for r in rows]
@@ -449,8 +449,8 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     """Coverage and the gradient-based effective field side by side."""
     st.subheader(t("receptive_field.erf.header"))
     st.markdown(t("receptive_field.erf.text"))
-    st.latex(
-        r"\mathrm{ERF}(x) = \left|\frac{\partial\, y_{\text{centre}}}{\partial\, \mathrm{input}(x)}\right|"
+    latex(
+        r"\mathrm{ERF}(x) = \left|\frac{\partial\, y_{\text{@centre}}}{\partial\, \mathrm{input}(x)}\right|"
     )
     c1, c2, c3, c4, c5 = st.columns([1.6, 1.2, 1, 1.2, 1])
     weights = c1.radio(
@@ -580,12 +580,12 @@ def hdc_section(layers: Sequence[Layer], key: rfui.LayerKey, causal: bool) -> No
     st.subheader(t("receptive_field.hdc.header"))
     st.markdown(t("receptive_field.hdc.text"))
     rule = r"M_n = r_n,\quad M_i = \max\big(M_{i+1} - 2r_i,\; M_{i+1} - 2(M_{i+1} - r_i),\; r_i\big),"
-    goal = r"\text{goal } M_2 \le K"
+    goal = r"\text{@goal } M_2 \le K"
     if projector():  # one line is wider than a projector view
-        st.latex(rule)
-        st.latex(goal)
+        latex(rule)
+        latex(goal)
     else:
-        st.latex(rule + r"\quad " + goal)
+        latex(rule + r"\quad " + goal)
     g = rfui.verdict(key, causal)
     truth = (
         t("receptive_field.hdc.no_holes")
@@ -613,10 +613,10 @@ def hdc_section(layers: Sequence[Layer], key: rfui.LayerKey, causal: bool) -> No
             )
     if len(lines) > 8:
         lines = [*lines[:3], "&\\ \\vdots", *lines[-3:]]
-    st.latex("\\begin{aligned}" + "\\\\".join(lines) + "\\end{aligned}")
+    latex("\\begin{aligned}" + "\\\\".join(lines) + "\\end{aligned}")
     ok = "\\le" if rule.passes else ">"
     verdict = t("receptive_field.hdc.passes") if rule.passes else t("receptive_field.hdc.fails")
-    st.latex(f"M_2 = {rule.m2} {ok} K = {k}\\quad\\Rightarrow\\quad \\text{{{verdict}}}")
+    latex(f"M_2 = {rule.m2} {ok} K = {k}\\quad\\Rightarrow\\quad \\text{{{verdict}}}")
     holes_free = g.holes_1d == 0
     if rule.passes == holes_free:
         st.success(t("receptive_field.hdc.agree", truth=truth), icon=":material/check_circle:")

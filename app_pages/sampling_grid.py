@@ -26,7 +26,7 @@ from dsdcn.figures.sampling import (
     shared_x_range,
 )
 from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif
-from ui.i18n import t
+from ui.i18n import latex, t
 from ui.workshop import (
     figure_scale,
     mark_link_value_ignored,
@@ -432,11 +432,11 @@ def _formulas(grid: GridSampling) -> None:
         if grid.ndim == 2:
             name = "both" if len(axes) == 1 else ("rows" if i == 0 else "cols")
             st.markdown(f"**{t(f'sampling_grid.f.{name}')}**")
-        st.latex(
+        latex(
             rf"k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}"
             rf"\qquad p_l = {a.pad_left},\ p_r = {a.pad_right}"
         )
-        st.latex(
+        latex(
             r"o = \left\lfloor \frac{n + p_l + p_r - d(k-1) - 1}{s} \right\rfloor + 1 = "
             rf"\left\lfloor \frac{{{a.n} + {a.pad_left} + {a.pad_right} - {a.k_eff - 1} - 1}}{{{a.stride}}} "
             rf"\right\rfloor + 1 = {a.out}"
@@ -562,14 +562,14 @@ def _explain(mode: str) -> None:
         c = st.columns(2)
         with c[0]:
             st.markdown(t("sampling_grid.ex.k_eff"))
-            st.latex(r"k_\mathrm{eff} = d\,(k-1) + 1")
+            latex(r"k_\mathrm{eff} = d\,(k-1) + 1")
             st.markdown(t("sampling_grid.ex.output"))
-            st.latex(r"o = \left\lfloor \frac{n + p_l + p_r - d\,(k-1) - 1}{s} \right\rfloor + 1")
+            latex(r"o = \left\lfloor \frac{n + p_l + p_r - d\,(k-1) - 1}{s} \right\rfloor + 1")
         with c[1]:
             st.markdown(t("sampling_grid.ex.reads"))
-            st.latex(r"x\big[\,i\,s - p_l + d\,m\,\big],\quad m = 0,\dots,k-1")
+            latex(r"x\big[\,i\,s - p_l + d\,m\,\big],\quad m = 0,\dots,k-1")
             st.markdown(t("sampling_grid.ex.same"))
-            st.latex(r"p_l + p_r = d\,(k-1),\quad p_l = \left\lfloor \tfrac{d(k-1)}{2} \right\rfloor")
+            latex(r"p_l + p_r = d\,(k-1),\quad p_l = \left\lfloor \tfrac{d(k-1)}{2} \right\rfloor")
         st.markdown(t("sampling_grid.explain_modes"))
         if mode != "zeros":
             st.caption(t("sampling_grid.current_mode", mode=t(f"sampling_grid.mode.{mode}")))

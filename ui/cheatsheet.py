@@ -19,7 +19,7 @@ CHEATSHEET: tuple[tuple[str, str], ...] = (
     ),
     (
         "cheat.weights",
-        r"C_\mathrm{in} C_\mathrm{out} k^2 \quad\text{vs}\quad "
+        r"C_\mathrm{in} C_\mathrm{out} k^2 \quad\text{@vs}\quad "
         r"C_\mathrm{in}\, m\, k^2 + C_\mathrm{in}\, m\, C_\mathrm{out}",
     ),
     (
@@ -29,6 +29,6 @@ CHEATSHEET: tuple[tuple[str, str], ...] = (
     ),
     (
         "cheat.flops",
-        r"\mathrm{FLOPs} = 2 \times \mathrm{MACs}\ \ (\text{bias not counted})",
+        r"\mathrm{FLOPs} = 2 \times \mathrm{MACs}\ \ (\text{@bias_not_counted})",
     ),
 )

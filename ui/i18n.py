@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from ui.locales import en, zh
@@ -27,3 +29,17 @@ def t(key: str, **values: object) -> str:
     catalogue = CATALOGS[current_language()]
     text = catalogue.get(key, CATALOGS["en"][key])
     return text.format(**values) if values else text
+
+
+_TEX_WORD = re.compile(r"\\text\{@([a-z_]+)")
+
+
+def tex(latex: str) -> str:
+    """A LaTeX formula with its words in the current language: ``\\text{@<key>`` becomes ``\\text{``
+    followed by the string ``tex.<key>`` (the rest of the braces, such as ``: }``, is kept)."""
+    return _TEX_WORD.sub(lambda m: "\\text{" + t(f"tex.{m.group(1)}").replace("\\", ""), latex)
+
+
+def latex(body: str) -> None:
+    """``st.latex`` of a formula whose ``\\text{@key}`` words are shown in the current language."""
+    st.latex(tex(body))
