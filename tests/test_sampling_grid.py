@@ -462,6 +462,15 @@ def _rgb(frame: np.ndarray, xy: tuple[int, int]) -> tuple[int, int, int]:
     return tuple(int(v) for v in frame[xy[1], xy[0]])
 
 
+# small settings of the GIF tests: 1D or 2D, per axis (n, k, s, padding, d), and the padding mode
+GIF_CASES = {
+    "ndim": st.sampled_from([1, 2]),
+    "rows": axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
+    "cols": axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
+    "mode": MODES,
+}
+
+
 def _assert_panel_shows(frame: np.ndarray, lay, g, settings, pos: tuple[int, ...], label) -> None:
     """The panel at ``lay`` highlights exactly the taps ``sampling_taps`` gives for output ``pos``
     (padding taps apart), marks that output current and the ones before it done."""
@@ -501,12 +510,7 @@ def _current_output(frame: np.ndarray, lay, g) -> tuple[int, ...]:
 
 
 @example(ndim=2, rows=(1, 1, 1, "valid", 1), cols=(9, 1, 1, (1, 6), 1), mode="reflect")  # a copied pixel
-@given(
-    ndim=st.sampled_from([1, 2]),
-    rows=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
-    cols=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
-    mode=MODES,
-)
+@given(**GIF_CASES)
 def test_gif_has_a_frame_per_output_and_the_taps_of_sampling_taps(ndim, rows, cols, mode) -> None:
     settings = [rows, cols][2 - ndim :]
     for n, k, _s, padding, d in settings:
@@ -521,12 +525,7 @@ def test_gif_has_a_frame_per_output_and_the_taps_of_sampling_taps(ndim, rows, co
         _assert_panel_shows(frame, lay, g, settings, pos, flat)
 
 
-@given(
-    ndim=st.sampled_from([1, 2]),
-    rows=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
-    cols=axis_settings(n_max=9, k_max=4, d_max=3, s_max=3),
-    mode=MODES,
-)
+@given(**GIF_CASES)
 def test_compare_gif_moves_both_panels_through_all_their_outputs(ndim, rows, cols, mode) -> None:
     settings = [rows, cols][2 - ndim :]
     assume(any(d > 1 for *_, d in settings))

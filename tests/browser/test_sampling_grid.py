@@ -95,6 +95,15 @@ def _slider_value(page, index: int) -> str:
     return page.get_by_role("slider").nth(index).input_value()
 
 
+def _download_gif(pg) -> tuple[Image.Image, str]:
+    """Press "Download GIF"; the GIF as Pillow decodes it, and the file name the browser suggests."""
+    with pg.expect_download() as download:
+        pg.get_by_role("button", name="Download GIF").click()
+    gif = Image.open(download.value.path())
+    assert gif.format == "GIF"
+    return gif, download.value.suggested_filename
+
+
 def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
     _open(page, app_url, height=1000)
     dilation = page.get_by_role("slider").nth(2)
@@ -121,11 +130,8 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
         assert other.get_by_role("switch", name="Compare d = 1", exact=True).is_checked() is False
         assert_no_exception(other)
         # the GIF of this view: drawn on click, one frame per output (7x7 input, k3 d3: 1x1 output)
-        with other.expect_download() as download:
-            other.get_by_role("button", name="Download GIF").click()
-        gif = Image.open(download.value.path())
-        assert gif.format == "GIF" and gif.n_frames == 1
-        assert download.value.suggested_filename == "dsdcn-sampling-grid.gif"
+        gif, name = _download_gif(other)
+        assert gif.n_frames == 1 and name == "dsdcn-sampling-grid.gif"
     finally:
         context.close()
     # back on the first page, with the compare view on again: the GIF holds both panels, and has a
@@ -133,11 +139,8 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
     page.get_by_text("Compare d = 1").click()
     page.wait_for_function("() => !location.search.includes('sg_compare')")
     wait_idle(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download GIF").click()
-    gif = Image.open(download.value.path())
-    assert gif.format == "GIF" and gif.n_frames == 25
-    assert download.value.suggested_filename == "dsdcn-sampling-grid-compare.gif"
+    gif, name = _download_gif(page)
+    assert gif.n_frames == 25 and name == "dsdcn-sampling-grid-compare.gif"
     ARTIFACTS.mkdir(exist_ok=True)
     gif.seek(12)
     gif.convert("RGB").save(ARTIFACTS / "sampling-grid-compare-gif-frame.png")
