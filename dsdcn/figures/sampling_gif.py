@@ -259,11 +259,11 @@ def _static_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, gap: i
 
 @dataclass(frozen=True)
 class _Taps:
-    """The taps of one output in a panel: cell rows and columns, and whether each is a real pixel."""
+    """The output a panel shows in a frame, and the cell row and column of each of its taps."""
 
+    pos: tuple[int, ...]
     rows: np.ndarray
     cols: np.ndarray
-    inside: np.ndarray
 
 
 def _moving_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: int, gap: int) -> _Taps:
@@ -298,14 +298,12 @@ def _moving_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: 
         sr = src[copies, 0] if grid.ndim == 2 else np.zeros(int(copies.sum()), dtype=np.int64)
         for r, c in {(int(a), int(b)) for a, b in zip(sr, src[copies, -1], strict=True)}:
             _outline(canvas, lay.input_cell(r, c), _INDEX["copy"], 2, inset=2)
-    return _Taps(tr, tc, inside)
+    return _Taps(pos, tr, tc)
 
 
-def _panel_text(
-    draw: ImageDraw.ImageDraw, grid: GridSampling, lay: GifLayout, flat: int, taps: _Taps, gap: int
-) -> None:
+def _panel_text(draw: ImageDraw.ImageDraw, grid: GridSampling, lay: GifLayout, taps: _Taps, gap: int) -> None:
     """Draw a panel's header, the lines from the taps to the output (1D) and the tap numbers."""
-    pos = grid.unravel(flat)
+    pos = taps.pos
     draw.text(
         (lay.in_x0, lay.in_y0 - HEADER_PX + 6), _header_text(grid, pos), fill=_INDEX["text"], font=_font(18)
     )
@@ -360,8 +358,8 @@ def sampling_gif(
         image = Image.fromarray(canvas, mode="P")
         image.putpalette(palette)
         draw = ImageDraw.Draw(image)
-        for g, lay, f, tp in zip(grids, lays, flats, taps, strict=True):
-            _panel_text(draw, g, lay, f, tp, gap)
+        for g, lay, tp in zip(grids, lays, taps, strict=True):
+            _panel_text(draw, g, lay, tp, gap)
         frames.append(image)
 
     duration = int(np.clip(9000 / len(frames), 150, 700))
