@@ -46,6 +46,7 @@ _INDEX = {name: i for i, name in enumerate(_PALETTE_NAMES)}
 HEADER_PX = 30
 MARGIN_PX = 12
 MIN_NUMBER_CELL_PX = 14  # smaller cells carry no tap numbers
+MIN_WIDTH_PX = 240  # room for a panel's header, however narrow its grid
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def gif_layout(
             ndim=2,
             cell_w=cell,
             cell_h=cell,
-            width=2 * MARGIN_PX + span_w * cell,
+            width=max(MIN_WIDTH_PX, 2 * MARGIN_PX + span_w * cell),
             height=HEADER_PX + rows.padded_size * cell + MARGIN_PX,
             in_x0=MARGIN_PX,
             in_y0=HEADER_PX,
@@ -127,7 +128,7 @@ def gif_layout(
         ndim=1,
         cell_w=cell,
         cell_h=cell_h,
-        width=2 * MARGIN_PX + cols.padded_size * cell,
+        width=max(MIN_WIDTH_PX, 2 * MARGIN_PX + cols.padded_size * cell),
         height=HEADER_PX + 3 * cell_h + MARGIN_PX,
         in_x0=MARGIN_PX,
         in_y0=HEADER_PX,
@@ -174,7 +175,7 @@ def gif_panels(
             lay = _moved(gif_layout(g, cell_px=cell), (lead - g.axes[0].pad_left) * cell, y)
             out.append(lay)
             y += lay.height
-        return out, 2 * MARGIN_PX + span * cell, y
+        return out, max(MIN_WIDTH_PX, 2 * MARGIN_PX + span * cell), y
     share = width_px // len(grids)
     cell = int(np.clip(min(_fit_cell(g, share, max_height_px) for g in grids), 3, 40))
     out, x = [], 0
