@@ -235,36 +235,29 @@ def create_separable_figure(
     cv.label(x_dw, top, tx.depthwise_header.format(k=kernel_size, d=dilation), size=12)
     cv.label(x_mid, top, tx.middle_header.format(mid=in_channels * m), size=12)
     cv.label(float(np.mean(x_out)), top, tx.pointwise_header.format(c_out=out_channels), size=12)
-    _hidden_notes(
-        cv,
-        tx,
-        (x_in, y_row[-1] - 0.9),
-        in_channels - c_show,
-        (x_out[-1] + 0.9, y_bottom),
-        out_channels - o_show,
-    )
-    return _figure(
-        cv,
-        (x_in - 0.8, x_out[-1] + 1.2),
-        (y_bottom - 0.8, top + 0.8),
-        tx.separable_title if title is None else title,
-        width_hint,
-    )
+    corners = (x_in, x_out[-1], y_row[-1], y_bottom, top)
+    hidden = (in_channels - c_show, out_channels - o_show)
+    return _finish(cv, tx, corners, hidden, tx.separable_title if title is None else title, width_hint)
 
 
-def _hidden_notes(
+def _finish(
     cv: _Canvas,
     tx: SeparableTexts,
-    inputs_at: tuple[float, float],
-    hidden_inputs: int,
-    outputs_at: tuple[float, float],
-    hidden_outputs: int,
-) -> None:
-    """Notes saying how many input and output channels the drawing leaves out (none when all are drawn)."""
+    corners: tuple[float, float, float, float, float],
+    hidden: tuple[int, int],
+    title: str,
+    width_hint: int,
+) -> go.Figure:
+    """The figure of a stage drawing: notes on how many input and output channels it leaves out (none
+    when all are drawn), and axes around it. ``corners``: x of the inputs and of the last output, y of
+    the last input row, of the outputs and of the headers; ``hidden``: inputs and outputs left out."""
+    x_in, x_out, y_last, y_bottom, top = corners
+    hidden_inputs, hidden_outputs = hidden
     if hidden_inputs > 0:
-        cv.label(*inputs_at, tx.more_inputs.format(n=hidden_inputs), size=11, color="#5f6368")
+        cv.label(x_in, y_last - 0.9, tx.more_inputs.format(n=hidden_inputs), size=11, color="#5f6368")
     if hidden_outputs > 0:
-        cv.label(*outputs_at, tx.more_outputs.format(n=hidden_outputs), size=11, color="#5f6368")
+        cv.label(x_out + 0.9, y_bottom, tx.more_outputs.format(n=hidden_outputs), size=11, color="#5f6368")
+    return _figure(cv, (x_in - 0.8, x_out + 1.2), (y_bottom - 0.8, top + 0.8), title, width_hint)
 
 
 def create_standard_figure(
@@ -311,21 +304,9 @@ def create_standard_figure(
         tx.standard_header.format(kernels=f"{in_channels * out_channels:,}", k=kernel_size, d=dilation),
         size=12,
     )
-    _hidden_notes(
-        cv,
-        tx,
-        (x_in, y_row[-1] - 0.9),
-        in_channels - c_show,
-        (x_out[-1] + 0.9, y_bottom),
-        out_channels - o_show,
-    )
-    return _figure(
-        cv,
-        (x_in - 0.8, x_out[-1] + 1.2),
-        (y_bottom - 0.8, top + 0.8),
-        tx.standard_title if title is None else title,
-        width_hint,
-    )
+    corners = (x_in, x_out[-1], y_row[-1], y_bottom, top)
+    hidden = (in_channels - c_show, out_channels - o_show)
+    return _finish(cv, tx, corners, hidden, tx.standard_title if title is None else title, width_hint)
 
 
 def create_step_figure(
