@@ -568,26 +568,26 @@ def same_receptive_field(
     return tuple(SameReach(name, specs, receptive_field(rf)[-1].size) for name, specs, rf in options)
 
 
+def _macs_ratio(in_channels: int, out_channels: int, kernel_size: int, depth_multiplier: int) -> float:
+    """Separable over standard MACs (``conv_cost``, no bias) of one pixel."""
+    separable = conv_cost(
+        "separable", in_channels, out_channels, kernel_size, 1, 1, depth_multiplier=depth_multiplier
+    )
+    return separable.macs / conv_cost("standard", in_channels, out_channels, kernel_size, 1, 1).macs
+
+
 def ratio_sweep_k(
     in_channels: int, out_channels: int, kernel_sizes: Sequence[int], depth_multiplier: int = 1
 ) -> list[float]:
     """Separable over standard MACs (``conv_cost``, no bias) for each kernel size."""
-    return [
-        conv_cost("separable", in_channels, out_channels, k, 1, 1, depth_multiplier=depth_multiplier).macs
-        / conv_cost("standard", in_channels, out_channels, k, 1, 1).macs
-        for k in kernel_sizes
-    ]
+    return [_macs_ratio(in_channels, out_channels, k, depth_multiplier) for k in kernel_sizes]
 
 
 def ratio_sweep_out_channels(
     in_channels: int, out_channel_counts: Sequence[int], kernel_size: int, depth_multiplier: int = 1
 ) -> list[float]:
     """Separable over standard MACs (``conv_cost``, no bias) for each ``C_out``."""
-    return [
-        conv_cost("separable", in_channels, c, kernel_size, 1, 1, depth_multiplier=depth_multiplier).macs
-        / conv_cost("standard", in_channels, c, kernel_size, 1, 1).macs
-        for c in out_channel_counts
-    ]
+    return [_macs_ratio(in_channels, c, kernel_size, depth_multiplier) for c in out_channel_counts]
 
 
 def dilation_sweep_specs(
