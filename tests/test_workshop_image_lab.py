@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from ui.locales.en.image_lab import STRINGS as EN
 from ui.locales.zh.image_lab import STRINGS as ZH
 
+from .conftest import element_text
 from .links import Link, link_of, open_link
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,21 +104,6 @@ def _values(at: AppTest) -> dict[str, object]:
 def _figures(at: AppTest) -> list[str]:
     # decoded and dumped again: the raw spec escapes non-ASCII text unless plotly finds orjson
     return [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
-
-
-def _all_text(at: AppTest) -> str:
-    """Every element of the page as protobuf text (labels, values, help texts, captions, markdown)."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
 
 
 def _caption_text(at: AppTest) -> str:
@@ -219,7 +205,7 @@ def test_hostile_link_values_give_defaults_and_a_notice(value: str) -> None:
                 assert now[key] == DEFAULTS[key], key
         assert now["lab_tab"] == EN["image_lab.tab.maps"]
         if value not in ("-5", "NaN"):  # short numbers may occur in any number the page prints
-            assert value not in _all_text(at)
+            assert value not in element_text(at)
 
 
 def test_an_unknown_key_is_named_and_dropped() -> None:
@@ -249,7 +235,7 @@ def test_the_page_in_chinese() -> None:
         ZH[f"image_lab.tab.{c}"] for c in ("maps", "compare", "stats", "stack", "download")
     ]
     assert ZH["image_lab.what_maps"] in _caption_text(at)
-    assert "Feature maps" not in _all_text(at)
+    assert "Feature maps" not in element_text(at)
 
 
 def test_a_chinese_link_with_controls_and_a_preset_round_trips() -> None:

@@ -23,6 +23,7 @@ from dsdcn import (
     receptive_field,
     stack_csv,
 )
+from tests.conftest import element_text
 from tests.links import link_of, open_link
 from ui.locales.en.receptive_field import STRINGS as EN
 from ui.locales.zh.receptive_field import STRINGS as ZH
@@ -83,15 +84,8 @@ def figure_data(at: AppTest) -> list[object]:
 def all_text(at: AppTest) -> str:
     """Every element's content, as protobuf text (labels, values, markdown), and the figure specs decoded
     (the raw spec escapes non-ASCII text unless plotly finds orjson)."""
-    protos = [str(node.proto) for node in _walk(at._tree) if hasattr(node, "proto")]
     specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
-    return "\n".join(protos + specs)
-
-
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
+    return "\n".join([element_text(at), *specs])
 
 
 def lesson_caption(at: AppTest) -> str:

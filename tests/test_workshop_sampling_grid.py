@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import element_text
 from tests.links import Link, link_of, open_link
 from ui.locales.en.sampling_grid import STRINGS as EN
 from ui.locales.zh.sampling_grid import STRINGS as ZH
@@ -49,21 +50,6 @@ def _set(at: AppTest, **values) -> AppTest:
 
 def _specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def _texts(at: AppTest) -> str:
-    """The text of every element on the page (protos as text, figures included)."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
 
 
 @functools.cache
@@ -178,7 +164,7 @@ def test_hostile_links_give_defaults_and_a_notice(value: str) -> None:
         notice = " ".join(i.value for i in at.info)
         for key in [*keys, "sg_bogus"]:
             assert f"`{key}`" in notice, (key, notice)
-        text = _texts(at)
+        text = element_text(at)
         if value in (SCRIPT, LONG):
             assert value not in text
         assert "sg_bogus" not in at.query_params
