@@ -13,9 +13,12 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/receptive_field.py"
 
 
-def open_page() -> AppTest:
+def open_page(**state: object) -> AppTest:
+    """The page, switched to from Home with ``state`` (session-state values) set before its first run."""
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
+    for key, value in state.items():
+        at.session_state[key] = value
     at.switch_page(PAGE).run()
     assert not at.exception
     return at
@@ -134,11 +137,7 @@ def test_deleted_row() -> None:
 
 
 def test_rule_fails_but_no_holes() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.run()
-    at.session_state["rf_stack"] = encode_stack(dilated_stack([9, 3, 1]))
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = open_page(rf_stack=encode_stack(dilated_stack([9, 3, 1])))
     assert "No gridding." in texts(at.success)
     assert "The rule fails, but the exact coverage has no holes" in texts(at.warning)
     assert "M_2 = 5 >" in texts(at.latex)
@@ -169,43 +168,29 @@ def test_empty_table() -> None:
 
 
 def test_extent_too_large() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.run()
-    at.session_state["rf_stack"] = encode_stack([Layer(3, 16)] * 6 + [Layer(3, 1, 4096)])
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = open_page(rf_stack=encode_stack([Layer(3, 16)] * 6 + [Layer(3, 1, 4096)]))
     assert "more than the 4,194,304" in texts(at.error)
     assert "Dilations" in texts(at.success)
 
 
 def test_too_much_work() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.run()
-    at.session_state["rf_stack"] = encode_stack([Layer(31, 1, 4096)] * 13)
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = open_page(rf_stack=encode_stack([Layer(31, 1, 4096)] * 13))
     assert "additions, more than the 200,000,000" in texts(at.error)
 
 
 def test_costly_effective_field_is_skipped() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.run()
-    at.session_state["rf_stack"] = encode_stack(dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2))
-    at.session_state["rf_erf_channels"] = 16
-    at.session_state["rf_erf_samples"] = 32
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = open_page(
+        rf_stack=encode_stack(dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2)),
+        rf_erf_channels=16,
+        rf_erf_samples=32,
+    )
     assert "multiply-adds, more than" in texts(at.warning)
     assert "No gridding." in texts(at.success)  # the rest of the page is there
 
 
 def test_twenty_layers_large_dilations_in_2d() -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.run()
     layers = dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2)
-    at.session_state["rf_stack"] = encode_stack(layers)
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = open_page(rf_stack=encode_stack(layers))
     extent = receptive_field(layers)[-1].size
     assert metrics(at)["Extent"] == f"{extent:,}"  # the effective field falls back to 1D
     assert "computed for the 1D version" in texts(at.info)
