@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from ui.locales import collect
 
-STRINGS: dict[str, str] = {}
-for _module in pkgutil.iter_modules(__path__):
-    _strings = importlib.import_module(f"{__name__}.{_module.name}").STRINGS
-    _clash = STRINGS.keys() & _strings.keys()
-    if _clash:
-        raise KeyError(f"string keys defined twice in {__name__}: {sorted(_clash)}")
-    STRINGS.update(_strings)
+STRINGS: dict[str, str] = collect(__name__, __path__)
