@@ -7,9 +7,10 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from dsdcn import CONV_KINDS, DSDilatedConv2d, conv_cost, effective_kernel_size, resolve_padding
+
+from .torch_count import torch_count
 
 
 def _module(kind: str, c_in: int, c_out: int, k: int, s: int, d: int, padding, m: int, bias: bool):
@@ -26,13 +27,6 @@ def _module(kind: str, c_in: int, c_out: int, k: int, s: int, d: int, padding, m
     groups, out = (c_in, c_in * m) if kind == "depthwise" else (1, c_out)
     conv = nn.Conv2d(c_in, out, k, stride=s, dilation=d, groups=groups, bias=bias)
     return nn.Sequential(nn.ZeroPad2d((left, right, left, right)), conv)
-
-
-def _counted(module: nn.Module, x: torch.Tensor) -> tuple[int, int, tuple[int, ...]]:
-    counter = FlopCounterMode(display=False)
-    with counter, torch.no_grad():
-        y = module(x)
-    return sum(p.numel() for p in module.parameters()), counter.get_total_flops(), tuple(y.shape)
 
 
 @given(
@@ -57,7 +51,7 @@ def test_formula_equals_real_module(kind, c_in, c_out, k, s, d, padding, m, bias
     cost = conv_cost(
         kind, c_in, c_out, k, h, w, stride=s, dilation=d, padding=padding, depth_multiplier=m, bias=bias
     )
-    params, flops, shape = _counted(
+    params, flops, shape = torch_count(
         _module(kind, c_in, c_out, k, s, d, padding, m, bias), torch.zeros(1, c_in, h, w)
     )
     assert cost.params == params

@@ -25,14 +25,9 @@ from dsdcn.separable import (
     step_through,
 )
 
+from .torch_count import torch_count
+
 paddings = st.one_of(st.just("same"), st.just("valid"), st.integers(0, 3))
-
-
-def _real_count(module: nn.Module, x: torch.Tensor) -> tuple[int, int, tuple[int, ...]]:
-    # params by numel, forward FLOPs by torch's counter, output shape: on real CPU tensors
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        y = module(x)
-    return sum(p.numel() for p in module.parameters()), counter.get_total_flops(), tuple(y.shape)
 
 
 class TestFormulaEqualsCounted:
@@ -58,7 +53,7 @@ class TestFormulaEqualsCounted:
             assume(False)
         module = ms.build_module(spec, "cpu", generator=torch.Generator().manual_seed(0))
         x = torch.randn(batch, c_in, h, w, generator=torch.Generator().manual_seed(1))
-        params, flops, shape = _real_count(module, x)
+        params, flops, shape = torch_count(module, x)
         assert params == formula.params
         assert flops == 2 * formula.macs * batch  # the counter ignores bias
         assert shape == (batch, formula.out_channels, formula.out_height, formula.out_width)
@@ -104,7 +99,7 @@ class TestFormulaEqualsCounted:
             ms.LayerSpec("separable", 8, 5, 3, dilation=2, depth_multiplier=2),
         ]
         x = torch.randn(2, 3, 11, 13)
-        params, flops, shape = _real_count(ms.build_module(stack), x)
+        params, flops, shape = torch_count(ms.build_module(stack), x)
         formula = ms.formula_cost(stack, 11, 13)
         assert (params, flops) == (formula.params, 2 * formula.macs * 2)
         assert shape == (2, 5, 11, 13)
