@@ -138,14 +138,24 @@ def browser(app_url: str):
         b.close()
 
 
+@contextmanager
+def new_browser_page(browser) -> Iterator:
+    """A page, 1400×1000, in a browser context of its own (nothing shared with other pages: another
+    laptop opening a link); the context is closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        yield pg
+    finally:
+        context.close()
+
+
 @pytest.fixture()
 def page(browser):
     """A fresh browser page, 1400×1000."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
+    with new_browser_page(browser) as pg:
+        yield pg
 
 
 def wait_idle(pg, timeout_ms: int = 60_000) -> None:

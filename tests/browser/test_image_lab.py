@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .conftest import ARTIFACTS, ROOT, assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import ARTIFACTS, ROOT, assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
 
 MAPS = '[data-testid="stMain"] [data-testid="stImage"] img'
 
@@ -112,9 +112,7 @@ def test_a_copied_link_opens_the_same_view_in_a_new_browser(page, browser, app_u
     wait_idle(page)
     link = page.url
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    other = context.new_page()
-    try:
+    with new_browser_page(browser) as other:
         other.goto(link)
         other.get_by_text("Feature maps: computed at").wait_for()
         wait_idle(other)
@@ -124,8 +122,6 @@ def test_a_copied_link_opens_the_same_view_in_a_new_browser(page, browser, app_u
         assert other.get_by_role("tab", name="Stack and gridding").get_attribute("aria-selected") == "true"
         assert other.get_by_role("textbox", name="Schedule B").input_value() == "1, 3"
         other.get_by_text("B: d = 1, 3").first.wait_for()
-    finally:
-        context.close()
 
 
 def test_screenshots_in_chinese_and_in_projector_view(page, app_url: str) -> None:

@@ -6,7 +6,15 @@ import pytest
 
 from ui.nav import HOME, PAGES
 
-from .conftest import assert_no_exception, dialogs_seen, open_page, record_dialogs, screenshot, wait_idle
+from .conftest import (
+    assert_no_exception,
+    dialogs_seen,
+    new_browser_page,
+    open_page,
+    record_dialogs,
+    screenshot,
+    wait_idle,
+)
 
 
 @pytest.mark.parametrize("info", (HOME, *PAGES), ids=lambda p: p.url_path)
@@ -30,9 +38,7 @@ def test_home_cards_link_to_pages(page, app_url: str) -> None:
 @pytest.mark.parametrize("info", [p for p in PAGES if "-" in p.url_path][:1], ids=lambda p: p.url_path)
 def test_shared_link_opens_its_page_on_a_fresh_server(browser, fresh_app_url: str, info) -> None:
     """A link pasted into a chat is the first request a new server sees: it must open that page, no dialog."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    try:
+    with new_browser_page(browser) as pg:
         record_dialogs(pg)
         open_page(pg, fresh_app_url, info.url_path)
         pg.get_by_role("heading", name=info.title).first.wait_for()
@@ -40,5 +46,3 @@ def test_shared_link_opens_its_page_on_a_fresh_server(browser, fresh_app_url: st
         assert dialogs_seen(pg) == []
         assert pg.url.endswith(f"/{info.url_path}")
         assert_no_exception(pg)
-    finally:
-        context.close()

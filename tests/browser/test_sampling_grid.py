@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .conftest import ARTIFACTS, assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import ARTIFACTS, assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
 
 URL_PATH = "sampling-grid"
 CHARTS = ".js-plotly-plot"
@@ -117,9 +117,7 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
     page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
     link = page.url
     title = page.locator(CHARTS).first.evaluate("el => el.layout.title.text")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        other = context.new_page()
+    with new_browser_page(browser) as other:
         other.goto(link)
         other.get_by_role("heading", name="Sampling grid").first.wait_for()
         other.locator(CHARTS).first.wait_for()
@@ -132,8 +130,6 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
         # the GIF of this view: drawn on click, one frame per output (7x7 input, k3 d3: 1x1 output)
         gif, name = _download_gif(other)
         assert gif.n_frames == 1 and name == "dsdcn-sampling-grid.gif"
-    finally:
-        context.close()
     # back on the first page, with the compare view on again: the GIF holds both panels, and has a
     # frame per output of the larger one (d = 1: 5×5; d = 3: 1×1)
     page.get_by_text("Compare d = 1").click()

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from ui.locales import zh
 from ui.nav import PAGES
 
-from .conftest import assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
 
 
 def _query(url: str) -> dict[str, list[str]]:
@@ -25,9 +25,7 @@ def test_switches_write_the_link_and_a_copied_link_restores_them(browser, page, 
     copied = page.url
     assert _query(copied) == {"lang": ["中文"], "projector": ["true"]}
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    fresh = context.new_page()
-    try:
+    with new_browser_page(browser) as fresh:
         open_page(fresh, copied.split("?")[0].rsplit("/", 1)[0], "?" + urlparse(copied).query)
         fresh.get_by_role("heading", name=zh.STRINGS["home.title"]).first.wait_for()
         assert fresh.locator(".st-key-projector input").is_checked()
@@ -37,8 +35,6 @@ def test_switches_write_the_link_and_a_copied_link_restores_them(browser, page, 
         )
         assert_no_exception(fresh)
         screenshot(fresh, "workshop-home-zh-projector")
-    finally:
-        context.close()
 
 
 def test_language_is_kept_across_pages(page, app_url: str) -> None:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from ui.locales.zh.cost import STRINGS as ZH
 
-from .conftest import ARTIFACTS, assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import ARTIFACTS, assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
 
 CHART = '[data-testid="stPlotlyChart"]'
 CAPTION = '[data-testid="stCaptionContainer"]'
@@ -37,9 +37,7 @@ def test_copied_link_reopens_the_view(browser, page, app_url: str) -> None:
     link = pg.url
     assert _query(pg) == {"cost_d": ["1"], "cost_c_out": ["48"]}
 
-    other = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        pg2 = other.new_page()
+    with new_browser_page(browser) as pg2:
         pg2.goto(link)
         wait_idle(pg2)
         pg2.get_by_text("Separable ÷ standard against k (C_out = 48, m = 1)").first.wait_for()
@@ -61,8 +59,6 @@ def test_copied_link_reopens_the_view(browser, page, app_url: str) -> None:
         pg2.wait_for_function("!location.search.includes('cost_')")
         wait_idle(pg2)
         assert pg2.get_by_role("spinbutton", name="C_in", exact=True).input_value() == "32"
-    finally:
-        other.close()
 
 
 def test_chinese_and_projector_screenshots(page, app_url: str) -> None:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from ui.locales import en, zh
 
-from .conftest import ARTIFACTS, assert_no_exception, open_page, screenshot, wait_idle
+from .conftest import ARTIFACTS, assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
 
 CHART = '[data-testid="stPlotlyChart"]'
 PATH = "depthwise-separable"
@@ -49,9 +49,7 @@ def test_a_copied_link_restores_the_view(browser, page, app_url: str) -> None:
     assert _query(copied) == {"ds_c_in": ["64"], "ds_c_out": ["512"], "ds_d": ["3"], "ds_seed": ["42"]}
     value_before = pg.locator('[data-testid="stMetricValue"]').first.inner_text()
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    fresh = context.new_page()
-    try:
+    with new_browser_page(browser) as fresh:
         fresh.goto(copied)
         fresh.wait_for_selector('[data-testid="stApp"]')
         wait_idle(fresh)
@@ -72,8 +70,6 @@ def test_a_copied_link_restores_the_view(browser, page, app_url: str) -> None:
         fresh.mouse.move(5, 5)
         fresh.wait_for_timeout(300)
         screenshot(fresh, "ds-workshop-link-restored")
-    finally:
-        context.close()
 
 
 def test_the_page_in_chinese_and_in_the_projector_view(page, app_url: str) -> None:

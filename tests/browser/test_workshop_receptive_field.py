@@ -11,6 +11,7 @@ from .conftest import (
     ARTIFACTS,
     assert_no_exception,
     edit_grid_cell,
+    new_browser_page,
     open_page,
     screenshot,
     wait_for_query,
@@ -61,10 +62,7 @@ def test_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
     link = page.url
     assert _query(link)["rf_causal"] == ["true"]
 
-    other = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        fresh = other.new_page()
-        fresh.set_default_timeout(30_000)
+    with new_browser_page(browser) as fresh:
         fresh.goto(link)
         fresh.get_by_text("Every one of the 17×17 = 289 pixels").wait_for()
         wait_idle(fresh)
@@ -75,8 +73,6 @@ def test_copied_link_opens_the_same_view(page, browser, app_url: str) -> None:
         expect(causal).to_be_disabled()
         assert not fresh.get_by_text("The link had values").count()
         assert _query(fresh.url).get("rf_stack") == ["c3,c3d2,c3d5"]
-    finally:
-        other.close()
 
 
 def test_hostile_link_shows_defaults_and_a_notice(page, app_url: str) -> None:
@@ -140,16 +136,11 @@ def test_edited_table_is_in_the_link_and_a_preset_replaces_it(page, browser, app
     assert_no_exception(page)
     link = page.url
 
-    other = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        fresh = other.new_page()
-        fresh.set_default_timeout(30_000)
+    with new_browser_page(browser) as fresh:
         fresh.goto(link)
         fresh.get_by_text("Every one of the 11×11 = 121 pixels").wait_for()
         wait_idle(fresh)
         assert_no_exception(fresh)
-    finally:
-        other.close()
 
     page.get_by_role("button", name="Gridding", exact=True).click()  # the lesson preset
     page.get_by_text("120 of the 169 pixels").wait_for()
