@@ -594,14 +594,16 @@ def _gif_download(
         on_click="ignore",
     )
     outputs = max(g.n_outputs for g in (grid, compare_grid) if g is not None)
+    if compare_grid is None:
+        layout = ""
+    else:
+        layout = t(f"sampling_grid.gif_layout.{grid.ndim}D", n1=compare_grid.n_outputs, n=grid.n_outputs)
     if frames < outputs:
         caption = t("sampling_grid.gif_caption_some", frames=frames, total=outputs)
-        if compare_grid is not None:
-            caption += " " + t("sampling_grid.gif_caption_both")
-    elif compare_grid is not None:
-        caption = t(
-            "sampling_grid.gif_caption_compare", frames=frames, n1=compare_grid.n_outputs, n=grid.n_outputs
-        )
+        if layout:
+            caption += " " + t("sampling_grid.gif_caption_both", layout=layout)
+    elif layout:
+        caption = t("sampling_grid.gif_caption_compare", frames=frames, layout=layout)
     else:
         caption = t("sampling_grid.gif_caption_all", frames=frames)
     c[1].caption(caption)

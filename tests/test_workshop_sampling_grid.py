@@ -232,8 +232,12 @@ def test_projector_view_bigger_text() -> None:
 def test_gif_download_is_offered_with_its_frame_count() -> None:
     at = _page()  # compare on: d = 1 (5×5 outputs) beside d = 2 (3×3), both in the GIF
     assert any(b.key == "sg_gif" for b in at.get("download_button"))
-    assert any("25 frames and both panels" in c.value and "(9 outputs)" in c.value for c in at.caption)
-    at = _set(at, compare=False)
+    assert any(
+        "25 frames and both panels" in c.value and "(9 outputs) beside it" in c.value for c in at.caption
+    )
+    at = _set(at, dims="1D")  # stacked: d = 1 on top
+    assert any("(5 outputs) on top, your dilation (3 outputs) under it" in c.value for c in at.caption)
+    at = _set(at, dims="2D", compare=False)
     assert any("9 frames, one per output" in c.value for c in at.caption)
     at = _set(at, n=32, d=1, pad="same", compare=False)
     assert any("100 frames" in c.value and "1024" in c.value for c in at.caption)

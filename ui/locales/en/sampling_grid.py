@@ -196,12 +196,11 @@ STRINGS: dict[str, str] = {
         "(evenly spread, first and last included)."
     ),
     "sampling_grid.gif_caption_compare": (
-        "The GIF has {frames} frames and both panels, moving together across the input: d = 1 "
-        "({n1} outputs) above in 1D or on the left in 2D, your dilation ({n} outputs) beside it."
+        "The GIF has {frames} frames and both panels, moving together across the input: {layout}."
     ),
-    "sampling_grid.gif_caption_both": (
-        "Both panels are in it, moving together: d = 1 above in 1D or on the left in 2D."
-    ),
+    "sampling_grid.gif_caption_both": "Both panels are in it, moving together: {layout}.",
+    "sampling_grid.gif_layout.1D": "d = 1 ({n1} outputs) on top, your dilation ({n} outputs) under it",
+    "sampling_grid.gif_layout.2D": "d = 1 ({n1} outputs) on the left, your dilation ({n} outputs) beside it",
     # explanation
     "sampling_grid.explain": "Explain: dilation, padding and the formulas",
     "sampling_grid.explain_text": (

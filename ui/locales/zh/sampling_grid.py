@@ -145,8 +145,10 @@ STRINGS: dict[str, str] = {
     "sampling_grid.gif_help": "把当前设置的动画保存为 GIF 动图，用于幻灯片：每个输出位置一帧，采样点编号与图中相同。",
     "sampling_grid.gif_caption_all": "GIF 共 {frames} 帧，每个输出位置一帧。",
     "sampling_grid.gif_caption_some": "GIF 共 {frames} 帧：{total} 个输出位置按与动画相同的方式限制（均匀选取，含首尾）。",
-    "sampling_grid.gif_caption_compare": "GIF 共 {frames} 帧，包含两个面板，在输入上同步移动：d = 1（{n1} 个输出）在上方（一维）或左侧（二维），当前膨胀率（{n} 个输出）在旁边。",
-    "sampling_grid.gif_caption_both": "GIF 包含两个面板并同步移动：d = 1 在上方（一维）或左侧（二维）。",
+    "sampling_grid.gif_caption_compare": "GIF 共 {frames} 帧，包含两个面板，在输入上同步移动：{layout}。",
+    "sampling_grid.gif_caption_both": "GIF 包含两个面板并同步移动：{layout}。",
+    "sampling_grid.gif_layout.1D": "d = 1（{n1} 个输出）在上，当前膨胀率（{n} 个输出）在下",
+    "sampling_grid.gif_layout.2D": "d = 1（{n1} 个输出）在左，当前膨胀率（{n} 个输出）在右",
     # explanation
     "sampling_grid.explain": "讲解：膨胀、填充与公式",
     "sampling_grid.explain_text": (
