@@ -81,6 +81,7 @@ from .imaging import (
     load_image,
 )
 from .layers import (
+    DSDilatedConv1d,
     DSDilatedConv2d,
 )
 from .measure import (
@@ -166,6 +167,7 @@ __all__ = [
     "CONV_KINDS",
     "Cost",
     "Counted",
+    "DSDilatedConv1d",
     "DSDilatedConv2d",
     "DeviceChoice",
     "ERF",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -60,6 +62,55 @@ class DSDilatedConv2d(nn.Module):
         left, right = self.pad
         if left != right:
             x = F.pad(x, (left, right, left, right))
+        return self.pointwise(self.depthwise(x))
+
+    def extra_repr(self) -> str:
+        return f"pad={self.pad}"
+
+
+class DSDilatedConv1d(nn.Module):
+    """The 1D depthwise-separable dilated convolution: depthwise ``k`` (``groups = C_in``) then pointwise.
+
+    Input ``(B, C_in, L)``, output ``(B, C_out, L_out)``. ``padding`` is an int, a ``(left, right)``
+    pair, ``"same"``, ``"valid"`` or ``"causal"`` (``d*(k-1)`` on the left only: output ``t`` sees
+    inputs ``t - d*(k-1) .. t``, never the future; the length is kept).
+
+    >>> m = DSDilatedConv1d(1, 1, kernel_size=2, dilation=4, padding="causal")
+    >>> _ = m.depthwise.weight.data.fill_(1.0); _ = m.pointwise.weight.data.fill_(1.0)
+    >>> x = torch.zeros(1, 1, 9); x[0, 0, 2] = 1.0
+    >>> (m(x)[0, 0] != 0).int().tolist()   # the impulse at 2 reaches outputs 2 and 2 + 4
+    [0, 0, 1, 0, 0, 0, 1, 0, 0]
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int = 3,
+        dilation: int = 1,
+        stride: int = 1,
+        padding: Padding | Literal["causal"] = "same",
+        depth_multiplier: int = 1,
+        bias: bool = False,
+    ) -> None:
+        super().__init__()
+        c_in = check_int("in_channels", in_channels, 1)
+        c_out = check_int("out_channels", out_channels, 1)
+        m = check_int("depth_multiplier", depth_multiplier, 1)
+        check_int("stride", stride, 1)
+        if padding == "causal":
+            self.pad = (dilation * (check_int("kernel_size", kernel_size, 1) - 1), 0)
+        else:
+            self.pad = resolve_padding(padding, kernel_size, dilation)
+        self.depthwise = nn.Conv1d(
+            c_in, c_in * m, kernel_size, stride=stride, dilation=dilation, groups=c_in, bias=bias
+        )
+        self.pointwise = nn.Conv1d(c_in * m, c_out, 1, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, C_in, L) -> (B, C_out, L_out)``."""
+        if any(self.pad):
+            x = F.pad(x, self.pad)
         return self.pointwise(self.depthwise(x))
 
     def extra_repr(self) -> str:

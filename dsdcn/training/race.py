@@ -1,0 +1,266 @@
+"""A training race: several models learn one task on the same batches, step by step, timed.
+
+Everything random (data, initial weights) comes from ``torch.Generator`` objects seeded from one
+``seed``: the same seed gives the same curves on the same machine, and the global RNG of a server
+shared by many users is never touched.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..device import synchronize
+from ..geometry import check_int
+from ..receptive import coverage, receptive_field
+from .models import ModelCost, ModelSpec, build_model, init_parameters, model_cost, model_layers
+from .tasks import Task
+
+Reach = Literal["reached", "hole", "outside", "any"]
+Verdict = Literal["learned", "learning", "stuck"]
+MAX_RACERS = 4
+EVAL_BATCH = 32
+MAX_HISTORY = 20_000
+
+
+def reach(spec: ModelSpec, task: Task) -> Reach:
+    """Whether the input each scored output needs lies in the model's field: ``"reached"``, ``"hole"``
+    (inside the extent but no path reaches it: gridding), ``"outside"`` (beyond the extent), or ``"any"``
+    for a task with no single offset (the wide filter)."""
+    offsets = task.target_offset
+    if not offsets:
+        return "any"
+    layers = model_layers(spec, task.ndim)
+    counts = coverage(layers)
+    rf = receptive_field(layers)[-1]
+    verdicts = []
+    for off in offsets:
+        index = off + rf.padding  # the field of output 0 starts at input -padding
+        if not 0 <= index < counts.size:
+            verdicts.append("outside")
+        else:
+            verdicts.append("reached" if counts[index] > 0 else "hole")
+    if "outside" in verdicts:
+        return "outside"
+    return "hole" if "hole" in verdicts else "reached"
+
+
+def verdict(loss: float, baseline: float) -> Verdict:
+    """``"learned"`` below a fifth of the baseline, ``"stuck"`` above 80% of it, else ``"learning"``."""
+    if not math.isfinite(loss) or loss > 0.8 * baseline:
+        return "stuck"
+    return "learned" if loss < 0.2 * baseline else "learning"
+
+
+@dataclass
+class Racer:
+    """One model in the race: its spec, module, optimiser and history (one loss and time per step)."""
+
+    spec: ModelSpec
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    initial: dict[str, torch.Tensor]
+    cost: ModelCost
+    losses: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def ms_per_step(self) -> float:
+        """Median milliseconds of one training step (forward, backward, update), NaN before any."""
+        return float(np.median(self.seconds) * 1000) if self.seconds else math.nan
+
+
+@dataclass(frozen=True)
+class RaceRow:
+    """One line of the results table (codes and numbers; the page translates)."""
+
+    code: str
+    kind: str
+    rates: tuple[int, ...]
+    params: int
+    macs: int
+    rf: int
+    holes: int
+    reach: Reach
+    ms_per_step: float
+    loss: float
+    verdict: Verdict
+    steps: int
+
+
+class Race:
+    """Train ``specs`` on ``task`` side by side: each step draws one batch that every model trains on.
+
+    ``lr`` is Adam's learning rate. Model ``i`` is initialised from a generator seeded with
+    ``seed * 1000 + i + 1``; batches come from one seeded with ``seed``; a fixed held-out batch (seed
+    ``seed + 7_777_777``) gives the evaluation loss.
+    """
+
+    def __init__(
+        self,
+        task: Task,
+        specs: Sequence[ModelSpec],
+        seed: int = 0,
+        lr: float = 0.01,
+        device: torch.device | str = "cpu",
+    ) -> None:
+        if not 1 <= len(specs) <= MAX_RACERS:
+            raise ValueError(f"a race has 1 to {MAX_RACERS} models, got {len(specs)}")
+        if not (isinstance(lr, float | int) and 0 < lr <= 1):
+            raise ValueError(f"lr must be in (0, 1], got {lr!r}")
+        self.task = task
+        self.seed = check_int("seed", seed, 0)
+        self.lr = float(lr)
+        self.device = torch.device(device)
+        self.steps = 0
+        self._data = torch.Generator().manual_seed(self.seed)
+        held_out = torch.Generator().manual_seed(self.seed + 7_777_777)
+        self._eval = task.sample(held_out, batch=EVAL_BATCH)
+        positions = _positions(task, self._eval[0])
+        self.racers: list[Racer] = []
+        for i, spec in enumerate(specs):
+            model = build_model(spec, task.ndim, task.in_channels, task.out_channels)
+            init_parameters(model, torch.Generator().manual_seed(self.seed * 1000 + i + 1))
+            initial = copy.deepcopy(model.state_dict())
+            model.to(self.device)
+            optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+            cost = model_cost(spec, task.ndim, task.in_channels, task.out_channels, positions)
+            self.racers.append(Racer(spec, model, optimizer, initial, cost))
+
+    def step(self, count: int = 1) -> None:
+        """Train every model on ``count`` new batches (the same batches for all)."""
+        for _ in range(check_int("count", count, 0)):
+            x, y = self.task.sample(self._data)
+            x, y = x.to(self.device), y.to(self.device)
+            for racer in self.racers:
+                racer.model.train()
+                synchronize(self.device)
+                start = time.perf_counter()
+                racer.optimizer.zero_grad(set_to_none=True)
+                loss = self.task.loss(racer.model(x), y)
+                loss.backward()
+                racer.optimizer.step()
+                value = float(loss.detach().cpu())
+                racer.seconds.append(time.perf_counter() - start)
+                racer.losses.append(value)
+                if len(racer.losses) > MAX_HISTORY:
+                    del racer.losses[0], racer.seconds[0]
+            self.steps += 1
+
+    def run_for(self, seconds: float, max_steps: int | None = None) -> int:
+        """Step until ``seconds`` of wall time have passed (at least one step) or ``max_steps`` more
+        steps are done; returns the steps taken."""
+        start = time.perf_counter()
+        taken = 0
+        while max_steps is None or taken < max_steps:
+            self.step()
+            taken += 1
+            if time.perf_counter() - start >= seconds:
+                break
+        return taken
+
+    def eval_losses(self) -> list[float]:
+        """Each model's loss on the fixed held-out batch."""
+        x, y = (t.to(self.device) for t in self._eval)
+        out = []
+        with torch.no_grad():
+            for racer in self.racers:
+                racer.model.eval()
+                out.append(float(self.task.loss(racer.model(x), y).cpu()))
+        return out
+
+    def predict(self, index: int, x: torch.Tensor) -> torch.Tensor:
+        """Model ``index``'s output for ``x`` (on the CPU)."""
+        racer = self.racers[index]
+        racer.model.eval()
+        with torch.no_grad():
+            return racer.model(x.to(self.device)).cpu()
+
+    def held_out(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The held-out batch ``(x, y)`` (on the CPU)."""
+        return self._eval
+
+    def to(self, device: torch.device | str) -> None:
+        """Move the models and their optimiser state to ``device`` (e.g. to the CPU after a GPU ran out
+        of memory)."""
+        self.device = torch.device(device)
+        for racer in self.racers:
+            racer.model.to(self.device)
+            for state in racer.optimizer.state.values():
+                for key, value in state.items():
+                    if isinstance(value, torch.Tensor) and value.dim() > 0:
+                        state[key] = value.to(self.device)
+
+    def initial_model(self, index: int) -> nn.Module:
+        """A copy of model ``index`` as it was before training (on the CPU)."""
+        racer = self.racers[index]
+        model = build_model(racer.spec, self.task.ndim, self.task.in_channels, self.task.out_channels)
+        model.load_state_dict(racer.initial)
+        return model
+
+    def trained_model(self, index: int) -> nn.Module:
+        """A copy of model ``index`` as it is now (on the CPU)."""
+        return copy.deepcopy(self.racers[index].model).to("cpu")
+
+    def rows(self) -> list[RaceRow]:
+        """The results table: one row per model."""
+        losses = self.eval_losses()
+        out = []
+        for racer, loss in zip(self.racers, losses, strict=True):
+            layers = model_layers(racer.spec, self.task.ndim)
+            out.append(
+                RaceRow(
+                    code=racer.spec.code,
+                    kind=racer.spec.kind,
+                    rates=racer.spec.rates,
+                    params=racer.cost.params,
+                    macs=racer.cost.macs,
+                    rf=receptive_field(layers)[-1].size,
+                    holes=int((coverage(layers) == 0).sum()),
+                    reach=reach(racer.spec, self.task),
+                    ms_per_step=racer.ms_per_step,
+                    loss=loss,
+                    verdict=verdict(loss, self.task.baseline),
+                    steps=self.steps,
+                )
+            )
+        return out
+
+
+def _positions(task: Task, x: torch.Tensor) -> int:
+    # output positions of one input sample: every layer keeps the size
+    return int(np.prod(x.shape[2:]))
+
+
+def model_erf(
+    model: nn.Module,
+    spec: ModelSpec,
+    ndim: int,
+    in_channels: int,
+    generator: torch.Generator,
+    samples: int = 8,
+) -> np.ndarray:
+    """The effective receptive field of a (trained) model: ``|d out / d x|`` of one output over an input
+    exactly one field wide, summed over output channels, averaged over input channels and ``samples``
+    standard-normal inputs. 2D: the centre output of an ``r x r`` input; 1D (causal): the last output of
+    ``r`` steps. Shape ``(r,)`` or ``(r, r)``, scaled so that its largest entry is 1."""
+    r = receptive_field(model_layers(spec, ndim))[-1].size
+    model = copy.deepcopy(model).to("cpu").eval()
+    x = torch.randn((check_int("samples", samples, 1), in_channels, *((r,) * ndim)), generator=generator)
+    x.requires_grad_(True)
+    out = model(x)
+    if ndim == 2:
+        out[..., r // 2, r // 2].sum().backward()
+    else:
+        out[..., r - 1].sum().backward()
+    grad = x.grad.abs().mean(dim=(0, 1)).to(torch.float64).numpy()
+    top = float(grad.max())
+    return grad / top if top > 0 else grad
