@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .geometry import Padding, check_int, resolve_padding
+from .geometry import Padding, check_int, effective_kernel_size, resolve_padding
 
 
 class DSDilatedConv2d(nn.Module):
@@ -99,7 +99,7 @@ class DSDilatedConv1d(nn.Module):
         m = check_int("depth_multiplier", depth_multiplier, 1)
         check_int("stride", stride, 1)
         if padding == "causal":
-            self.pad = (dilation * (check_int("kernel_size", kernel_size, 1) - 1), 0)
+            self.pad = (effective_kernel_size(kernel_size, dilation) - 1, 0)
         else:
             self.pad = resolve_padding(padding, kernel_size, dilation)
         self.depthwise = nn.Conv1d(

@@ -59,4 +59,11 @@ PAGES: tuple[PageInfo, ...] = (
         "image-lab",
         "Run real convolutions on your own image and compare dilations side by side.",
     ),
+    PageInfo(
+        "app_pages/training_lab.py",
+        "Training lab",
+        ":material/model_training:",
+        "training-lab",
+        "Watch a DS-DCN and its rivals learn, live, and see why the receptive field decides.",
+    ),
 )

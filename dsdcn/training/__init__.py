@@ -14,7 +14,20 @@ from .models import (
     model_layers,
     parse_model_code,
 )
-from .race import MAX_RACERS, Race, Racer, RaceRow, model_erf, reach, verdict
+from .race import (
+    MAX_FIELD,
+    MAX_RACERS,
+    MAX_STEP_MACS,
+    Race,
+    Racer,
+    RaceRow,
+    check_race,
+    hole_count,
+    model_erf,
+    reach,
+    step_macs,
+    verdict,
+)
 from .tasks import (
     FILTER_OPERATORS,
     TASKS,
@@ -30,7 +43,9 @@ __all__ = [
     "ACTIVATIONS",
     "DEFAULT_RACES",
     "FILTER_OPERATORS",
+    "MAX_FIELD",
     "MAX_RACERS",
+    "MAX_STEP_MACS",
     "MODEL_KINDS",
     "TASKS",
     "FilterTask",
@@ -44,8 +59,10 @@ __all__ = [
     "Racer",
     "Task",
     "build_model",
+    "check_race",
     "copy_weights",
     "grey_levels",
+    "hole_count",
     "init_parameters",
     "model_code",
     "model_cost",
@@ -53,6 +70,7 @@ __all__ = [
     "model_layers",
     "parse_model_code",
     "reach",
+    "step_macs",
     "verdict",
     "wide_filter",
 ]

@@ -29,6 +29,8 @@ Verdict = Literal["learned", "learning", "stuck"]
 MAX_RACERS = 4
 EVAL_BATCH = 32
 MAX_HISTORY = 20_000
+MAX_FIELD: dict[int, int] = {1: 1024, 2: 129}  # widest field trained (steps in 1D, pixels in 2D)
+MAX_STEP_MACS = 2_000_000_000  # multiply-adds of one race step (all models, forward and backward)
 
 
 def reach(spec: ModelSpec, task: Task) -> Reach:
@@ -51,6 +53,38 @@ def reach(spec: ModelSpec, task: Task) -> Reach:
     if "outside" in verdicts:
         return "outside"
     return "hole" if "hole" in verdicts else "reached"
+
+
+def hole_count(spec: ModelSpec, ndim: int) -> int:
+    """Input positions inside the model's extent that no path reaches: in 2D the cells of the
+    ``r x r`` coverage map (``r² - (r - h)²`` for ``h`` holes per axis), in 1D the steps."""
+    counts = coverage(model_layers(spec, ndim))
+    h = int((counts == 0).sum())
+    return h if ndim == 1 else counts.size**2 - (counts.size - h) ** 2
+
+
+def check_race(task: Task, specs: Sequence[ModelSpec]) -> None:
+    """Refuse a race this lab does not train: fields wider than ``MAX_FIELD`` (their coverage and
+    effective field would not fit on a screen) or steps above ``MAX_STEP_MACS`` (seconds per step on a
+    CPU). ``ValueError`` names the model and the limit."""
+    if not 1 <= len(specs) <= MAX_RACERS:
+        raise ValueError(f"a race has 1 to {MAX_RACERS} models, got {len(specs)}")
+    limit = MAX_FIELD[task.ndim]
+    for spec in specs:
+        r = receptive_field(model_layers(spec, task.ndim))[-1].size
+        if r > limit:
+            raise ValueError(f"model {spec.code} has a field of {r}; at most {limit} is trained here")
+    macs = step_macs(task, specs)
+    if macs > MAX_STEP_MACS:
+        raise ValueError(f"one step would take {macs / 1e9:.1f} G multiply-adds; at most {MAX_STEP_MACS / 1e9:.0f} G")
+
+
+def step_macs(task: Task, specs: Sequence[ModelSpec]) -> int:
+    """Multiply-adds of one race step: every model's forward on a batch, times 3 for the backward pass."""
+    x, _ = task.sample(torch.Generator().manual_seed(0), batch=1)
+    n = int(np.prod(x.shape[2:]))
+    per_sample = sum(model_cost(s, task.ndim, task.in_channels, task.out_channels, n).macs for s in specs)
+    return 3 * task.batch * per_sample
 
 
 def verdict(loss: float, baseline: float) -> Verdict:
@@ -127,7 +161,7 @@ class Race:
         positions = _positions(task, self._eval[0])
         self.racers: list[Racer] = []
         for i, spec in enumerate(specs):
-            model = build_model(spec, task.ndim, task.in_channels, task.out_channels)
+            model = _unfilled_model(spec, task)
             init_parameters(model, torch.Generator().manual_seed(self.seed * 1000 + i + 1))
             initial = copy.deepcopy(model.state_dict())
             model.to(self.device)
@@ -167,6 +201,23 @@ class Race:
                 break
         return taken
 
+    def train_for(self, seconds: float, max_steps: int | None = None) -> tuple[int, str | None]:
+        """``run_for`` that survives a GPU running out of memory: the race moves to the CPU and goes on.
+
+        Returns the steps taken and, after a fallback, the error text (else None).
+        """
+        try:
+            return self.run_for(seconds, max_steps), None
+        except torch.OutOfMemoryError as error:
+            if self.device.type == "cpu":
+                raise
+            for racer in self.racers:  # a step cut short leaves its model untouched or updated: both fine
+                racer.optimizer.zero_grad(set_to_none=True)
+            self.to("cpu")
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            return 0, str(error).split("\n", 1)[0][:200]
+
     def eval_losses(self) -> list[float]:
         """Each model's loss on the fixed held-out batch."""
         x, y = (t.to(self.device) for t in self._eval)
@@ -202,7 +253,7 @@ class Race:
     def initial_model(self, index: int) -> nn.Module:
         """A copy of model ``index`` as it was before training (on the CPU)."""
         racer = self.racers[index]
-        model = build_model(racer.spec, self.task.ndim, self.task.in_channels, self.task.out_channels)
+        model = _unfilled_model(racer.spec, self.task)
         model.load_state_dict(racer.initial)
         return model
 
@@ -224,7 +275,7 @@ class Race:
                     params=racer.cost.params,
                     macs=racer.cost.macs,
                     rf=receptive_field(layers)[-1].size,
-                    holes=int((coverage(layers) == 0).sum()),
+                    holes=hole_count(racer.spec, self.task.ndim),
                     reach=reach(racer.spec, self.task),
                     ms_per_step=racer.ms_per_step,
                     loss=loss,
@@ -233,6 +284,14 @@ class Race:
                 )
             )
         return out
+
+
+def _unfilled_model(spec: ModelSpec, task: Task) -> nn.Module:
+    # built on the meta device, so torch's default initialisation draws nothing from the global RNG;
+    # the caller fills every parameter (init_parameters or load_state_dict)
+    with torch.device("meta"):
+        model = build_model(spec, task.ndim, task.in_channels, task.out_channels)
+    return model.to_empty(device="cpu")
 
 
 def _positions(task: Task, x: torch.Tensor) -> int:

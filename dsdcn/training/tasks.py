@@ -30,6 +30,7 @@ FILTER_OPERATORS: tuple[str, ...] = ("gauss", "dog")
 MAX_OFFSET = 16
 MAX_BLANK = 256
 MAX_SIGMA = 8.0
+DOG_RATIO = 1.6  # outer σ of a difference of Gaussians, over the inner σ
 MIN_IMAGE_SIDE = 32
 
 
@@ -164,9 +165,10 @@ class MemoryTask:
 
 
 def gaussian_kernel(sigma: float) -> np.ndarray:
-    """A normalised 1D Gaussian over ``[-3σ, 3σ]`` (odd length, sums to 1)."""
-    if not 0.0 < sigma <= MAX_SIGMA:
-        raise ValueError(f"sigma must be in (0, {MAX_SIGMA}], got {sigma}")
+    """A normalised 1D Gaussian over ``[-3σ, 3σ]`` (odd length, sums to 1); ``σ`` up to ``1.6 * MAX_SIGMA``
+    (the outer Gaussian of the widest difference of Gaussians)."""
+    if not 0.0 < sigma <= DOG_RATIO * MAX_SIGMA:
+        raise ValueError(f"sigma must be in (0, {DOG_RATIO * MAX_SIGMA}], got {sigma}")
     radius = max(int(math.ceil(3 * sigma)), 1)
     t = np.arange(-radius, radius + 1, dtype=np.float64)
     g = np.exp(-(t**2) / (2 * sigma**2))
@@ -189,10 +191,12 @@ def wide_filter(image: np.ndarray, operator: FilterKind = "gauss", sigma: float 
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim != 2:
         raise ValueError(f"image must be 2D (grey), got shape {arr.shape}")
+    if not 0.0 < sigma <= MAX_SIGMA:
+        raise ValueError(f"sigma must be in (0, {MAX_SIGMA}], got {sigma}")
     t = torch.from_numpy(arr)[None, None]
     out = _separable_blur(t, sigma)
     if operator == "dog":
-        out = out - _separable_blur(t, min(1.6 * sigma, MAX_SIGMA * 1.6))
+        out = out - _separable_blur(t, DOG_RATIO * sigma)
     return out[0, 0].numpy()
 
 

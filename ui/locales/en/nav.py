@@ -13,5 +13,7 @@ STRINGS: dict[str, str] = {
     "nav.cost.summary": "Params and FLOPs by formula and by count, and latency measured on your device.",
     "nav.image_lab.title": "Image lab",
     "nav.image_lab.summary": "Run real convolutions on your own image and compare dilations side by side.",
+    "nav.training_lab.title": "Training lab",
+    "nav.training_lab.summary": "Watch a DS-DCN and its rivals learn, live, and see why the receptive field decides.",
     "common.device": "Device: **{device}** · PyTorch {torch}",
 }

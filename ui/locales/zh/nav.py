@@ -13,5 +13,7 @@ STRINGS: dict[str, str] = {
     "nav.cost.summary": "按公式与按实际模块计数的参数量和 FLOPs，以及在你的设备上实测的延迟。",
     "nav.image_lab.title": "图像实验室",
     "nav.image_lab.summary": "在你自己的图像上运行真实卷积，并排比较不同膨胀率。",
+    "nav.training_lab.title": "训练实验室",
+    "nav.training_lab.summary": "实时观看 DS-DCN 与对手一起学习，理解为什么感受野决定了能学到什么。",
     "common.device": "设备：**{device}** · PyTorch {torch}",
 }

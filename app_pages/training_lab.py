@@ -1,0 +1,539 @@
+"""Training lab: small models race on tasks where the receptive field decides what they can learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from dsdcn.figures import training as tf
+from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
+from dsdcn.imaging import ImageError
+from dsdcn.receptive import coverage, receptive_field
+from dsdcn.training import Race, Task, hole_count, model_code, model_erf, model_layers, reach, verdict
+from ui import training_lab as lab
+from ui.i18n import t
+from ui.workshop import (
+    apply_values,
+    data_table,
+    drop_infinite_link_values,
+    plotly_config,
+    presets_bar,
+    projector,
+)
+
+LIVE_SECONDS = 0.5  # training per live redraw: Pause and the other controls answer within a second
+
+
+def _labels(group: str, codes: tuple[object, ...]) -> dict[object, str]:
+    # option labels in the current language, fixed when the widget is drawn (a format_func)
+    return {code: t(f"training_lab.{group}.{code}") for code in codes}
+
+
+def _theme() -> Theme:
+    return PROJECTOR if projector() else STANDARD
+
+
+def _chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("tr_fig_")))
+
+
+def _select(key: str, options: tuple[object, ...], group: str | None = None) -> object:
+    # a selectbox of codes bound to the link; its declared default is the page default
+    labels = _labels(group, options) if group else {o: str(o) for o in options}
+    return st.selectbox(
+        t(f"training_lab.{key}"),
+        options,
+        index=options.index(lab.DEFAULTS[key]),
+        format_func=labels.__getitem__,
+        key=key,
+        bind="query-params",
+        help=t(f"training_lab.{key}_help"),
+    )
+
+
+def _slider(key: str, low: float | int, high: float | int, step: float | int = 1) -> float | int:
+    return st.slider(
+        t(f"training_lab.{key}"),
+        min_value=low,
+        max_value=high,
+        value=lab.DEFAULTS[key],
+        step=step,
+        key=key,
+        bind="query-params",
+        help=t(f"training_lab.{key}_help"),
+    )
+
+
+def _on_task_change() -> None:
+    # a new task brings its own default comparison (models, kernel, width, rate)
+    apply_values(lab.task_values(str(st.session_state.get("tr_task", "offset"))))
+
+
+def _task_controls() -> dict[str, object]:
+    """The task and its own settings."""
+    task = st.segmented_control(
+        t("training_lab.tr_task"),
+        lab.TASK_CODES,
+        default=lab.DEFAULTS["tr_task"],
+        required=True,
+        format_func=_labels("task", lab.TASK_CODES).__getitem__,
+        key="tr_task",
+        bind="query-params",
+        on_change=_on_task_change,
+        help=t("training_lab.tr_task_help"),
+    )
+    st.caption(t(f"training_lab.task.{task}.about"))
+    out: dict[str, object] = {"task": task}
+    cols = st.columns(3)
+    if task == "offset":
+        with cols[0]:
+            out["dy"] = int(_slider("tr_dy", *lab.LIMITS["tr_dy"]))
+        with cols[1]:
+            out["dx"] = int(_slider("tr_dx", *lab.LIMITS["tr_dx"]))
+    elif task == "memory":
+        with cols[0]:
+            out["blank"] = int(_slider("tr_blank", *lab.LIMITS["tr_blank"]))
+    else:
+        with cols[0]:
+            out["source"] = _select("tr_source", lab.SOURCES, "source")
+            if out["source"] == "sample":
+                out["sample"] = _select("tr_sample", lab.SAMPLES, "sample")
+            else:
+                out["upload"] = st.file_uploader(
+                    t("training_lab.upload"),
+                    type=["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"],
+                    key="tr_upload",
+                    max_upload_size=50,
+                    help=t("training_lab.upload_help"),
+                )
+        with cols[1]:
+            out["operator"] = _select("tr_op", lab.OPERATORS, "op")
+        with cols[2]:
+            out["sigma"] = float(_slider("tr_sigma", *lab.SIGMA_RANGE, 0.5))
+    return out
+
+
+def _model_controls() -> list[tuple[str, str]]:
+    """The four model slots: kind and dilation rates each."""
+    cols = st.columns(2 if projector() else 4)
+    picked = []
+    for i, slot in enumerate(lab.SLOTS):
+        with cols[i % len(cols)]:
+            kind = _select(f"tr_kind{slot}", lab.KIND_OPTIONS, "kind")
+            rates = st.text_input(
+                t("training_lab.tr_rates", n=slot),
+                value=str(lab.DEFAULTS[f"tr_rates{slot}"]),
+                max_chars=lab.MAX_RATES_TEXT,
+                key=f"tr_rates{slot}",
+                bind="query-params",
+                disabled=kind == "off",
+                help=t("training_lab.tr_rates_help"),
+            )
+            picked.append((str(kind), str(rates)))
+    return picked
+
+
+def _training_controls() -> dict[str, object]:
+    """Kernel, width, activation, learning rate, seed, steps and device (shared by every model)."""
+    cols = st.columns(4 if projector() else 7)
+    out: dict[str, object] = {}
+    with cols[0]:
+        out["kernel"] = int(_select("tr_kernel", lab.KERNELS))  # type: ignore[arg-type]
+    with cols[1]:
+        out["width"] = int(_select("tr_width", lab.WIDTHS))  # type: ignore[arg-type]
+    with cols[2]:
+        out["activation"] = _select("tr_act", lab.activation_options(), "act")
+    with cols[3 % len(cols)]:
+        out["lr"] = float(_select("tr_lr", lab.LEARNING_RATES))  # type: ignore[arg-type]
+    with cols[4 % len(cols)]:
+        out["seed"] = int(
+            st.number_input(
+                t("training_lab.tr_seed"),
+                *lab.LIMITS["tr_seed"],
+                value=int(lab.DEFAULTS["tr_seed"]),
+                step=1,
+                key="tr_seed",
+                bind="query-params",
+                help=t("training_lab.tr_seed_help"),
+            )
+        )
+    with cols[5 % len(cols)]:
+        out["steps"] = int(
+            st.number_input(
+                t("training_lab.tr_steps"),
+                *lab.LIMITS["tr_steps"],
+                value=int(lab.DEFAULTS["tr_steps"]),
+                step=50,
+                key="tr_steps",
+                bind="query-params",
+                help=t("training_lab.tr_steps_help"),
+            )
+        )
+    with cols[6 % len(cols)]:
+        out["device"] = _select("tr_device", lab.DEVICES, "device")
+    return out
+
+
+def _image(task_values: dict[str, object]) -> tuple[np.ndarray | None, str, str]:
+    """The wide-filter task's image: (RGB array or None, digest, problem in the page's language)."""
+    if task_values.get("task") != "filter":
+        return None, "", ""
+    if task_values.get("source") == "upload":
+        uploaded = task_values.get("upload")
+        if uploaded is None:
+            return None, "", t("training_lab.upload_prompt")
+        data = uploaded.getvalue()  # type: ignore[attr-defined]
+        digest = lab.digest_of(data)
+        try:
+            return lab.upload_grey(digest, data), digest, ""
+        except ImageError as exc:
+            return None, "", t("training_lab.cannot_use", error=str(exc))
+    name = str(task_values.get("sample", lab.DEFAULTS["tr_sample"]))
+    return lab.sample_grey(name), f"sample:{name}", ""
+
+
+def _settings() -> tuple[lab.Settings, np.ndarray | None]:
+    """Every control, read once into the typed settings (and the task's image)."""
+    task_values = _task_controls()
+    st.subheader(t("training_lab.models"))
+    slots_raw = _model_controls()
+    train = _training_controls()
+    image, digest, image_problem = _image(task_values)
+    slots = tuple(
+        lab.read_slot(n, kind, rates, train["kernel"], train["width"], str(train["activation"]))
+        for n, (kind, rates) in zip(lab.SLOTS, slots_raw, strict=True)
+    )
+    problems = [s.problem for s in slots if s.problem]
+    if image_problem:
+        problems.append(image_problem)
+    s = lab.Settings(
+        task=str(task_values["task"]),
+        slots=slots,
+        kernel=int(train["kernel"]),
+        width=int(train["width"]),
+        activation=str(train["activation"]),
+        lr=float(train["lr"]),
+        seed=int(train["seed"]),
+        steps=int(train["steps"]),
+        dy=int(task_values.get("dy", lab.DEFAULTS["tr_dy"])),
+        dx=int(task_values.get("dx", lab.DEFAULTS["tr_dx"])),
+        blank=int(task_values.get("blank", lab.DEFAULTS["tr_blank"])),
+        source=str(task_values.get("source", lab.DEFAULTS["tr_source"])),
+        sample=str(task_values.get("sample", lab.DEFAULTS["tr_sample"])),
+        operator=str(task_values.get("operator", lab.DEFAULTS["tr_op"])),
+        sigma=float(task_values.get("sigma", lab.DEFAULTS["tr_sigma"])),
+        device=str(train["device"]),
+        view=str(st.session_state.get("tr_view", lab.DEFAULTS["tr_view"])),
+        recall=int(st.session_state.get("tr_recall", lab.DEFAULTS["tr_recall"])),
+        image_digest=digest,
+        problems=tuple(problems),
+    )
+    return s, image
+
+
+def _task_of(s: lab.Settings, image: np.ndarray | None) -> Task | None:
+    """The task, or None after a message saying why it cannot be built."""
+    if s.task == "filter" and s.kernel % 2 == 0 or s.task == "offset" and s.kernel % 2 == 0:
+        st.warning(t("training_lab.odd_kernel", k=s.kernel), icon=":material/warning:")
+        return None
+    if s.task == "filter":
+        if image is None:
+            return None
+        try:
+            return lab.filter_task(s.image_digest, s.operator, s.sigma, image)
+        except ValueError as exc:
+            st.error(t("training_lab.cannot_use", error=str(exc)), icon=":material/broken_image:")
+            return None
+    return lab.make_task(s, None)
+
+
+def _names(s: lab.Settings) -> list[str]:
+    return [lab.model_name(spec, n) for spec, n in zip(s.specs, s.numbers, strict=True)]
+
+
+def _reach_words(s: lab.Settings, task: Task, spec) -> str:
+    code = reach(spec, task)
+    if code == "any":
+        return ""
+    if s.task == "offset":
+        return t(f"training_lab.reach.{code}", target=f"({s.dy}, {s.dx})")
+    return t(f"training_lab.reach.memory.{code}", delay=task.delay)  # type: ignore[union-attr]
+
+
+def _model_cards(s: lab.Settings, task: Task, race: Race) -> None:
+    """One card per model: its cost, field, holes, whether it reaches the target, and its code."""
+    cols = st.columns(2 if projector() else max(len(s.specs), 1))
+    for i, (racer, name) in enumerate(zip(race.racers, _names(s), strict=True)):
+        layers = model_layers(racer.spec, task.ndim)
+        rf = receptive_field(layers)[-1].size
+        holes = hole_count(racer.spec, task.ndim)
+        with cols[i % len(cols)], st.container(border=True):
+            st.markdown(f"**{name}**")
+            st.caption(
+                t(
+                    "training_lab.card",
+                    params=f"{racer.cost.params:,}",
+                    macs=f"{racer.cost.macs:,}",
+                    rf=rf,
+                    unit=t(f"training_lab.unit.{task.ndim}d"),
+                    holes=holes,
+                )
+            )
+            words = _reach_words(s, task, racer.spec)
+            if words:
+                st.caption(words)
+            with st.expander(t("training_lab.show_code")):
+                st.code(model_code(racer.spec, task.ndim, task.in_channels, task.out_channels), language="python")
+
+
+def _coverage_figure(s: lab.Settings, task: Task) -> None:
+    """Each model's exact coverage with the target marked (2D), or its reach against the delay (1D)."""
+    names = _names(s)
+    fields = [receptive_field(model_layers(spec, task.ndim))[-1] for spec in s.specs]
+    if task.ndim == 1:
+        fig = tf.memory_reach([f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme())  # type: ignore[union-attr]
+    else:
+        counts = [np.outer(c, c) for c in (coverage(model_layers(spec, 2)) for spec in s.specs)]
+        target = (s.dy, s.dx) if s.task == "offset" else None
+        fig = tf.coverage_panels(
+            counts, names, target, [f.padding for f in fields], text=lab.figure_text(), theme=_theme()
+        )
+    _chart(fig, "tr_fig_coverage")
+    st.caption(t(f"training_lab.coverage_caption.{s.task}"))
+
+
+def _controls_row(s: lab.Settings, race: Race) -> None:
+    """Play / Pause, one step, reset."""
+    row = st.container(horizontal=True, gap="small")
+    done = race.steps >= s.steps
+    if lab.playing():
+        row.button(t("training_lab.pause"), key="tr_stop", icon=":material/pause:", on_click=lab.set_playing, args=(False,))
+    else:
+        row.button(
+            t("training_lab.play"),
+            key="tr_go",
+            icon=":material/play_arrow:",
+            type="primary",
+            disabled=done,
+            on_click=lab.set_playing,
+            args=(True,),
+            help=t("training_lab.play_help"),
+        )
+    row.button(t("training_lab.step"), key="tr_one_step", icon=":material/skip_next:", on_click=lab.ask_step, disabled=done)
+    row.button(t("training_lab.reset"), key="tr_restart", icon=":material/replay:", on_click=lab.reset_race)
+    if done:
+        st.caption(t("training_lab.finished", steps=s.steps))
+
+
+def _live(s: lab.Settings, state: lab.RaceState) -> None:
+    """The part redrawn while the race runs: it trains a short chunk, then draws the curves."""
+    playing = lab.playing()
+
+    @st.fragment(run_every=0.2 if playing else None)
+    def live() -> None:
+        race = state.race
+        if lab.playing() and race.steps < s.steps:
+            _, fallback = race.train_for(LIVE_SECONDS, s.steps - race.steps)
+            if fallback:
+                state.note = fallback
+        _status(s, state)
+        names = _names(s)
+        curves = [r.losses for r in race.racers]
+        fig = tf.loss_race(curves, names, race.task.baseline, text=lab.figure_text(), theme=_theme())
+        _chart(fig, "tr_fig_loss")
+        _live_metrics(s, race)
+        if lab.playing() and race.steps >= s.steps:
+            lab.set_playing(False)
+            st.rerun(scope="app")
+
+    live()
+
+
+def _status(s: lab.Settings, state: lab.RaceState) -> None:
+    race = state.race
+    rate = sum(race.racers[0].seconds[-50:]) if race.racers and race.racers[0].seconds else 0.0
+    total = sum(sum(r.seconds[-50:]) for r in race.racers)
+    steps_per_s = min(50, len(race.racers[0].seconds)) / total if total > 0 else 0.0
+    del rate
+    st.caption(
+        t(
+            "training_lab.status",
+            steps=race.steps,
+            total=s.steps,
+            rate=f"{steps_per_s:.1f}",
+            device=str(race.device).upper(),
+        )
+    )
+    if state.note:
+        st.warning(t("training_lab.oom", error=state.note), icon=":material/memory:")
+
+
+def _live_metrics(s: lab.Settings, race: Race) -> None:
+    """Each model's loss on the held-out batch and its verdict."""
+    if race.steps == 0:
+        st.info(t("training_lab.press_play"), icon=":material/play_circle:")
+        return
+    losses = race.eval_losses()
+    cols = st.columns(2 if projector() else len(losses))
+    for i, (loss, name) in enumerate(zip(losses, _names(s), strict=True)):
+        code = verdict(loss, race.task.baseline)
+        cols[i % len(cols)].metric(
+            name,
+            f"{loss:.4f}",
+            t(f"training_lab.verdict.{code}", share=f"{loss / race.task.baseline:.0%}"),
+            delta_color={"learned": "normal", "learning": "off", "stuck": "inverse"}[code],
+            delta_arrow="off",
+            help=t("training_lab.metric_help", baseline=f"{race.task.baseline:.3f}"),
+        )
+
+
+def _erf_section(s: lab.Settings, race: Race) -> None:
+    """Effective receptive field of each model at initialisation and now."""
+    st.subheader(t("training_lab.erf"))
+    gen = torch.Generator().manual_seed(s.seed)
+    before, after = [], []
+    for i, racer in enumerate(race.racers):
+        before.append(model_erf(race.initial_model(i), racer.spec, race.task.ndim, race.task.in_channels, gen))
+        after.append(model_erf(race.trained_model(i), racer.spec, race.task.ndim, race.task.in_channels, gen))
+    fig = tf.erf_panels(before, after, _names(s), text=lab.figure_text(), theme=_theme())
+    _chart(fig, "tr_fig_erf")
+    st.caption(t("training_lab.erf_caption"))
+
+
+def _prediction_section(s: lab.Settings, race: Race) -> None:
+    """One held-out example (offset), the whole image (filter) or one recalled sequence (memory)."""
+    st.subheader(t(f"training_lab.prediction.{s.task}"))
+    names = _names(s)
+    task = race.task
+    if s.task == "memory":
+        _recall(s, race, names)
+        return
+    if s.task == "offset":
+        x, y = race.held_out()
+        x1 = x[:1]
+        inputs = task.scored(x1)[0, 0].numpy()  # type: ignore[union-attr]
+        outs = [task.scored(race.predict(i, x1))[0, 0].numpy() for i in range(len(race.racers))]  # type: ignore[union-attr]
+        images = [inputs, y[0, 0].numpy(), *outs]
+    else:
+        image, target = task.image, task.target  # type: ignore[union-attr]
+        outs = [race.predict(i, image)[0, 0].numpy() for i in range(len(race.racers))]
+        images = [image[0, 0].numpy(), target[0, 0].numpy(), *outs]
+        view = _select("tr_view", lab.VIEWS, "view")
+        if view == "crop":
+            h, w = images[0].shape
+            c0, c1 = max(h // 2 - 64, 0), max(w // 2 - 64, 0)
+            images = [im[c0 : c0 + 128, c1 : c1 + 128] for im in images]
+    titles = [t("training_lab.input"), t("training_lab.target"), *names]
+    fig = tf.image_panels(images, titles, text=lab.figure_text(), theme=_theme())
+    _chart(fig, "tr_fig_prediction")
+    st.caption(t(f"training_lab.prediction_caption.{s.task}"))
+
+
+def _recall(s: lab.Settings, race: Race, names: list[str]) -> None:
+    choices = tuple(range(1, len(names) + 1))
+    pick = st.selectbox(
+        t("training_lab.tr_recall"),
+        (1, 2, 3, 4),
+        index=0,
+        format_func=lambda i: names[i - 1] if i - 1 < len(names) else str(i),
+        key="tr_recall",
+        bind="query-params",
+        help=t("training_lab.tr_recall_help"),
+    )
+    index = min(int(pick), len(choices)) - 1
+    x, y = race.held_out()
+    logits = race.task.scored(race.predict(index, x[:1]))[0]  # type: ignore[union-attr]
+    probs = torch.softmax(logits, dim=0).numpy()
+    fig = tf.recall_panel(probs, y[0].tolist(), text=lab.figure_text(), theme=_theme())
+    _chart(fig, "tr_fig_recall")
+    st.caption(t("training_lab.prediction_caption.memory"))
+
+
+def _results(s: lab.Settings, race: Race) -> None:
+    """The results table and the downloads (table and loss curves as CSV)."""
+    st.subheader(t("training_lab.results"))
+    rows = race.rows()
+    names = _names(s)
+    col = {k: t(f"training_lab.col.{k}") for k in ("model", "params", "macs", "rf", "holes", "ms", "loss", "verdict", "steps")}
+    table = pd.DataFrame(
+        {
+            col["model"]: names,
+            col["params"]: [r.params for r in rows],
+            col["macs"]: [r.macs for r in rows],
+            col["rf"]: [r.rf for r in rows],
+            col["holes"]: [r.holes for r in rows],
+            col["ms"]: [round(r.ms_per_step, 2) for r in rows],
+            col["loss"]: [r.loss for r in rows],
+            col["verdict"]: [t(f"training_lab.verdict.{r.verdict}", share=f"{r.loss / race.task.baseline:.0%}") for r in rows],
+            col["steps"]: [r.steps for r in rows],
+        }
+    )
+    data_table(
+        table,
+        key="tr_table",
+        formats={col["params"]: "localized", col["macs"]: "localized", col["ms"]: "%.2f", col["loss"]: "%.4f"},
+    )
+    csv_rows = pd.DataFrame([r.__dict__ for r in rows])
+    curves = pd.DataFrame({"step": np.arange(1, len(race.racers[0].losses) + 1)})
+    for r in race.racers:
+        curves[r.spec.code] = r.losses
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(t("training_lab.download_table"), csv_rows.to_csv(index=False), "dsdcn-training-results.csv", "text/csv", key="tr_dl_table", icon=":material/download:")
+    row.download_button(t("training_lab.download_curves"), curves.to_csv(index=False), "dsdcn-training-curves.csv", "text/csv", key="tr_dl_curves", icon=":material/download:")
+
+
+def _after(s: lab.Settings, state: lab.RaceState) -> None:
+    """What training did: drawn when the race is paused or finished."""
+    race = state.race
+    if race.steps == 0:
+        return
+    if lab.playing():
+        st.caption(t("training_lab.after_when_paused"))
+        return
+    _prediction_section(s, race)
+    _erf_section(s, race)
+    _results(s, race)
+
+
+def render() -> None:
+    """Draw the Training lab."""
+    drop_infinite_link_values(("tr_seed", "tr_steps"))
+    st.title(t("training_lab.title"))
+    st.markdown(t("training_lab.intro"))
+    bar = st.container()
+    s, image = _settings()
+    with bar:
+        presets_bar(
+            lab.PRESETS,
+            lab.DEFAULTS,
+            "tr_",
+            lambda pid: t(f"training_lab.preset.{pid}"),
+            lambda pid: t(f"training_lab.preset.{pid}.idea"),
+        )
+    for problem in s.problems:
+        st.warning(problem, icon=":material/warning:")
+    task = _task_of(s, image)
+    if task is None or not s.specs:
+        if task is not None:
+            st.info(t("training_lab.no_models"), icon=":material/info:")
+        return
+    try:
+        state = lab.current_race(s, task)
+    except ValueError as exc:
+        st.warning(t("training_lab.refused", error=str(exc)), icon=":material/block:")
+        return
+    lab.run_pending_step(state)
+    _model_cards(s, task, state.race)
+    st.subheader(t("training_lab.race"))
+    left, right = (st.container(), st.container()) if projector() else st.columns([3, 2], gap="large")
+    with left:
+        _controls_row(s, state.race)
+        _live(s, state)
+    with right:
+        _coverage_figure(s, task)
+    _after(s, state)
+
+
+render()

@@ -1,0 +1,332 @@
+"""Streamlit side of the Training lab: one typed settings object read from the widgets and the link,
+the task's data, and the race kept per session (freed on reset and when the session ends)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from dsdcn.device import pick_device
+from dsdcn.figures.training import TrainingText
+from dsdcn.imaging import ImageError, load_image
+from dsdcn.training import (
+    ACTIVATIONS,
+    DEFAULT_RACES,
+    FilterTask,
+    MemoryTask,
+    ModelSpec,
+    OffsetTask,
+    Race,
+    Task,
+    check_race,
+    parse_model_code,
+)
+from dsdcn.training.tasks import MAX_BLANK, MAX_OFFSET, MAX_SIGMA
+from ui.i18n import t
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
+SLOTS = (1, 2, 3, 4)
+TASK_CODES = ("offset", "memory", "filter")
+KIND_OPTIONS = ("off", "conv", "ds")
+KERNELS = (1, 2, 3, 4, 5, 7)
+WIDTHS = (2, 4, 8, 16, 32, 64)
+LEARNING_RATES = (0.001, 0.003, 0.005, 0.01, 0.03)
+SAMPLES = ("test_pattern.png", "line_drawing.png", "street_scene.png")
+SOURCES = ("sample", "upload")
+OPERATORS = ("gauss", "dog")
+DEVICES = ("auto", "cpu")
+VIEWS = ("whole", "crop")
+TRAIN_SIDE = 512  # an image is trained on at most this many pixels per side
+MAX_RATES_TEXT = 40
+RACE_KEY = "_tr_race"
+PLAYING_KEY = "_tr_playing"
+STEP_KEY = "_tr_step"
+
+
+def task_values(task: str) -> dict[str, object]:
+    # the widget values of a task's default comparison (models in the slots, the rest off)
+    race = DEFAULT_RACES[task]
+    values: dict[str, object] = {"tr_task": task}
+    for slot in SLOTS:
+        code = race.models[slot - 1] if slot <= len(race.models) else None
+        kind, _, rates = (code or "off:").partition(":")
+        values[f"tr_kind{slot}"] = kind
+        values[f"tr_rates{slot}"] = rates.replace(",", ", ") if rates else DEFAULTS.get(f"tr_rates{slot}", "1")
+    values.update(
+        {"tr_kernel": race.kernel_size, "tr_width": race.width, "tr_act": race.activation, "tr_lr": race.lr}
+    )
+    values["tr_steps"] = race.steps
+    return values
+
+
+DEFAULTS: dict[str, object] = {
+    "tr_task": "offset",
+    "tr_kind1": "conv",
+    "tr_rates1": "1, 2, 5",
+    "tr_kind2": "conv",
+    "tr_rates2": "2, 2, 2",
+    "tr_kind3": "conv",
+    "tr_rates3": "2, 4, 8",
+    "tr_kind4": "ds",
+    "tr_rates4": "1, 2, 5",
+    "tr_kernel": 3,
+    "tr_width": 8,
+    "tr_act": "relu",
+    "tr_lr": 0.01,
+    "tr_seed": 0,
+    "tr_steps": 300,
+    "tr_dy": 3,
+    "tr_dx": 1,
+    "tr_blank": 24,
+    "tr_source": "sample",
+    "tr_sample": "test_pattern.png",
+    "tr_op": "gauss",
+    "tr_sigma": 3.0,
+    "tr_device": "auto",
+    "tr_view": "whole",
+    "tr_recall": 1,
+}
+
+# Lesson presets: stable ids, each telling one idea; the controls not named go back to DEFAULTS.
+PRESETS: dict[str, dict[str, object]] = {
+    "hole": {**task_values("offset"), "tr_dy": 3, "tr_dx": 1},
+    "even": {**task_values("offset"), "tr_dy": 4, "tr_dx": 2},
+    "too_far": {
+        **task_values("offset"),
+        "tr_dy": 6,
+        "tr_dx": 2,
+        "tr_rates1": "1, 1, 1",
+        "tr_kind2": "conv",
+        "tr_rates2": "1, 1, 1, 1, 1, 1",
+        "tr_rates3": "1, 2, 5",
+        "tr_kind4": "off",
+    },
+    "memory": task_values("memory"),
+    "long_memory": {
+        **task_values("memory"),
+        "tr_blank": 100,
+        "tr_rates1": "1, 2, 4, 8, 16, 32, 64",
+        "tr_rates2": "1, 2, 4, 8, 16, 32",
+        "tr_rates3": "1, 2, 4, 8, 16, 32, 64",
+        "tr_kind4": "off",
+        "tr_steps": 400,
+    },
+    "gridding_image": task_values("filter"),
+    "dog": {**task_values("filter"), "tr_op": "dog", "tr_sigma": 2.0},
+    "separable": {
+        **task_values("filter"),
+        "tr_kind1": "conv",
+        "tr_rates1": "1, 2, 5, 1, 2, 5",
+        "tr_kind2": "ds",
+        "tr_rates2": "1, 2, 5, 1, 2, 5",
+        "tr_kind3": "off",
+        "tr_kind4": "off",
+        "tr_width": 16,
+    },
+}
+LIMITS: dict[str, tuple[int, int]] = {
+    "tr_dy": (-MAX_OFFSET, MAX_OFFSET),
+    "tr_dx": (-MAX_OFFSET, MAX_OFFSET),
+    "tr_blank": (1, MAX_BLANK),
+    "tr_seed": (0, 9_999),
+    "tr_steps": (10, 3_000),
+}
+SIGMA_RANGE = (0.5, min(MAX_SIGMA, 6.0))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One model slot as the user set it: the spec, or the reason it is left out."""
+
+    number: int
+    spec: ModelSpec | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the page shows, parsed and checked once (also the key of the race)."""
+
+    task: str
+    slots: tuple[Slot, ...]
+    kernel: int
+    width: int
+    activation: str
+    lr: float
+    seed: int
+    steps: int
+    dy: int
+    dx: int
+    blank: int
+    source: str
+    sample: str
+    operator: str
+    sigma: float
+    device: str
+    view: str
+    recall: int
+    image_digest: str = ""
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def specs(self) -> tuple[ModelSpec, ...]:
+        """The models that take part (slots that are on and valid)."""
+        return tuple(s.spec for s in self.slots if s.spec is not None)
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Slot number of each model taking part (names and colours follow the slot)."""
+        return tuple(s.number for s in self.slots if s.spec is not None)
+
+    @property
+    def ndim(self) -> int:
+        """1 for the copy-memory task (sequences), else 2 (images)."""
+        return 1 if self.task == "memory" else 2
+
+    def race_key(self) -> tuple[object, ...]:
+        """What defines a race: a change of any of these starts a new one."""
+        task_part: tuple[object, ...] = {
+            "offset": (self.dy, self.dx),
+            "memory": (self.blank,),
+            "filter": (self.image_digest, self.operator, self.sigma),
+        }[self.task]
+        return (self.task, task_part, self.specs, self.lr, self.seed, self.device)
+
+
+def parse_rates_text(text: object) -> tuple[int, ...] | None:
+    """Rates typed as ``1, 2, 5`` (commas or spaces); None when they are not 1–10 whole numbers 1–64."""
+    if not isinstance(text, str) or len(text) > MAX_RATES_TEXT:
+        return None
+    parts = [p for p in text.replace(",", " ").split() if p]
+    try:
+        spec = parse_model_code("conv:" + ",".join(parts))
+    except ValueError:
+        return None
+    return spec.rates
+
+
+def read_slot(number: int, kind: str, rates_text: str, kernel: int, width: int, activation: str) -> Slot:
+    """A slot's model, or why it is left out (in the page's language)."""
+    if kind == "off":
+        return Slot(number, None)
+    rates = parse_rates_text(rates_text)
+    if rates is None:
+        return Slot(number, None, t("training_lab.bad_rates", n=number))
+    return Slot(number, ModelSpec(kind, rates, kernel, width, activation))  # type: ignore[arg-type]
+
+
+def model_name(spec: ModelSpec, number: int) -> str:
+    """``#1 Dilated 1, 2, 5``, ``#2 Standard ×3`` or ``#4 DS-DCN 1, 2, 5`` in the page's language."""
+    rates = ", ".join(map(str, spec.rates))
+    if spec.kind == "ds":
+        return t("training_lab.name.ds", n=number, rates=rates)
+    if not spec.dilated:
+        return t("training_lab.name.standard", n=number, layers=len(spec.rates), k=spec.kernel_size)
+    return t("training_lab.name.dilated", n=number, rates=rates)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def sample_grey(name: str) -> np.ndarray:
+    """A bundled sample as an RGB array (at most ``TRAIN_SIDE`` per side)."""
+    if name not in SAMPLES:
+        raise ValueError(f"unknown sample {name!r}")
+    image = load_image((SAMPLES_DIR / name).read_bytes(), max_side=TRAIN_SIDE)
+    return np.asarray(image)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def upload_grey(digest: str, _data: bytes) -> np.ndarray:
+    """An uploaded image as an RGB array (at most ``TRAIN_SIDE`` per side); ``ImageError`` if unusable."""
+    return np.asarray(load_image(_data, max_side=TRAIN_SIDE))
+
+
+def digest_of(data: bytes) -> str:
+    """A short content hash (the cache key of an upload)."""
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+def make_task(s: Settings, image: np.ndarray | None) -> Task:
+    """The task of ``s`` (``image`` for the wide-filter task); ``ValueError`` when it cannot be built."""
+    if s.task == "offset":
+        return OffsetTask(s.dy, s.dx)
+    if s.task == "memory":
+        return MemoryTask(blank=s.blank)
+    if image is None:
+        raise ImageError(t("training_lab.no_image"))
+    return FilterTask(image, s.operator, s.sigma)  # type: ignore[arg-type]
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def filter_task(digest: str, operator: str, sigma: float, _image: np.ndarray) -> FilterTask:
+    """The wide-filter task of one image (its target computed once per process; read-only)."""
+    return FilterTask(_image, operator, sigma)  # type: ignore[arg-type]
+
+
+def device_for(preference: str) -> torch.device:
+    """``"auto"``: CUDA or MPS when present, else the CPU; ``"cpu"``: the CPU."""
+    return pick_device() if preference == "auto" else torch.device("cpu")
+
+
+@dataclass
+class RaceState:
+    """The race of this session, the settings key it was built for and a note after a GPU fallback."""
+
+    key: tuple[object, ...]
+    race: Race
+    note: str = ""
+
+
+def current_race(s: Settings, task: Task) -> RaceState:
+    """This session's race for ``s``: kept while the settings stay, rebuilt (at step 0) when they change."""
+    state: RaceState | None = st.session_state.get(RACE_KEY)
+    key = s.race_key()
+    if state is None or state.key != key:
+        check_race(task, s.specs)
+        state = RaceState(key, Race(task, s.specs, seed=s.seed, lr=s.lr, device=device_for(s.device)))
+        st.session_state[RACE_KEY] = state
+    return state
+
+
+def reset_race() -> None:
+    """Drop this session's race (its memory is freed); the next run starts a new one, paused."""
+    st.session_state.pop(RACE_KEY, None)
+    st.session_state[PLAYING_KEY] = False
+
+
+def playing() -> bool:
+    """Whether the race is running."""
+    return bool(st.session_state.get(PLAYING_KEY, False))
+
+
+def set_playing(value: bool) -> None:
+    """Start or pause the race (a button callback)."""
+    st.session_state[PLAYING_KEY] = value
+
+
+def ask_step() -> None:
+    """Ask for one training step on the next run (a button callback): pauses the race first."""
+    st.session_state[PLAYING_KEY] = False
+    st.session_state[STEP_KEY] = True
+
+
+def run_pending_step(state: RaceState) -> None:
+    """Train the one step asked for by the Step button, if any."""
+    if st.session_state.pop(STEP_KEY, False):
+        _, fallback = state.race.train_for(0.0, 1)
+        if fallback:
+            state.note = fallback
+
+
+def activation_options() -> tuple[str, ...]:
+    """The activations a model can use (codes)."""
+    return ACTIVATIONS
+
+
+def figure_text() -> TrainingText:
+    """Every word of the Training lab figures in the page's language."""
+    return TrainingText(**{f.name: t(f"training_lab.fig.{f.name}") for f in fields(TrainingText)})
