@@ -18,9 +18,12 @@ from ui.workshop import (
     apply_values,
     data_table,
     drop_infinite_link_values,
+    keep_link_key,
     plotly_config,
     presets_bar,
     projector,
+    take_coded_link_value,
+    write_coded_link_value,
 )
 
 LIVE_SECONDS = 0.5  # training per live redraw: Pause and the other controls answer within a second
@@ -40,17 +43,19 @@ def _chart(fig, key: str) -> None:
 
 
 def _select(key: str, options: tuple[object, ...], group: str | None = None) -> object:
-    # a selectbox of codes bound to the link; its declared default is the page default
+    # a selectbox of codes: the link holds the code (language-independent), the box shows its label
+    take_coded_link_value(key, options)
     labels = _labels(group, options) if group else {o: str(o) for o in options}
-    return st.selectbox(
+    value = st.selectbox(
         t(f"training_lab.{key}"),
         options,
         index=options.index(lab.DEFAULTS[key]),
         format_func=labels.__getitem__,
         key=key,
-        bind="query-params",
         help=t(f"training_lab.{key}_help"),
     )
+    write_coded_link_value(key, value, lab.DEFAULTS[key])
+    return value
 
 
 def _slider(key: str, low: float | int, high: float | int, step: float | int = 1) -> float | int:
@@ -73,6 +78,7 @@ def _on_task_change() -> None:
 
 def _task_controls() -> dict[str, object]:
     """The task and its own settings."""
+    take_coded_link_value("tr_task", lab.TASK_CODES)
     task = st.segmented_control(
         t("training_lab.tr_task"),
         lab.TASK_CODES,
@@ -80,10 +86,10 @@ def _task_controls() -> dict[str, object]:
         required=True,
         format_func=_labels("task", lab.TASK_CODES).__getitem__,
         key="tr_task",
-        bind="query-params",
         on_change=_on_task_change,
         help=t("training_lab.tr_task_help"),
     )
+    write_coded_link_value("tr_task", task, lab.DEFAULTS["tr_task"])
     st.caption(t(f"training_lab.task.{task}.about"))
     out: dict[str, object] = {"task": task}
     cols = st.columns(3)
@@ -300,6 +306,7 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
         fig = tf.coverage_panels(
             counts, names, target, [f.padding for f in fields], text=lab.figure_text(), theme=_theme()
         )
+    st.subheader(t(f"training_lab.coverage.{task.ndim}d"))
     _chart(fig, "tr_fig_coverage")
     st.caption(t(f"training_lab.coverage_caption.{s.task}"))
 
@@ -342,8 +349,11 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
         names = _names(s)
         curves = [r.losses for r in race.racers]
         fig = tf.loss_race(curves, names, race.task.baseline, text=lab.figure_text(), theme=_theme())
-        _chart(fig, "tr_fig_loss")
-        _live_metrics(s, race)
+        left, right = (st.container(), st.container()) if projector() else st.columns([3, 1], gap="medium")
+        with left:
+            _chart(fig, "tr_fig_loss")
+        with right:
+            _live_metrics(s, race)
         if lab.playing() and race.steps >= s.steps:
             lab.set_playing(False)
             st.rerun(scope="app")
@@ -353,10 +363,9 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
 
 def _status(s: lab.Settings, state: lab.RaceState) -> None:
     race = state.race
-    rate = sum(race.racers[0].seconds[-50:]) if race.racers and race.racers[0].seconds else 0.0
-    total = sum(sum(r.seconds[-50:]) for r in race.racers)
-    steps_per_s = min(50, len(race.racers[0].seconds)) / total if total > 0 else 0.0
-    del rate
+    recent = min(50, len(race.racers[0].seconds))  # steps per second over the last 50 steps
+    total = sum(sum(r.seconds[-recent:]) for r in race.racers) if recent else 0.0
+    steps_per_s = recent / total if total > 0 else 0.0
     st.caption(
         t(
             "training_lab.status",
@@ -376,7 +385,7 @@ def _live_metrics(s: lab.Settings, race: Race) -> None:
         st.info(t("training_lab.press_play"), icon=":material/play_circle:")
         return
     losses = race.eval_losses()
-    cols = st.columns(2 if projector() else len(losses))
+    cols = st.columns(2) if projector() else [st.container()]
     for i, (loss, name) in enumerate(zip(losses, _names(s), strict=True)):
         code = verdict(loss, race.task.baseline)
         cols[i % len(cols)].metric(
@@ -433,15 +442,19 @@ def _prediction_section(s: lab.Settings, race: Race) -> None:
 
 def _recall(s: lab.Settings, race: Race, names: list[str]) -> None:
     choices = tuple(range(1, len(names) + 1))
+    if st.session_state.get("tr_recall", 1) not in choices:  # fewer models than before
+        st.session_state["tr_recall"] = 1
+    take_coded_link_value("tr_recall", choices)
+    labels = dict(zip(choices, names, strict=True))
     pick = st.selectbox(
         t("training_lab.tr_recall"),
-        (1, 2, 3, 4),
+        choices,
         index=0,
-        format_func=lambda i: names[i - 1] if i - 1 < len(names) else str(i),
+        format_func=labels.__getitem__,
         key="tr_recall",
-        bind="query-params",
         help=t("training_lab.tr_recall_help"),
     )
+    write_coded_link_value("tr_recall", pick, lab.DEFAULTS["tr_recall"])
     index = min(int(pick), len(choices)) - 1
     x, y = race.held_out()
     logits = race.task.scored(race.predict(index, x[:1]))[0]  # type: ignore[union-attr]
@@ -500,6 +513,8 @@ def _after(s: lab.Settings, state: lab.RaceState) -> None:
 def render() -> None:
     """Draw the Training lab."""
     drop_infinite_link_values(("tr_seed", "tr_steps"))
+    for key in ("tr_view", "tr_recall"):  # drawn only after training: their link values wait until then
+        keep_link_key(key)
     st.title(t("training_lab.title"))
     st.markdown(t("training_lab.intro"))
     bar = st.container()
@@ -526,13 +541,10 @@ def render() -> None:
         return
     lab.run_pending_step(state)
     _model_cards(s, task, state.race)
+    _coverage_figure(s, task)
     st.subheader(t("training_lab.race"))
-    left, right = (st.container(), st.container()) if projector() else st.columns([3, 2], gap="large")
-    with left:
-        _controls_row(s, state.race)
-        _live(s, state)
-    with right:
-        _coverage_figure(s, task)
+    _controls_row(s, state.race)
+    _live(s, state)
     _after(s, state)
 
 

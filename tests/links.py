@@ -22,17 +22,24 @@ def link_of(at: AppTest) -> Link:
     state = at.session_state._state._state  # SafeSessionState -> SessionState
     widgets = state._new_widget_state
     link: Link = {}
+    bound = set()
     for widget_id, meta in widgets.widget_metadata.items():
         if getattr(meta, "bind", None) != "query-params" or widget_id not in widgets:
             continue
         key = user_key_from_element_id(widget_id)
-        value = widgets[widget_id]
+        bound.add(key)
+        # a value set through session state (a preset) wins over the widget's last frontend value
+        value = at.session_state[key] if key is not None and key in at.session_state else widgets[widget_id]
         if key is None or value == meta.deserializer(None):
             continue
         coerced = _coerce_value_for_query_url(meta.serializer(value), meta.value_type)
         if isinstance(coerced, list) and len(coerced) == 1 and meta.value_type != "string_array_value":
             coerced = coerced[0]
         link[key] = coerced
+    # values a page keeps in the URL by hand (codes of translated choices): what the script wrote there
+    for key, value in at.query_params.items():
+        if key not in bound and key not in link:
+            link[key] = value[-1] if isinstance(value, list) and len(value) == 1 else value
     return link
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -299,3 +299,33 @@ def presets_bar(
             st.caption(f":material/school: **{label(preset_id)}** · {describe(preset_id)}")
             return preset_id
     return None
+
+
+def take_coded_link_value(key: str, codes: Sequence[object]) -> None:
+    """Before drawing a choice widget whose options are codes shown through a translated ``format_func``:
+    put the link's code (``?key=code``) into session state on the first run, or report it if unknown.
+
+    Such a widget is not bound to the URL (Streamlit would write its translated label there, so a link
+    made in one language would not open in the other); ``write_coded_link_value`` keeps the URL instead.
+    """
+    keep_link_key(key)
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(key)
+    if raw is None:
+        return
+    match = next((code for code in codes if str(code) == raw), None)
+    if match is None:
+        del st.query_params[key]
+        mark_link_value_ignored(key)
+        return
+    st.session_state[key] = match
+
+
+def write_coded_link_value(key: str, value: object, default: object) -> None:
+    """Keep ``?key=code`` in the URL after the widget is drawn: the value's code, or nothing at the default."""
+    if value is None or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
