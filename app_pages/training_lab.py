@@ -256,7 +256,7 @@ def _task_of(s: lab.Settings, image: np.ndarray | None) -> Task | None:
 
 
 def _names(s: lab.Settings) -> list[str]:
-    return [lab.model_name(spec, n) for spec, n in zip(s.specs, s.numbers, strict=True)]
+    return [lab.model_name(spec, n, s.ndim) for spec, n in zip(s.specs, s.numbers, strict=True)]
 
 
 def _reach_words(s: lab.Settings, task: Task, spec) -> str:
@@ -316,7 +316,7 @@ def _controls_row(s: lab.Settings, race: Race) -> None:
     row = st.container(horizontal=True, gap="small")
     done = race.steps >= s.steps
     if lab.playing():
-        row.button(t("training_lab.pause"), key="tr_stop", icon=":material/pause:", on_click=lab.set_playing, args=(False,))
+        row.button(t("training_lab.pause"), key="tr_stop", icon=":material/pause:", on_click=lab.set_playing, args=(False,), help=t("training_lab.pause_help"))
     else:
         row.button(
             t("training_lab.play"),
@@ -328,8 +328,8 @@ def _controls_row(s: lab.Settings, race: Race) -> None:
             args=(True,),
             help=t("training_lab.play_help"),
         )
-    row.button(t("training_lab.step"), key="tr_one_step", icon=":material/skip_next:", on_click=lab.ask_step, disabled=done)
-    row.button(t("training_lab.reset"), key="tr_restart", icon=":material/replay:", on_click=lab.reset_race)
+    row.button(t("training_lab.step"), key="tr_one_step", icon=":material/skip_next:", on_click=lab.ask_step, disabled=done, help=t("training_lab.step_help"))
+    row.button(t("training_lab.reset"), key="tr_restart", icon=":material/replay:", on_click=lab.reset_race, help=t("training_lab.reset_help"))
     if done:
         st.caption(t("training_lab.finished", steps=s.steps))
 
@@ -348,7 +348,7 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
         _status(s, state)
         names = _names(s)
         curves = [r.losses for r in race.racers]
-        fig = tf.loss_race(curves, names, race.task.baseline, text=lab.figure_text(), theme=_theme())
+        fig = tf.loss_race(curves, names, race.baseline, text=lab.figure_text(), theme=_theme())
         left, right = (st.container(), st.container()) if projector() else st.columns([3, 1], gap="medium")
         with left:
             _chart(fig, "tr_fig_loss")
@@ -387,14 +387,14 @@ def _live_metrics(s: lab.Settings, race: Race) -> None:
     losses = race.eval_losses()
     cols = st.columns(2) if projector() else [st.container()]
     for i, (loss, name) in enumerate(zip(losses, _names(s), strict=True)):
-        code = verdict(loss, race.task.baseline)
+        code = verdict(loss, race.baseline)
         cols[i % len(cols)].metric(
             name,
             f"{loss:.4f}",
-            t(f"training_lab.verdict.{code}", share=f"{loss / race.task.baseline:.0%}"),
+            t(f"training_lab.verdict.{code}", share=f"{loss / race.baseline:.0%}"),
             delta_color={"learned": "normal", "learning": "off", "stuck": "inverse"}[code],
             delta_arrow="off",
-            help=t("training_lab.metric_help", baseline=f"{race.task.baseline:.3f}"),
+            help=t("training_lab.metric_help", baseline=f"{race.baseline:.3f}"),
         )
 
 
@@ -479,7 +479,7 @@ def _results(s: lab.Settings, race: Race) -> None:
             col["holes"]: [r.holes for r in rows],
             col["ms"]: [round(r.ms_per_step, 2) for r in rows],
             col["loss"]: [r.loss for r in rows],
-            col["verdict"]: [t(f"training_lab.verdict.{r.verdict}", share=f"{r.loss / race.task.baseline:.0%}") for r in rows],
+            col["verdict"]: [t(f"training_lab.verdict.{r.verdict}", share=f"{r.loss / race.baseline:.0%}") for r in rows],
             col["steps"]: [r.steps for r in rows],
         }
     )
@@ -493,8 +493,8 @@ def _results(s: lab.Settings, race: Race) -> None:
     for r in race.racers:
         curves[r.spec.code] = r.losses
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("training_lab.download_table"), csv_rows.to_csv(index=False), "dsdcn-training-results.csv", "text/csv", key="tr_dl_table", icon=":material/download:")
-    row.download_button(t("training_lab.download_curves"), curves.to_csv(index=False), "dsdcn-training-curves.csv", "text/csv", key="tr_dl_curves", icon=":material/download:")
+    row.download_button(t("training_lab.download_table"), csv_rows.to_csv(index=False), "dsdcn-training-results.csv", "text/csv", key="tr_dl_table", icon=":material/download:", help=t("training_lab.download_table_help"))
+    row.download_button(t("training_lab.download_curves"), curves.to_csv(index=False), "dsdcn-training-curves.csv", "text/csv", key="tr_dl_curves", icon=":material/download:", help=t("training_lab.download_curves_help"))
 
 
 def _after(s: lab.Settings, state: lab.RaceState) -> None:

@@ -515,3 +515,14 @@ def test_model_erf_of_a_random_model(ndim: int) -> None:
     erf = model_erf(model, model_spec, ndim, 2, torch.Generator().manual_seed(0))
     assert erf.shape == (r,) * ndim and erf.max() == 1.0 and erf.min() >= 0.0
     assert isinstance(model, nn.Module) and model.training  # the caller's model is left as it was
+
+
+def test_filter_race_compares_with_predicting_zero_on_its_held_out_crops() -> None:
+    """Crops can hold more flat areas than the whole image: a race's baseline is its own batch's."""
+    image = np.indices((64, 64)).sum(axis=0) % 7 * 1.0
+    task = FilterTask(image, "gauss", 2.0, size=8, margin=4)
+    race = Race(task, [ModelSpec("conv", (1, 2))], seed=1)
+    _, y = race.held_out()
+    zero = task.loss(torch.zeros((y.shape[0], 1, 16, 16)), y).item()
+    assert race.baseline == pytest.approx(zero, rel=1e-6)
+    assert race.rows()[0].verdict == verdict(race.eval_losses()[0], race.baseline)

@@ -220,13 +220,15 @@ def read_slot(number: int, kind: str, rates_text: str, kernel: int, width: int, 
     return Slot(number, ModelSpec(kind, rates, kernel, width, activation))  # type: ignore[arg-type]
 
 
-def model_name(spec: ModelSpec, number: int) -> str:
-    """``#1 Dilated 1, 2, 5``, ``#2 Standard ×3`` or ``#4 DS-DCN 1, 2, 5`` in the page's language."""
+def model_name(spec: ModelSpec, number: int, ndim: int = 2) -> str:
+    """``#1 Dilated 1, 2, 5``, ``#2 Standard 3×3 ×3`` or ``#4 DS-DCN 1, 2, 5`` in the page's language."""
     rates = ", ".join(map(str, spec.rates))
     if spec.kind == "ds":
         return t("training_lab.name.ds", n=number, rates=rates)
     if not spec.dilated:
-        return t("training_lab.name.standard", n=number, layers=len(spec.rates), k=spec.kernel_size)
+        k = spec.kernel_size
+        kernel = f"{k}×{k}" if ndim == 2 else f"k = {k}"
+        return t("training_lab.name.standard", n=number, layers=len(spec.rates), kernel=kernel)
     return t("training_lab.name.dilated", n=number, rates=rates)
 
 

@@ -135,7 +135,7 @@ class Race:
 
     ``lr`` is Adam's learning rate. Model ``i`` is initialised from a generator seeded with
     ``seed * 1000 + i + 1``; batches come from one seeded with ``seed``; a fixed held-out batch (seed
-    ``seed + 7_777_777``) gives the evaluation loss.
+    ``seed + 7_777_777``) gives the evaluation loss, and ``baseline`` the "learned nothing" loss on it.
     """
 
     def __init__(
@@ -158,6 +158,7 @@ class Race:
         self._data = torch.Generator().manual_seed(self.seed)
         held_out = torch.Generator().manual_seed(self.seed + 7_777_777)
         self._eval = task.sample(held_out, batch=EVAL_BATCH)
+        self.baseline = task.baseline_of(self._eval[1])
         positions = _positions(task, self._eval[0])
         self.racers: list[Racer] = []
         for i, spec in enumerate(specs):
@@ -279,7 +280,7 @@ class Race:
                     reach=reach(racer.spec, self.task),
                     ms_per_step=racer.ms_per_step,
                     loss=loss,
-                    verdict=verdict(loss, self.task.baseline),
+                    verdict=verdict(loss, self.baseline),
                     steps=self.steps,
                 )
             )

@@ -88,6 +88,10 @@ class OffsetTask:
         """Mean squared error on the scored outputs."""
         return F.mse_loss(self.scored(out), y)
 
+    def baseline_of(self, y: torch.Tensor) -> float:
+        """The "learned nothing" loss a race compares with: 1.0 (``E[x²]`` of unit noise)."""
+        return self.baseline
+
 
 @dataclass(frozen=True)
 class MemoryTask:
@@ -162,6 +166,10 @@ class MemoryTask:
     def loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Cross-entropy of the recall steps, in nats."""
         return F.cross_entropy(self.scored(out), y)
+
+    def baseline_of(self, y: torch.Tensor) -> float:
+        """The "learned nothing" loss a race compares with: ``ln(alphabet)``, whatever the batch."""
+        return self.baseline
 
 
 def gaussian_kernel(sigma: float) -> np.ndarray:
@@ -269,6 +277,11 @@ class FilterTask:
     def loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Mean squared error on the scored outputs."""
         return F.mse_loss(self.scored(out), y)
+
+    def baseline_of(self, y: torch.Tensor) -> float:
+        """The loss of predicting 0 on the batch ``y`` (``mean(y²)``): 1.0 over the whole image, but a
+        batch of crops can hold more flat areas than the image, so a race compares with its own."""
+        return float(y.pow(2).mean())
 
 
 Task = OffsetTask | MemoryTask | FilterTask
