@@ -342,9 +342,7 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
     def live() -> None:
         race = state.race
         if lab.playing() and race.steps < s.steps:
-            _, fallback = race.train_for(LIVE_SECONDS, s.steps - race.steps)
-            if fallback:
-                state.note = fallback
+            _train_chunk(s, state)
         _status(s, state)
         names = _names(s)
         curves = [r.losses for r in race.racers]
@@ -359,6 +357,19 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
             st.rerun(scope="app")
 
     live()
+
+
+def _train_chunk(s: lab.Settings, state: lab.RaceState) -> None:
+    """Train for about ``LIVE_SECONDS``; a GPU out of memory moves the race to the CPU, anything else
+    that fails (the CPU out of memory) pauses it with a message instead of a traceback."""
+    try:
+        _, fallback = state.race.train_for(LIVE_SECONDS, s.steps - state.race.steps)
+    except RuntimeError as exc:
+        lab.set_playing(False)
+        state.note = t("training_lab.failed", error=str(exc).split("\n", 1)[0][:200])
+        return
+    if fallback:
+        state.note = t("training_lab.oom", error=fallback)
 
 
 def _status(s: lab.Settings, state: lab.RaceState) -> None:
@@ -376,7 +387,7 @@ def _status(s: lab.Settings, state: lab.RaceState) -> None:
         )
     )
     if state.note:
-        st.warning(t("training_lab.oom", error=state.note), icon=":material/memory:")
+        st.warning(state.note, icon=":material/memory:")
 
 
 def _live_metrics(s: lab.Settings, race: Race) -> None:
@@ -396,6 +407,7 @@ def _live_metrics(s: lab.Settings, race: Race) -> None:
             delta_arrow="off",
             help=t("training_lab.metric_help", baseline=f"{race.baseline:.3f}"),
         )
+        cols[i % len(cols)].caption(t("training_lab.ms_per_step", ms=f"{race.racers[i].ms_per_step:.1f}"))
 
 
 def _erf_section(s: lab.Settings, race: Race) -> None:

@@ -526,3 +526,36 @@ def test_filter_race_compares_with_predicting_zero_on_its_held_out_crops() -> No
     zero = task.loss(torch.zeros((y.shape[0], 1, 16, 16)), y).item()
     assert race.baseline == pytest.approx(zero, rel=1e-6)
     assert race.rows()[0].verdict == verdict(race.eval_losses()[0], race.baseline)
+
+
+def test_a_gpu_out_of_memory_moves_the_race_to_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated: the race believes it is on a GPU and the first chunk runs out of memory."""
+    race = Race(OffsetTask(1, 1), [ModelSpec("conv", (1,))], seed=0)
+    race.device = torch.device("cuda")  # no GPU here: only the fallback path is exercised
+    calls = {"n": 0}
+    original = Race.run_for
+
+    def fail_once(self: Race, seconds: float, max_steps: int | None = None) -> int:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB\nmore details")
+        return original(self, seconds, max_steps)
+
+    monkeypatch.setattr(Race, "run_for", fail_once)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    steps, error = race.train_for(0.0, 2)
+    assert steps == 0 and error == "CUDA out of memory. Tried to allocate 2.00 GiB"
+    assert race.device.type == "cpu"
+    steps, error = race.train_for(0.0, 2)
+    assert steps >= 1 and error is None and race.steps == steps
+
+
+def test_out_of_memory_on_the_cpu_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    race = Race(OffsetTask(1, 1), [ModelSpec("conv", (1,))], seed=0)
+
+    def fail(self: Race, seconds: float, max_steps: int | None = None) -> int:
+        raise torch.OutOfMemoryError("out of memory")
+
+    monkeypatch.setattr(Race, "run_for", fail)
+    with pytest.raises(torch.OutOfMemoryError):
+        race.train_for(0.0, 1)

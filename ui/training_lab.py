@@ -276,7 +276,8 @@ def device_for(preference: str) -> torch.device:
 
 @dataclass
 class RaceState:
-    """The race of this session, the settings key it was built for and a note after a GPU fallback."""
+    """The race of this session, the settings key it was built for and a message after a GPU fallback
+    or a failed step (in the page's language)."""
 
     key: tuple[object, ...]
     race: Race
@@ -318,10 +319,15 @@ def ask_step() -> None:
 
 def run_pending_step(state: RaceState) -> None:
     """Train the one step asked for by the Step button, if any."""
-    if st.session_state.pop(STEP_KEY, False):
+    if not st.session_state.pop(STEP_KEY, False):
+        return
+    try:
         _, fallback = state.race.train_for(0.0, 1)
-        if fallback:
-            state.note = fallback
+    except RuntimeError as exc:  # the CPU out of memory: say so instead of a traceback
+        state.note = t("training_lab.failed", error=str(exc).split("\n", 1)[0][:200])
+        return
+    if fallback:
+        state.note = t("training_lab.oom", error=fallback)
 
 
 def activation_options() -> tuple[str, ...]:

@@ -129,6 +129,8 @@ STRINGS: dict[str, str] = {
     "training_lab.finished": "Finished after {steps} steps. Raise 'Stop after' to go on, or Reset.",
     "training_lab.status": "Step {steps} of {total} · {rate} steps/s · {device}",
     "training_lab.oom": "The GPU ran out of memory ({error}); the race goes on on the CPU.",
+    "training_lab.failed": "Training stopped: {error}. Reset, or use fewer or smaller models.",
+    "training_lab.ms_per_step": "{ms} ms per training step",
     "training_lab.press_play": "Press Play: the curves appear here.",
     "training_lab.verdict.learned": "learned ({share} of baseline)",
     "training_lab.verdict.learning": "learning ({share} of baseline)",

@@ -119,6 +119,8 @@ STRINGS: dict[str, str] = {
     "training_lab.finished": "已训练 {steps} 步。调高“停止于”可以继续，或重置。",
     "training_lab.status": "第 {steps} / {total} 步 · 每秒 {rate} 步 · {device}",
     "training_lab.oom": "GPU 显存不足（{error}）；比赛改在 CPU 上继续。",
+    "training_lab.failed": "训练已停止：{error}。请重置，或使用更少或更小的模型。",
+    "training_lab.ms_per_step": "每个训练步 {ms} 毫秒",
     "training_lab.press_play": "按下开始：曲线会出现在这里。",
     "training_lab.verdict.learned": "已学会（基线的 {share}）",
     "training_lab.verdict.learning": "正在学习（基线的 {share}）",
