@@ -23,6 +23,7 @@ from ui.workshop import (
     presets_bar,
     projector,
     take_coded_link_value,
+    take_parsed_link_value,
     write_coded_link_value,
 )
 
@@ -42,19 +43,24 @@ def _chart(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("tr_fig_")))
 
 
+def _default(key: str) -> object:
+    # what a link that does not name `key` means: the chosen task's default comparison, then DEFAULTS
+    return lab.link_defaults(str(st.session_state.get("tr_task", "offset")))[key]
+
+
 def _select(key: str, options: tuple[object, ...], group: str | None = None) -> object:
     # a selectbox of codes: the link holds the code (language-independent), the box shows its label
     take_coded_link_value(key, options)
+    st.session_state.setdefault(key, _default(key))
     labels = _labels(group, options) if group else {o: str(o) for o in options}
     value = st.selectbox(
         t(f"training_lab.{key}"),
         options,
-        index=options.index(lab.DEFAULTS[key]),
         format_func=labels.__getitem__,
         key=key,
         help=t(f"training_lab.{key}_help"),
     )
-    write_coded_link_value(key, value, lab.DEFAULTS[key])
+    write_coded_link_value(key, value, _default(key))
     return value
 
 
@@ -128,15 +134,17 @@ def _model_controls() -> list[tuple[str, str]]:
     for i, slot in enumerate(lab.SLOTS):
         with cols[i % len(cols)]:
             kind = _select(f"tr_kind{slot}", lab.KIND_OPTIONS, "kind")
+            key = f"tr_rates{slot}"
+            take_parsed_link_value(key, lab.parse_link_rates)
+            st.session_state.setdefault(key, _default(key))
             rates = st.text_input(
                 t("training_lab.tr_rates", n=slot),
-                value=str(lab.DEFAULTS[f"tr_rates{slot}"]),
                 max_chars=lab.MAX_RATES_TEXT,
-                key=f"tr_rates{slot}",
-                bind="query-params",
+                key=key,
                 disabled=kind == "off",
                 help=t("training_lab.tr_rates_help"),
             )
+            write_coded_link_value(key, rates, _default(key))
             picked.append((str(kind), str(rates)))
     return picked
 
@@ -166,17 +174,18 @@ def _training_controls() -> dict[str, object]:
             )
         )
     with cols[5 % len(cols)]:
+        take_parsed_link_value("tr_steps", lab.parse_link_steps)
+        st.session_state.setdefault("tr_steps", _default("tr_steps"))
         out["steps"] = int(
             st.number_input(
                 t("training_lab.tr_steps"),
                 *lab.LIMITS["tr_steps"],
-                value=int(lab.DEFAULTS["tr_steps"]),
                 step=50,
                 key="tr_steps",
-                bind="query-params",
                 help=t("training_lab.tr_steps_help"),
             )
         )
+        write_coded_link_value("tr_steps", out["steps"], _default("tr_steps"))
     with cols[6 % len(cols)]:
         out["device"] = _select("tr_device", lab.DEVICES, "device")
     return out
@@ -457,11 +466,11 @@ def _recall(s: lab.Settings, race: Race, names: list[str]) -> None:
     if st.session_state.get("tr_recall", 1) not in choices:  # fewer models than before
         st.session_state["tr_recall"] = 1
     take_coded_link_value("tr_recall", choices)
+    st.session_state.setdefault("tr_recall", 1)
     labels = dict(zip(choices, names, strict=True))
     pick = st.selectbox(
         t("training_lab.tr_recall"),
         choices,
-        index=0,
         format_func=labels.__getitem__,
         key="tr_recall",
         help=t("training_lab.tr_recall_help"),
@@ -524,7 +533,7 @@ def _after(s: lab.Settings, state: lab.RaceState) -> None:
 
 def render() -> None:
     """Draw the Training lab."""
-    drop_infinite_link_values(("tr_seed", "tr_steps"))
+    drop_infinite_link_values(("tr_seed",))
     for key in ("tr_view", "tr_recall"):  # drawn only after training: their link values wait until then
         keep_link_key(key)
     st.title(t("training_lab.title"))

@@ -189,3 +189,24 @@ def test_the_projector_view() -> None:
     assert not at.dataframe and len(at.table) == 1
     assert len(at.table[0].value) == 2
     assert EN["training_lab.results"] in [s.value for s in at.subheader]
+
+
+def test_a_link_naming_only_the_task_opens_its_lesson() -> None:
+    """Controls a link leaves out take the task's default comparison, not the offset task's."""
+    at = _open({"tr_task": "memory"})
+    race = lab.DEFAULT_RACES["memory"]
+    controls = _controls(at)
+    assert (controls["tr_kernel"], controls["tr_width"]) == (race.kernel_size, race.width)
+    assert controls["tr_rates1"] == "1, 2, 4, 8, 16" and controls["tr_kind4"] == "conv"
+    assert not _notices(at)
+
+
+def test_a_value_equal_to_the_page_default_but_not_the_tasks_round_trips() -> None:
+    """Width 8 is the page default but not the memory task's (16): the link must still carry it."""
+    at = _open({"tr_task": "memory"})
+    at.selectbox(key="tr_width").set_value(8)
+    at.text_input(key="tr_rates4").set_value("1, 2, 5")
+    link = link_of(_run(_run(at)))
+    assert link["tr_width"] == "8" and link["tr_rates4"] == "1, 2, 5"
+    again = _controls(_open(link))
+    assert (again["tr_width"], again["tr_rates4"]) == (8, "1, 2, 5")

@@ -198,6 +198,37 @@ class Settings:
         return (self.task, task_part, self.specs, self.lr, self.seed, self.device)
 
 
+TASK_KEYS = (
+    *(f"tr_kind{n}" for n in SLOTS),
+    *(f"tr_rates{n}" for n in SLOTS),
+    "tr_kernel",
+    "tr_width",
+    "tr_act",
+    "tr_lr",
+    "tr_steps",
+)
+
+
+def link_defaults(task: str) -> dict[str, object]:
+    """The value of every control when the link does not name it: the task's default comparison over
+    the page defaults (a link that only says ``?tr_task=memory`` opens the memory lesson)."""
+    return {**DEFAULTS, **task_values(task if task in TASK_CODES else "offset")}
+
+
+def parse_link_rates(raw: str) -> str | None:
+    """A link's rates text, kept as typed when it reads as rates (``1,2,5``); None otherwise."""
+    return raw if parse_rates_text(raw) is not None else None
+
+
+def parse_link_steps(raw: str) -> int | None:
+    """A link's 'stop after' value: digits within the control's range; None otherwise."""
+    low, high = LIMITS["tr_steps"]
+    if not raw.isdigit() or len(raw) > 6:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
 def parse_rates_text(text: object) -> tuple[int, ...] | None:
     """Rates typed as ``1, 2, 5`` (commas or spaces); None when they are not 1–10 whole numbers 1–64."""
     if not isinstance(text, str) or len(text) > MAX_RATES_TEXT:

@@ -301,12 +301,14 @@ def presets_bar(
     return None
 
 
-def take_coded_link_value(key: str, codes: Sequence[object]) -> None:
-    """Before drawing a choice widget whose options are codes shown through a translated ``format_func``:
-    put the link's code (``?key=code``) into session state on the first run, or report it if unknown.
+def take_parsed_link_value(key: str, parse: Callable[[str], object | None]) -> None:
+    """Before drawing a widget whose link value the page keeps by hand: on the first run, put
+    ``parse(raw)`` of the link's ``?key=raw`` into session state, or report the value if it gives None.
 
-    Such a widget is not bound to the URL (Streamlit would write its translated label there, so a link
-    made in one language would not open in the other); ``write_coded_link_value`` keeps the URL instead.
+    Used for choices whose options are shown through a translated ``format_func`` (Streamlit's binding
+    would write the translated label into the URL, so a link made in one language would not open in
+    the other) and for values whose default depends on other settings. ``write_coded_link_value``
+    keeps the URL after the widget is drawn.
     """
     keep_link_key(key)
     if key in st.session_state:
@@ -314,12 +316,17 @@ def take_coded_link_value(key: str, codes: Sequence[object]) -> None:
     raw = st.query_params.get(key)
     if raw is None:
         return
-    match = next((code for code in codes if str(code) == raw), None)
-    if match is None:
+    value = parse(raw)
+    if value is None:
         del st.query_params[key]
         mark_link_value_ignored(key)
         return
-    st.session_state[key] = match
+    st.session_state[key] = value
+
+
+def take_coded_link_value(key: str, codes: Sequence[object]) -> None:
+    """``take_parsed_link_value`` for a choice among ``codes``: the link holds ``str(code)``."""
+    take_parsed_link_value(key, lambda raw: next((code for code in codes if str(code) == raw), None))
 
 
 def write_coded_link_value(key: str, value: object, default: object) -> None:
