@@ -360,7 +360,7 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
         with left:
             _chart(fig, "tr_fig_loss")
         with right:
-            _live_metrics(s, race)
+            _live_metrics(s, state)
         if lab.playing() and race.steps >= s.steps:
             lab.set_playing(False)
             st.rerun(scope="app")
@@ -399,12 +399,13 @@ def _status(s: lab.Settings, state: lab.RaceState) -> None:
         st.warning(state.note, icon=":material/memory:")
 
 
-def _live_metrics(s: lab.Settings, race: Race) -> None:
+def _live_metrics(s: lab.Settings, state: lab.RaceState) -> None:
     """Each model's loss on the held-out batch and its verdict."""
+    race = state.race
     if race.steps == 0:
         st.info(t("training_lab.press_play"), icon=":material/play_circle:")
         return
-    losses = race.eval_losses()
+    losses = state.remember("eval", race.eval_losses)
     cols = st.columns(2) if projector() else [st.container()]
     for i, (loss, name) in enumerate(zip(losses, _names(s), strict=True)):
         code = verdict(loss, race.baseline)
@@ -419,37 +420,48 @@ def _live_metrics(s: lab.Settings, race: Race) -> None:
         cols[i % len(cols)].caption(t("training_lab.ms_per_step", ms=f"{race.racers[i].ms_per_step:.1f}"))
 
 
-def _erf_section(s: lab.Settings, race: Race) -> None:
-    """Effective receptive field of each model at initialisation and now."""
-    st.subheader(t("training_lab.erf"))
-    gen = torch.Generator().manual_seed(s.seed)
+def _erfs(race: Race, seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    # each model's effective field at initialisation and now, on the same random inputs
     before, after = [], []
     for i, racer in enumerate(race.racers):
-        before.append(model_erf(race.initial_model(i), racer.spec, race.task.ndim, race.task.in_channels, gen))
-        after.append(model_erf(race.trained_model(i), racer.spec, race.task.ndim, race.task.in_channels, gen))
+        task = race.task
+        gen = torch.Generator().manual_seed(seed)
+        before.append(model_erf(race.initial_model(i), racer.spec, task.ndim, task.in_channels, gen))
+        gen = torch.Generator().manual_seed(seed)
+        after.append(model_erf(race.trained_model(i), racer.spec, task.ndim, task.in_channels, gen))
+    return before, after
+
+
+def _erf_section(s: lab.Settings, state: lab.RaceState) -> None:
+    """Effective receptive field of each model at initialisation and now."""
+    st.subheader(t("training_lab.erf"))
+    before, after = state.remember("erf", lambda: _erfs(state.race, s.seed))
     fig = tf.erf_panels(before, after, _names(s), text=lab.figure_text(), theme=_theme())
     _chart(fig, "tr_fig_erf")
     st.caption(t("training_lab.erf_caption"))
 
 
-def _prediction_section(s: lab.Settings, race: Race) -> None:
+def _predictions(race: Race) -> list[np.ndarray]:
+    # input, target and every model's output: one held-out noise image (offset) or the whole image
+    task = race.task
+    if task.kind == "offset":
+        x, y = race.held_out()
+        outs = [task.scored(race.predict(i, x[:1]))[0, 0].numpy() for i in range(len(race.racers))]  # type: ignore[union-attr]
+        return [task.scored(x[:1])[0, 0].numpy(), y[0, 0].numpy(), *outs]  # type: ignore[union-attr]
+    image, target = task.image, task.target  # type: ignore[union-attr]
+    outs = [race.predict(i, image)[0, 0].numpy() for i in range(len(race.racers))]
+    return [image[0, 0].numpy(), target[0, 0].numpy(), *outs]
+
+
+def _prediction_section(s: lab.Settings, state: lab.RaceState) -> None:
     """One held-out example (offset), the whole image (filter) or one recalled sequence (memory)."""
     st.subheader(t(f"training_lab.prediction.{s.task}"))
     names = _names(s)
-    task = race.task
     if s.task == "memory":
-        _recall(s, race, names)
+        _recall(s, state.race, names)
         return
-    if s.task == "offset":
-        x, y = race.held_out()
-        x1 = x[:1]
-        inputs = task.scored(x1)[0, 0].numpy()  # type: ignore[union-attr]
-        outs = [task.scored(race.predict(i, x1))[0, 0].numpy() for i in range(len(race.racers))]  # type: ignore[union-attr]
-        images = [inputs, y[0, 0].numpy(), *outs]
-    else:
-        image, target = task.image, task.target  # type: ignore[union-attr]
-        outs = [race.predict(i, image)[0, 0].numpy() for i in range(len(race.racers))]
-        images = [image[0, 0].numpy(), target[0, 0].numpy(), *outs]
+    images = state.remember("predictions", lambda: _predictions(state.race))
+    if s.task == "filter":
         view = _select("tr_view", lab.VIEWS, "view")
         if view == "crop":
             h, w = images[0].shape
@@ -485,10 +497,11 @@ def _recall(s: lab.Settings, race: Race, names: list[str]) -> None:
     st.caption(t("training_lab.prediction_caption.memory"))
 
 
-def _results(s: lab.Settings, race: Race) -> None:
+def _results(s: lab.Settings, state: lab.RaceState) -> None:
     """The results table and the downloads (table and loss curves as CSV)."""
     st.subheader(t("training_lab.results"))
-    rows = race.rows()
+    race = state.race
+    rows = race.rows(state.remember("eval", race.eval_losses))
     names = _names(s)
     col = {k: t(f"training_lab.col.{k}") for k in ("model", "params", "macs", "rf", "holes", "ms", "loss", "verdict", "steps")}
     table = pd.DataFrame(
@@ -526,9 +539,9 @@ def _after(s: lab.Settings, state: lab.RaceState) -> None:
     if lab.playing():
         st.caption(t("training_lab.after_when_paused"))
         return
-    _prediction_section(s, race)
-    _erf_section(s, race)
-    _results(s, race)
+    _prediction_section(s, state)
+    _erf_section(s, state)
+    _results(s, state)
 
 
 def render() -> None:

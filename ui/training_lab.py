@@ -4,8 +4,10 @@ the task's data, and the race kept per session (freed on reset and when the sess
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -29,6 +31,7 @@ from dsdcn.training import (
 from dsdcn.training.tasks import MAX_BLANK, MAX_OFFSET, MAX_SIGMA
 from ui.i18n import t
 
+T = TypeVar("T")
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SLOTS = (1, 2, 3, 4)
 TASK_CODES = ("offset", "memory", "filter")
@@ -313,6 +316,18 @@ class RaceState:
     key: tuple[object, ...]
     race: Race
     note: str = ""
+    memo: dict[str, object] = field(default_factory=dict)
+    memo_steps: int = -1
+
+    def remember(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per training step count: a rerun of a paused race (a changed view, a
+        language switch) reuses the predictions, fields and losses instead of running the models again."""
+        if self.memo_steps != self.race.steps:
+            self.memo.clear()
+            self.memo_steps = self.race.steps
+        if name not in self.memo:
+            self.memo[name] = compute()
+        return self.memo[name]  # type: ignore[return-value]
 
 
 def current_race(s: Settings, task: Task) -> RaceState:

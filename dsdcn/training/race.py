@@ -262,9 +262,9 @@ class Race:
         """A copy of model ``index`` as it is now (on the CPU)."""
         return copy.deepcopy(self.racers[index].model).to("cpu")
 
-    def rows(self) -> list[RaceRow]:
-        """The results table: one row per model."""
-        losses = self.eval_losses()
+    def rows(self, losses: Sequence[float] | None = None) -> list[RaceRow]:
+        """The results table: one row per model (``losses``: ``eval_losses()`` when already known)."""
+        losses = self.eval_losses() if losses is None else list(losses)
         out = []
         for racer, loss in zip(self.racers, losses, strict=True):
             layers = model_layers(racer.spec, self.task.ndim)
