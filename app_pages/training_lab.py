@@ -313,7 +313,13 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
         counts = [np.outer(c, c) for c in (coverage(model_layers(spec, 2)) for spec in s.specs)]
         target = (s.dy, s.dx) if s.task == "offset" else None
         fig = tf.coverage_panels(
-            counts, names, target, [f.padding for f in fields], text=lab.figure_text(), theme=_theme()
+            counts,
+            names,
+            target,
+            [f.padding for f in fields],
+            columns=2,  # two per row: readable on a phone and on a projector, not too tall on a desktop
+            text=lab.figure_text(),
+            theme=_theme(),
         )
     st.subheader(t(f"training_lab.coverage.{task.ndim}d"))
     _chart(fig, "tr_fig_coverage")

@@ -418,3 +418,18 @@ def test_text_fields_are_all_strings_and_formattable() -> None:
         assert isinstance(value, str) and value
     assert tf.TEXT.needed.format(n=3) and tf.TEXT.bar_label.format(r=3) and tf.TEXT.bar_short.format(r=3)
     assert tf.TEXT.hover_target.format(dy=1, dx=2, state="x")
+
+
+def test_coverage_panels_wrap_into_rows() -> None:
+    from dsdcn import coverage_2d, dilated_stack
+
+    counts = [coverage_2d(dilated_stack(r)) for r in ((1, 2, 5), (2, 2, 2), (1,), (2, 4))]
+    starts = [c.shape[0] // 2 for c in counts]
+    one_row = coverage_panels(counts, list("abcd"), (3, 1), starts)
+    two_rows = coverage_panels(counts, list("abcd"), (3, 1), starts, columns=2)
+    assert len(two_rows.layout.annotations) == 4  # the panel titles
+    assert two_rows.layout.height > one_row.layout.height
+    domains = {tuple(round(v, 3) for v in two_rows.layout[f"yaxis{i}"].domain) for i in ("", "2", "3", "4")}
+    assert len(domains) == 2  # two rows of panels
+    with pytest.raises(ValueError, match="columns"):
+        coverage_panels(counts, list("abcd"), None, starts, columns=0)

@@ -166,6 +166,8 @@ def loss_race(
     )
     fig.update_xaxes(title_text=text.step, range=span if longest <= 1 else None)
     fig.update_yaxes(title_text=text.loss, type="log" if log_y else "linear")
+    if log_y:  # label the decades only: plotly's minor labels (2, 3, ... 9) read as values
+        fig.update_yaxes(dtick=1)
     fig.update_layout(
         height=theme.height,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "xanchor": "left"},
@@ -231,10 +233,11 @@ def coverage_panels(
     target: tuple[int, int] | None,
     starts: Sequence[int],
     *,
+    columns: int = 4,
     text: TrainingText = TEXT,
     theme: Theme = STANDARD,
 ) -> go.Figure:
-    """Exact 2D coverage per model, side by side: ``coverages[i]`` of shape ``(H_i, W_i)`` holds path
+    """Exact 2D coverage per model, ``columns`` panels per row: ``coverages[i]`` of shape ``(H_i, W_i)`` holds path
     counts; cell ``(a, b)`` is input offset ``(dy, dx) = (a - s, b - s)`` with ``s = starts[i]`` (an int, or
     ``(s_y, s_x)``). Holes (0 paths) are drawn in ``theme.hole_colour``; the ``target`` ``(dy, dx)``, when
     given, is marked on every panel, whose axes widen to show it even outside the field."""
@@ -242,14 +245,24 @@ def coverage_panels(
     _check_names("starts", starts, names)
     if len(coverages) > 4:
         raise ValueError(f"coverages: at most 4 models, got {len(coverages)}")
-    fig = make_subplots(rows=1, cols=len(coverages), subplot_titles=list(names), horizontal_spacing=0.04)
+    if columns < 1:
+        raise ValueError(f"columns must be at least 1, got {columns}")
+    cols = min(columns, len(coverages))
+    rows = -(-len(coverages) // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=list(names),
+        horizontal_spacing=0.04 if cols > 2 else 0.1,
+        vertical_spacing=0.12,
+    )
     for i, (counts, start) in enumerate(zip(coverages, starts, strict=True)):
         c = np.asarray(counts)
         if c.ndim != 2:
             raise ValueError(f"coverages[{i}] must be 2D (H, W), got shape {c.shape}")
-        _coverage_panel(fig, i, c, _start_pair(start), target, text, theme)
+        _coverage_panel(fig, i, divmod(i, cols), c, _start_pair(start), target, text, theme)
     fig.update_layout(
-        height=theme.height,
+        height=int(theme.height * (0.85 if rows == 1 else 0.8 * rows + 0.2)),
         plot_bgcolor="#f4f4f4",
         showlegend=False,
         coloraxis={
@@ -264,7 +277,7 @@ def coverage_panels(
             },
         },
     )
-    fig.update_xaxes(title_text=text.offset_x)
+    fig.update_xaxes(title_text=text.offset_x, row=rows)
     fig.update_yaxes(title_text=text.offset_y, col=1)
     return apply_theme(fig, theme)
 
@@ -272,14 +285,16 @@ def coverage_panels(
 def _coverage_panel(
     fig: go.Figure,
     i: int,
+    cell: tuple[int, int],
     counts: np.ndarray,
     start: tuple[int, int],
     target: tuple[int, int] | None,
     text: TrainingText,
     theme: Theme,
 ) -> None:
-    """One coverage heatmap (and the target marker) in column ``i + 1`` of ``fig``."""
+    """One coverage heatmap (and the target marker), panel ``i`` at ``cell`` (row, column from 0)."""
     sy, sx = start
+    row, col = cell[0] + 1, cell[1] + 1
     h, w = counts.shape
     fig.add_trace(
         go.Heatmap(
@@ -291,8 +306,8 @@ def _coverage_panel(
             coloraxis="coloraxis",
             hovertemplate=text.hover_coverage,
         ),
-        row=1,
-        col=i + 1,
+        row=row,
+        col=col,
     )
     ty = tx = None
     if target is not None:
@@ -307,18 +322,18 @@ def _coverage_panel(
                 marker={"symbol": "x", "size": 2.2 * theme.marker_size, **TARGET_MARK},
                 hovertemplate=text.hover_target.format(dy=ty, dx=tx, state=state),
             ),
-            row=1,
-            col=i + 1,
+            row=row,
+            col=col,
         )
-    fig.update_xaxes(range=_span(-sx, w - 1 - sx, tx), constrain="domain", row=1, col=i + 1)
+    fig.update_xaxes(range=_span(-sx, w - 1 - sx, tx), constrain="domain", row=row, col=col)
     y0, y1 = _span(-sy, h - 1 - sy, ty)
     fig.update_yaxes(
         range=[y1, y0],
         scaleanchor=f"x{_axis_suffix(i)}",
         constrain="domain",
         constraintoward="top",
-        row=1,
-        col=i + 1,
+        row=row,
+        col=col,
     )
 
 
