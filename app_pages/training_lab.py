@@ -528,6 +528,7 @@ def _results(s: lab.Settings, state: lab.RaceState) -> None:
         key="tr_table",
         formats={col["params"]: "localized", col["macs"]: "localized", col["ms"]: "%.2f", col["loss"]: "%.4f"},
     )
+    _separable_claim(rows, names)
     csv_rows = pd.DataFrame([r.__dict__ for r in rows])
     curves = pd.DataFrame({"step": np.arange(1, len(race.racers[0].losses) + 1)})
     for r in race.racers:
@@ -535,6 +536,28 @@ def _results(s: lab.Settings, state: lab.RaceState) -> None:
     row = st.container(horizontal=True, gap="small")
     row.download_button(t("training_lab.download_table"), csv_rows.to_csv(index=False), "dsdcn-training-results.csv", "text/csv", key="tr_dl_table", icon=":material/download:", help=t("training_lab.download_table_help"))
     row.download_button(t("training_lab.download_curves"), curves.to_csv(index=False), "dsdcn-training-curves.csv", "text/csv", key="tr_dl_curves", icon=":material/download:", help=t("training_lab.download_curves_help"))
+
+
+def _separable_claim(rows: list, names: list[str]) -> None:
+    """The DS-DCN claim, measured: each DS-DCN model against the dense model with the same rates."""
+    for i, ds in enumerate(rows):
+        dense = next((j for j, r in enumerate(rows) if r.kind == "conv" and r.rates == ds.rates), None)
+        if ds.kind != "ds" or dense is None:
+            continue
+        other = rows[dense]
+        st.info(
+            t(
+                "training_lab.claim",
+                ds=names[i],
+                dense=names[dense],
+                loss_ds=f"{ds.loss:.4f}",
+                loss_dense=f"{other.loss:.4f}",
+                params=f"{ds.params / other.params:.0%}",
+                macs=f"{ds.macs / other.macs:.0%}",
+                time=f"{ds.ms_per_step / other.ms_per_step:.1f}",
+            ),
+            icon=":material/balance:",
+        )
 
 
 def _after(s: lab.Settings, state: lab.RaceState) -> None:

@@ -169,6 +169,13 @@ def test_a_task_trains_step_by_step(task: str) -> None:
     assert len(_cards(at)) == len(specs)
     _step(at, 2)
     _after_training(at, task, specs, 2)
+    # the DS-DCN claim, measured: the DS-DCN model against the dense one with its rates
+    claim = [i.value for i in at.info if "of its weights" in i.value]
+    rows = at.dataframe[0].value
+    ds = next(i for i, s in enumerate(specs) if s.kind == "ds")
+    dense = next(i for i, s in enumerate(specs) if s.kind == "conv" and s.rates == specs[ds].rates)
+    share = rows["weights"][ds] / rows["weights"][dense]
+    assert len(claim) == 1 and f"with {share:.0%} of its weights" in claim[0], claim
     if task == "memory":  # whose recall is shown: a choice drawn only after training
         assert at.selectbox(key="tr_recall").value == 1
         at.selectbox(key="tr_recall").set_value(3)

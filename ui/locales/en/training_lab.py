@@ -183,6 +183,7 @@ STRINGS: dict[str, str] = {
     "training_lab.col.loss": "held-out loss",
     "training_lab.col.verdict": "verdict",
     "training_lab.col.steps": "steps",
+    "training_lab.claim": "**{ds}** reaches a held-out loss of {loss_ds} against {loss_dense} for **{dense}**, with {params} of its weights and {macs} of its MACs, at {time}× its time per training step on this device: depthwise convolutions are memory-bound, so fewer MACs need not mean faster.",
     "training_lab.download_table": "Results (CSV)",
     "training_lab.download_table_help": "One row per model: weights, MACs, field, holes, ms per step, held-out loss and verdict.",
     "training_lab.download_curves": "Loss curves (CSV)",

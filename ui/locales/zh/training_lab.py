@@ -160,6 +160,7 @@ STRINGS: dict[str, str] = {
     "training_lab.col.loss": "留出损失",
     "training_lab.col.verdict": "结论",
     "training_lab.col.steps": "步数",
+    "training_lab.claim": "**{ds}** 的留出损失为 {loss_ds}，**{dense}** 为 {loss_dense}；前者只用后者 {params} 的权重和 {macs} 的乘加，在这台设备上每个训练步耗时是后者的 {time} 倍：深度卷积受内存带宽限制，乘加更少不一定更快。",
     "training_lab.download_table": "结果（CSV）",
     "training_lab.download_table_help": "每个模型一行：权重、MACs、感受野、空洞、每步毫秒数、留出损失和结论。",
     "training_lab.download_curves": "损失曲线（CSV）",
