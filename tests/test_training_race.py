@@ -559,3 +559,14 @@ def test_out_of_memory_on_the_cpu_is_not_hidden(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(Race, "run_for", fail)
     with pytest.raises(torch.OutOfMemoryError):
         race.train_for(0.0, 1)
+
+
+def test_the_filter_holdout_covers_the_image_on_a_grid() -> None:
+    image = np.random.default_rng(0).normal(size=(80, 96))
+    task = FilterTask(image, "gauss", 2.0, size=8, margin=4)
+    a = task.holdout(torch.Generator().manual_seed(1), 32)
+    b = task.holdout(torch.Generator().manual_seed(2), 32)
+    assert a[0].shape == (25, 1, 16, 16) and a[1].shape == (25, 1, 8, 8)
+    torch.testing.assert_close(a[0], b[0], rtol=0, atol=0)  # the same crops whatever the seed
+    torch.testing.assert_close(a[0][0], task.image[0, :, :16, :16], rtol=0, atol=0)  # top-left corner
+    torch.testing.assert_close(a[0][-1], task.image[0, :, -16:, -16:], rtol=0, atol=0)  # bottom-right

@@ -157,7 +157,7 @@ class Race:
         self.steps = 0
         self._data = torch.Generator().manual_seed(self.seed)
         held_out = torch.Generator().manual_seed(self.seed + 7_777_777)
-        self._eval = task.sample(held_out, batch=EVAL_BATCH)
+        self._eval = task.holdout(held_out, EVAL_BATCH)
         self.baseline = task.baseline_of(self._eval[1])
         positions = _positions(task, self._eval[0])
         self.racers: list[Racer] = []

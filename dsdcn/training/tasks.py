@@ -92,6 +92,10 @@ class OffsetTask:
         """The "learned nothing" loss a race compares with: 1.0 (``E[x²]`` of unit noise)."""
         return self.baseline
 
+    def holdout(self, generator: torch.Generator, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A held-out batch: ``batch`` fresh samples."""
+        return self.sample(generator, batch=batch)
+
 
 @dataclass(frozen=True)
 class MemoryTask:
@@ -170,6 +174,10 @@ class MemoryTask:
     def baseline_of(self, y: torch.Tensor) -> float:
         """The "learned nothing" loss a race compares with: ``ln(alphabet)``, whatever the batch."""
         return self.baseline
+
+    def holdout(self, generator: torch.Generator, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A held-out batch: ``batch`` fresh sequences."""
+        return self.sample(generator, batch=batch)
 
 
 def gaussian_kernel(sigma: float) -> np.ndarray:
@@ -279,9 +287,23 @@ class FilterTask:
         return F.mse_loss(self.scored(out), y)
 
     def baseline_of(self, y: torch.Tensor) -> float:
-        """The loss of predicting 0 on the batch ``y`` (``mean(y²)``): 1.0 over the whole image, but a
-        batch of crops can hold more flat areas than the image, so a race compares with its own."""
+        """The loss of predicting 0 on the batch ``y`` (``mean(y²)``): the crops' share of the image's
+        variance, which the scored centres (away from the image's border) do not hold in full."""
         return float(y.pow(2).mean())
+
+    def holdout(self, generator: torch.Generator, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A held-out batch that covers the image evenly: about ``batch`` crops on a grid (random crops
+        of a small batch can all land on flat areas). ``generator`` is not used."""
+        n, m = self.size, self.margin
+        side = n + 2 * m
+        h, w = self.image.shape[-2:]
+        per_axis = max(int(math.isqrt(batch)), 1)
+        ys = np.linspace(0, h - side, per_axis).round().astype(int).tolist()
+        xs = np.linspace(0, w - side, per_axis).round().astype(int).tolist()
+        spots = [(a, c) for a in ys for c in xs]
+        x = torch.cat([self.image[..., a : a + side, c : c + side] for a, c in spots])
+        y = torch.cat([self.target[..., a + m : a + m + n, c + m : c + m + n] for a, c in spots])
+        return x, y
 
 
 Task = OffsetTask | MemoryTask | FilterTask
