@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 import torch
 
@@ -13,7 +16,7 @@ from dsdcn.imaging import ImageError
 from dsdcn.receptive import coverage, receptive_field
 from dsdcn.training import Race, Task, hole_count, model_code, model_erf, model_layers, reach, verdict
 from ui import training_lab as lab
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.workshop import (
     apply_values,
     data_table,
@@ -39,7 +42,10 @@ def _theme() -> Theme:
     return PROJECTOR if projector() else STANDARD
 
 
-def _chart(fig, key: str) -> None:
+def _chart(key: str, identity: tuple[object, ...], build: Callable[[], go.Figure]) -> None:
+    # a figure is built (plotly validates every property: ~100 ms for a grid of panels) only when what
+    # it shows changed: ``identity`` plus the language and the view
+    fig = lab.memo_figure(key, (*identity, current_language(), projector()), build)
     st.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("tr_fig_")))
 
 
@@ -307,12 +313,13 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
     """Each model's exact coverage with the target marked (2D), or its reach against the delay (1D)."""
     names = _names(s)
     fields = [receptive_field(model_layers(spec, task.ndim))[-1] for spec in s.specs]
-    if task.ndim == 1:
-        fig = tf.memory_reach([f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme())  # type: ignore[union-attr]
-    else:
+    target = (s.dy, s.dx) if s.task == "offset" else None
+
+    def build() -> go.Figure:
+        if task.ndim == 1:
+            return tf.memory_reach([f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme())  # type: ignore[union-attr]
         counts = [np.outer(c, c) for c in (coverage(model_layers(spec, 2)) for spec in s.specs)]
-        target = (s.dy, s.dx) if s.task == "offset" else None
-        fig = tf.coverage_panels(
+        return tf.coverage_panels(
             counts,
             names,
             target,
@@ -321,8 +328,9 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
             text=lab.figure_text(),
             theme=_theme(),
         )
+
     st.subheader(t(f"training_lab.coverage.{task.ndim}d"))
-    _chart(fig, "tr_fig_coverage")
+    _chart("tr_fig_coverage", (s.task, s.specs, tuple(names), target, s.blank), build)
     st.caption(t(f"training_lab.coverage_caption.{s.task}"))
 
 
@@ -361,10 +369,13 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
         _status(s, state)
         names = _names(s)
         curves = [r.losses for r in race.racers]
-        fig = tf.loss_race(curves, names, race.baseline, text=lab.figure_text(), theme=_theme())
         left, right = (st.container(), st.container()) if projector() else st.columns([3, 1], gap="medium")
         with left:
-            _chart(fig, "tr_fig_loss")
+            _chart(
+                "tr_fig_loss",
+                (state.serial, race.steps, tuple(names)),
+                lambda: tf.loss_race(curves, names, race.baseline, text=lab.figure_text(), theme=_theme()),
+            )
         with right:
             _live_metrics(s, state)
         if lab.playing() and race.steps >= s.steps:
@@ -442,8 +453,12 @@ def _erf_section(s: lab.Settings, state: lab.RaceState) -> None:
     """Effective receptive field of each model at initialisation and now."""
     st.subheader(t("training_lab.erf"))
     before, after = state.remember("erf", lambda: _erfs(state.race, s.seed))
-    fig = tf.erf_panels(before, after, _names(s), text=lab.figure_text(), theme=_theme())
-    _chart(fig, "tr_fig_erf")
+    names = _names(s)
+    _chart(
+        "tr_fig_erf",
+        (state.serial, state.race.steps, tuple(names)),
+        lambda: tf.erf_panels(before, after, names, text=lab.figure_text(), theme=_theme()),
+    )
     st.caption(t("training_lab.erf_caption"))
 
 
@@ -464,22 +479,25 @@ def _prediction_section(s: lab.Settings, state: lab.RaceState) -> None:
     st.subheader(t(f"training_lab.prediction.{s.task}"))
     names = _names(s)
     if s.task == "memory":
-        _recall(s, state.race, names)
+        _recall(s, state, names)
         return
     images = state.remember("predictions", lambda: _predictions(state.race))
-    if s.task == "filter":
-        view = _select("tr_view", lab.VIEWS, "view")
-        if view == "crop":
-            h, w = images[0].shape
-            c0, c1 = max(h // 2 - 64, 0), max(w // 2 - 64, 0)
-            images = [im[c0 : c0 + 128, c1 : c1 + 128] for im in images]
+    view = _select("tr_view", lab.VIEWS, "view") if s.task == "filter" else "whole"
+    if view == "crop":
+        h, w = images[0].shape
+        c0, c1 = max(h // 2 - 64, 0), max(w // 2 - 64, 0)
+        images = [im[c0 : c0 + 128, c1 : c1 + 128] for im in images]
     titles = [t("training_lab.input"), t("training_lab.target"), *names]
-    fig = tf.image_panels(images, titles, text=lab.figure_text(), theme=_theme())
-    _chart(fig, "tr_fig_prediction")
+    _chart(
+        "tr_fig_prediction",
+        (state.serial, state.race.steps, view, tuple(names)),
+        lambda: tf.image_panels(images, titles, text=lab.figure_text(), theme=_theme()),
+    )
     st.caption(t(f"training_lab.prediction_caption.{s.task}"))
 
 
-def _recall(s: lab.Settings, race: Race, names: list[str]) -> None:
+def _recall(s: lab.Settings, state: lab.RaceState, names: list[str]) -> None:
+    race = state.race
     choices = tuple(range(1, len(names) + 1))
     if st.session_state.get("tr_recall", 1) not in choices:  # fewer models than before
         st.session_state["tr_recall"] = 1
@@ -498,8 +516,11 @@ def _recall(s: lab.Settings, race: Race, names: list[str]) -> None:
     x, y = race.held_out()
     logits = race.task.scored(race.predict(index, x[:1]))[0]  # type: ignore[union-attr]
     probs = torch.softmax(logits, dim=0).numpy()
-    fig = tf.recall_panel(probs, y[0].tolist(), text=lab.figure_text(), theme=_theme())
-    _chart(fig, "tr_fig_recall")
+    _chart(
+        "tr_fig_recall",
+        (state.serial, race.steps, index),
+        lambda: tf.recall_panel(probs, y[0].tolist(), text=lab.figure_text(), theme=_theme()),
+    )
     st.caption(t("training_lab.prediction_caption.memory"))
 
 

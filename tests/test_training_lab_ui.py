@@ -37,3 +37,24 @@ def test_link_defaults_follow_the_task() -> None:
     assert memory["tr_kernel"] == 2 and memory["tr_rates1"] == "1, 2, 4, 8, 16"
     assert lab.link_defaults("unknown") == lab.link_defaults("offset")
     assert lab.link_defaults("offset")["tr_rates2"] == lab.DEFAULTS["tr_rates2"]
+
+
+def test_a_figure_is_built_again_only_when_what_it_shows_changed() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        """
+import streamlit as st
+from ui import training_lab as lab
+built = st.session_state.setdefault("built", [])
+key = st.session_state.get("key", 1)
+lab.memo_figure("fig", (key,), lambda: built.append(key) or f"figure {key}")
+lab.memo_figure("other", (0,), lambda: built.append("other") or "other")
+"""
+    )
+    at.run()
+    at.run()
+    assert at.session_state["built"] == [1, "other"]
+    at.session_state["key"] = 2
+    at.run()
+    assert at.session_state["built"] == [1, "other", 2]

@@ -4,10 +4,11 @@ the task's data, and the race kept per session (freed on reset and when the sess
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -32,6 +33,7 @@ from dsdcn.training.tasks import MAX_BLANK, MAX_OFFSET, MAX_SIGMA
 from ui.i18n import t
 
 T = TypeVar("T")
+_SERIALS = itertools.count()
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 SLOTS = (1, 2, 3, 4)
 TASK_CODES = ("offset", "memory", "filter")
@@ -318,6 +320,7 @@ class RaceState:
     note: str = ""
     memo: dict[str, object] = field(default_factory=dict)
     memo_steps: int = -1
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # tells races apart, even reset ones
 
     def remember(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per training step count: a rerun of a paused race (a changed view, a
@@ -384,3 +387,16 @@ def activation_options() -> tuple[str, ...]:
 def figure_text() -> TrainingText:
     """Every word of the Training lab figures in the page's language."""
     return TrainingText(**{f.name: t(f"training_lab.fig.{f.name}") for f in fields(TrainingText)})
+
+
+FIGURES_KEY = "_tr_figures"
+
+
+def memo_figure(name: str, identity: tuple[object, ...], build: Callable[[], Any]) -> Any:
+    """This session's figure ``name``, built again only when ``identity`` changed (one kept per name)."""
+    figures: dict[str, tuple[tuple[object, ...], Any]] = st.session_state.setdefault(FIGURES_KEY, {})
+    kept = figures.get(name)
+    if kept is None or kept[0] != identity:
+        kept = (identity, build())
+        figures[name] = kept
+    return kept[1]
