@@ -368,13 +368,15 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
             _train_chunk(s, state)
         _status(s, state)
         names = _names(s)
-        curves = [r.losses for r in race.racers]
+        curves = [r.held_out for r in race.racers]  # held-out losses: smooth, and what the verdict reads
         left, right = (st.container(), st.container()) if projector() else st.columns([3, 1], gap="medium")
         with left:
             _chart(
                 "tr_fig_loss",
                 (state.serial, race.steps, tuple(names)),
-                lambda: tf.loss_race(curves, names, race.baseline, text=lab.figure_text(), theme=_theme()),
+                lambda: tf.loss_race(
+                    curves, names, race.baseline, steps=race.eval_steps, text=lab.figure_text(), theme=_theme()
+                ),
             )
         with right:
             _live_metrics(s, state)
@@ -552,8 +554,10 @@ def _results(s: lab.Settings, state: lab.RaceState) -> None:
     _separable_claim(rows, names)
     csv_rows = pd.DataFrame([r.__dict__ for r in rows])
     curves = pd.DataFrame({"step": np.arange(1, len(race.racers[0].losses) + 1)})
-    for r in race.racers:
-        curves[r.spec.code] = r.losses
+    held = pd.Series(race.eval_steps)
+    for i, r in enumerate(race.racers):  # training loss of each batch, held-out loss every few steps
+        curves[f"{i + 1}:{r.spec.code} train"] = r.losses
+        curves[f"{i + 1}:{r.spec.code} held-out"] = pd.Series(r.held_out, index=held).reindex(curves["step"]).to_numpy()
     row = st.container(horizontal=True, gap="small")
     row.download_button(t("training_lab.download_table"), csv_rows.to_csv(index=False), "dsdcn-training-results.csv", "text/csv", key="tr_dl_table", icon=":material/download:", help=t("training_lab.download_table_help"))
     row.download_button(t("training_lab.download_curves"), curves.to_csv(index=False), "dsdcn-training-curves.csv", "text/csv", key="tr_dl_curves", icon=":material/download:", help=t("training_lab.download_curves_help"))

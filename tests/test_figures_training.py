@@ -433,3 +433,11 @@ def test_coverage_panels_wrap_into_rows() -> None:
     assert len(domains) == 2  # two rows of panels
     with pytest.raises(ValueError, match="columns"):
         coverage_panels(counts, list("abcd"), None, starts, columns=0)
+
+
+def test_loss_race_at_given_steps_starts_at_step_zero() -> None:
+    fig = tf.loss_race([[1.0, 0.5, 0.1], [1.0, 1.0, 1.0]], ["a", "b"], 1.0, steps=[0, 10, 20])
+    assert list(fig.data[0].x) == [0, 10, 20] and list(fig.data[0].y) == [1.0, 0.5, 0.1]
+    assert list(fig.data[-1].x) == [0.0, 20.0]  # the baseline spans the curves
+    with pytest.raises(ValueError, match="steps"):
+        tf.loss_race([[1.0, 0.5]], ["a"], 1.0, steps=[0, 10, 20])

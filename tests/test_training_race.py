@@ -570,3 +570,14 @@ def test_the_filter_holdout_covers_the_image_on_a_grid() -> None:
     torch.testing.assert_close(a[0], b[0], rtol=0, atol=0)  # the same crops whatever the seed
     torch.testing.assert_close(a[0][0], task.image[0, :, :16, :16], rtol=0, atol=0)  # top-left corner
     torch.testing.assert_close(a[0][-1], task.image[0, :, -16:, -16:], rtol=0, atol=0)  # bottom-right
+
+
+def test_the_held_out_curve_is_recorded_at_step_zero_and_every_few_steps() -> None:
+    race = Race(OffsetTask(1, 1), [ModelSpec("conv", (1,)), ModelSpec("ds", (1, 2))], seed=2, eval_every=4)
+    race.step(9)
+    assert race.eval_steps == [0, 4, 8]
+    assert all(len(r.held_out) == 3 for r in race.racers)
+    race.step(3)
+    assert race.eval_steps[-1] == 12 and [r.held_out[-1] for r in race.racers] == race.eval_losses()
+    fresh = Race(OffsetTask(1, 1), [ModelSpec("conv", (1,)), ModelSpec("ds", (1, 2))], seed=2, eval_every=4)
+    assert [r.held_out[0] for r in race.racers] == fresh.eval_losses()  # step 0: the initial weights

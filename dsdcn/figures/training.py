@@ -125,21 +125,29 @@ def loss_race(
     *,
     log_y: bool = True,
     max_points: int = 600,
+    steps: Sequence[int] | None = None,
     text: TrainingText = TEXT,
     theme: Theme = STANDARD,
 ) -> go.Figure:
     """Loss against training step, one line per model, and the dashed "learned nothing" baseline.
 
-    ``curves[i]`` holds model ``i``'s losses at steps ``1..n_i``; longer than ``max_points`` they are
+    ``curves[i]`` holds model ``i``'s losses at ``steps`` (one shared list, e.g. every 10th step from 0),
+    or at steps ``1..n_i`` when ``steps`` is None; longer than ``max_points`` they are
     averaged in bins. ``log_y`` draws a log axis (losses clipped at ``1e-6``). Empty curves give a figure
     with just the baseline over ``x`` from 0 to 1.
     """
     _check_names("curves", curves, names)
     fig = go.Figure()
     longest = 0
+    at = None if steps is None else np.asarray(steps, dtype=np.float64)
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
         x, y = downsample(curve, max_points)
         longest = max(longest, len(curve))
+        if at is not None:
+            if len(at) != len(curve):
+                raise ValueError(f"steps: {len(at)} values for a curve of {len(curve)}")
+            x = downsample(at, max_points)[1]  # the mean step of each bin
+            longest = max(longest, int(at[-1]) if len(at) else 0)
         if log_y:
             y = np.maximum(y, MIN_LOSS)  # NaN stays NaN: a gap
         fig.add_trace(
@@ -147,12 +155,14 @@ def loss_race(
                 x=x,
                 y=y,
                 name=name,
-                mode="lines",
+                        mode="lines+markers" if at is not None and len(x) <= 40 else "lines",
+                marker={"size": theme.marker_size * 0.6},
                 line={"color": theme.colour(i), "width": theme.line_width},
                 hovertemplate=text.hover_loss,
             )
         )
-    span = [1.0, float(longest)] if longest > 1 else [0.0, 1.0]
+    first = 1.0 if at is None else 0.0  # held-out curves start at the initial weights (step 0)
+    span = [first, float(longest)] if longest > 1 else [0.0, 1.0]
     level = max(float(baseline), MIN_LOSS) if log_y else float(baseline)
     fig.add_trace(
         go.Scatter(

@@ -105,6 +105,7 @@ class Racer:
     cost: ModelCost
     losses: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    held_out: list[float] = field(default_factory=list)  # held-out loss at ``Race.eval_steps``
 
     @property
     def ms_per_step(self) -> float:
@@ -136,6 +137,8 @@ class Race:
     ``lr`` is Adam's learning rate. Model ``i`` is initialised from a generator seeded with
     ``seed * 1000 + i + 1``; batches come from one seeded with ``seed``; a fixed held-out batch (seed
     ``seed + 7_777_777``) gives the evaluation loss, and ``baseline`` the "learned nothing" loss on it.
+    The held-out loss is recorded at step 0 and every ``eval_every`` steps (``eval_steps``, and each
+    racer's ``held_out``): the curves the page draws.
     """
 
     def __init__(
@@ -145,6 +148,7 @@ class Race:
         seed: int = 0,
         lr: float = 0.01,
         device: torch.device | str = "cpu",
+        eval_every: int = 10,
     ) -> None:
         if not 1 <= len(specs) <= MAX_RACERS:
             raise ValueError(f"a race has 1 to {MAX_RACERS} models, got {len(specs)}")
@@ -169,6 +173,21 @@ class Race:
             optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
             cost = model_cost(spec, task.ndim, task.in_channels, task.out_channels, positions)
             self.racers.append(Racer(spec, model, optimizer, initial, cost))
+        self.eval_every = check_int("eval_every", eval_every, 1)
+        self.eval_steps: list[int] = []
+        self._eval_cache: tuple[int, list[float]] = (-1, [])
+        self._record_eval()
+
+    def _record_eval(self) -> None:
+        # the held-out loss of every model at this step, for the curves (bounded like the history)
+        losses = self.eval_losses()
+        self.eval_steps.append(self.steps)
+        for racer, loss in zip(self.racers, losses, strict=True):
+            racer.held_out.append(loss)
+        if len(self.eval_steps) > MAX_HISTORY:
+            del self.eval_steps[0]
+            for racer in self.racers:
+                del racer.held_out[0]
 
     def step(self, count: int = 1) -> None:
         """Train every model on ``count`` new batches (the same batches for all)."""
@@ -189,6 +208,8 @@ class Race:
                 if len(racer.losses) > MAX_HISTORY:
                     del racer.losses[0], racer.seconds[0]
             self.steps += 1
+            if self.steps % self.eval_every == 0:
+                self._record_eval()
 
     def run_for(self, seconds: float, max_steps: int | None = None) -> int:
         """Step until ``seconds`` of wall time have passed (at least one step) or ``max_steps`` more
@@ -220,14 +241,17 @@ class Race:
             return 0, str(error).split("\n", 1)[0][:200]
 
     def eval_losses(self) -> list[float]:
-        """Each model's loss on the fixed held-out batch."""
+        """Each model's loss on the fixed held-out batch (computed once per step count)."""
+        if self._eval_cache[0] == self.steps:
+            return list(self._eval_cache[1])
         x, y = (t.to(self.device) for t in self._eval)
         out = []
         with torch.no_grad():
             for racer in self.racers:
                 racer.model.eval()
                 out.append(float(self.task.loss(racer.model(x), y).cpu()))
-        return out
+        self._eval_cache = (self.steps, out)
+        return list(out)
 
     def predict(self, index: int, x: torch.Tensor) -> torch.Tensor:
         """Model ``index``'s output for ``x`` (on the CPU)."""
