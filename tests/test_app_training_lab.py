@@ -115,7 +115,7 @@ def test_every_preset_sets_its_values() -> None:
         "too_far": {"tr_dy": 6, "tr_kind4": "off", "tr_rates2": "1, 1, 1, 1, 1, 1"},
         "memory": {"tr_task": "memory", "tr_kernel": 2, "tr_width": 16},
         "long_memory": {"tr_task": "memory", "tr_blank": 100, "tr_steps": 400, "tr_kind4": "off"},
-        "gridding_image": {"tr_task": "filter", "tr_lr": 0.005},
+        "gridding_image": {"tr_task": "filter", "tr_lr": 0.002, "tr_act": "none"},
         "dog": {"tr_task": "filter", "tr_op": "dog", "tr_sigma": 2.0},
         "separable": {"tr_task": "filter", "tr_kind2": "ds", "tr_kind3": "off", "tr_width": 16},
     }

@@ -34,6 +34,6 @@ DEFAULT_RACES: dict[str, RaceDefaults] = {
     # Gaussian σ = 3 on the test pattern: the gridding stack leaves a checkerboard, HDC does not; the target
     # is a linear filter, so the models are linear too (with ReLU the gridding stack learns nothing at all)
     "filter": RaceDefaults(
-        ("conv:1,2,5,1,2,5", "conv:2,2,2,2,2,2", "ds:1,2,5,1,2,5", "conv:1,1,1,1,1,1"), 3, 8, "none", 0.005, 300
+        ("conv:1,2,5,1,2,5", "conv:2,2,2,2,2,2", "ds:1,2,5,1,2,5", "conv:1,1,1,1,1,1"), 3, 8, "none", 0.002, 300
     ),
 }
