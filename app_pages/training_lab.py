@@ -270,6 +270,12 @@ def _task_of(s: lab.Settings, image: np.ndarray | None) -> Task | None:
     return lab.make_task(s, None)
 
 
+def _share(loss: float, baseline: float) -> str:
+    # a loss as a share of the baseline: "<1%" rather than a "0%" that reads as exact
+    share = loss / baseline if baseline > 0 else float("nan")
+    return "<1%" if 0 <= share < 0.005 else f"{share:.0%}"
+
+
 def _names(s: lab.Settings) -> list[str]:
     return [lab.model_name(spec, n, s.ndim) for spec, n in zip(s.specs, s.numbers, strict=True)]
 
@@ -431,7 +437,7 @@ def _live_metrics(s: lab.Settings, state: lab.RaceState) -> None:
         cols[i % len(cols)].metric(
             name,
             f"{loss:.4f}",
-            t(f"training_lab.verdict.{code}", share=f"{loss / race.baseline:.0%}"),
+            t(f"training_lab.verdict.{code}", share=_share(loss, race.baseline)),
             delta_color={"learned": "normal", "learning": "off", "stuck": "inverse"}[code],
             delta_arrow="off",
             help=t("training_lab.metric_help", baseline=f"{race.baseline:.3f}"),
@@ -542,7 +548,7 @@ def _results(s: lab.Settings, state: lab.RaceState) -> None:
             col["holes"]: [r.holes for r in rows],
             col["ms"]: [round(r.ms_per_step, 2) for r in rows],
             col["loss"]: [r.loss for r in rows],
-            col["verdict"]: [t(f"training_lab.verdict.{r.verdict}", share=f"{r.loss / race.baseline:.0%}") for r in rows],
+            col["verdict"]: [t(f"training_lab.verdict.{r.verdict}", share=_share(r.loss, race.baseline)) for r in rows],
             col["steps"]: [r.steps for r in rows],
         }
     )
