@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from ui.locales import zh
 from ui.nav import PAGES
 
-from .conftest import assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
+from .conftest import assert_no_exception, new_browser_page, open_page, screenshot, wait_for_query, wait_idle
 
 
 def _query(url: str) -> dict[str, list[str]]:
@@ -39,10 +39,15 @@ def test_switches_write_the_link_and_a_copied_link_restores_them(browser, page, 
 
 def test_language_is_kept_across_pages(page, app_url: str) -> None:
     open_page(page, app_url, query="lang=中文")
+    # Home settled in Chinese first: a click while its first run is still redrawing can lose the query
+    page.get_by_role("heading", name=zh.STRINGS["home.title"]).first.wait_for()
+    wait_for_query(page, "lang", "中文")
+    wait_idle(page)
     target = PAGES[-1]
     page.locator('[data-testid="stSidebarNav"]').get_by_role(
         "link", name=zh.STRINGS[target.key + ".title"]
     ).click()
+    page.get_by_role("heading", name=zh.STRINGS[target.key + ".title"]).first.wait_for()
     page.wait_for_url(f"**/{target.url_path}?*")
     wait_idle(page)
     assert _query(page.url).get("lang") == ["中文"]
