@@ -14,7 +14,7 @@ from dsdcn.figures import training as tf
 from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.imaging import ImageError
 from dsdcn.receptive import coverage, receptive_field
-from dsdcn.training import Race, Task, hole_count, model_code, model_erf, model_layers, reach, verdict
+from dsdcn.training import Race, Task, hole_count, model_code, model_erf, model_layers, reach
 from ui import training_lab as lab
 from ui.i18n import current_language, t
 from ui.workshop import (
@@ -431,14 +431,15 @@ def _live_metrics(s: lab.Settings, state: lab.RaceState) -> None:
         st.info(t("training_lab.press_play"), icon=":material/play_circle:")
         return
     losses = state.remember("eval", race.eval_losses)
+    verdicts = race.verdicts(losses)
     cols = st.columns(2) if projector() else [st.container()]
     for i, (loss, name) in enumerate(zip(losses, _names(s), strict=True)):
-        code = verdict(loss, race.baseline)
+        code = verdicts[i]
         cols[i % len(cols)].metric(
             name,
             f"{loss:.4f}",
             t(f"training_lab.verdict.{code}", share=_share(loss, race.baseline)),
-            delta_color={"learned": "normal", "learning": "off", "stuck": "inverse"}[code],
+            delta_color={"learned": "normal", "learning": "off", "plateau": "orange", "stuck": "inverse"}[code],
             delta_arrow="off",
             help=t("training_lab.metric_help", baseline=f"{race.baseline:.3f}"),
         )

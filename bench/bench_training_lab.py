@@ -218,7 +218,7 @@ def run_task(name: str, steps: int, seed: int) -> dict[str, object]:
     print()
 
     # 2. time to verdict
-    final = [verdict(v, baseline) for v in check_losses[-1]]
+    final = [verdict(v, baseline, [c[i] for c in check_losses]) for i, v in enumerate(check_losses[-1])]
     print(
         f"time to verdict (eval every {CHECK_EVERY} steps; seconds = training time of the whole race, summed)"
     )
@@ -226,7 +226,10 @@ def run_task(name: str, steps: int, seed: int) -> dict[str, object]:
     settle_idx = []
     for i, row in enumerate(rows):
         # checkpoint 0 is the untrained model: a verdict counts as settled from the first trained one on
-        trail = [verdict(losses[i], baseline) for losses in check_losses[1:]]
+        trail = [
+            verdict(losses[i], baseline, [c[i] for c in check_losses[: j + 2]])
+            for j, losses in enumerate(check_losses[1:])
+        ]
         k = settled_at(trail) + 1
         settle_idx.append(k)
         own = sum(race.racers[i].seconds[: check_steps[k]])

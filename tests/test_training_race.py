@@ -581,3 +581,28 @@ def test_the_held_out_curve_is_recorded_at_step_zero_and_every_few_steps() -> No
     assert race.eval_steps[-1] == 12 and [r.held_out[-1] for r in race.racers] == race.eval_losses()
     fresh = Race(OffsetTask(1, 1), [ModelSpec("conv", (1,)), ModelSpec("ds", (1, 2))], seed=2, eval_every=4)
     assert [r.held_out[0] for r in race.racers] == fresh.eval_losses()  # step 0: the initial weights
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"),
+    [
+        ([0.6, 0.55, 0.5, 0.52, 0.5, 0.51, 0.5, 0.53, 0.5, 0.5], "plateau"),  # flat for 10 points
+        ([0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.52, 0.5], "learning"),  # still falling
+        ([0.5] * 9, "learning"),  # too short a curve to tell
+        ([0.5] * 9 + [0.1], "learned"),
+        ([0.5] * 9 + [0.9], "stuck"),
+    ],
+)
+def test_a_curve_that_stopped_falling_between_the_thresholds_is_a_plateau(
+    history: list[float], expected: str
+) -> None:
+    assert verdict(history[-1], 1.0, history) == expected
+
+
+def test_race_verdicts_read_the_held_out_curve() -> None:
+    race = Race(OffsetTask(1, 1), [ModelSpec("conv", (1,))], seed=0, eval_every=1)
+    race.racers[0].held_out[:] = [0.5] * 10
+    race.eval_steps[:] = list(range(10))
+    race.steps = 9
+    race._eval_cache = (9, [0.5])
+    assert race.verdicts() == ["plateau"] and race.rows()[0].verdict == "plateau"

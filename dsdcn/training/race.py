@@ -25,7 +25,8 @@ from .models import ModelCost, ModelSpec, build_model, init_parameters, model_co
 from .tasks import Task
 
 Reach = Literal["reached", "hole", "outside", "any"]
-Verdict = Literal["learned", "learning", "stuck"]
+Verdict = Literal["learned", "learning", "plateau", "stuck"]
+PLATEAU_WINDOW = 5  # held-out points (every ``eval_every`` steps) compared for a plateau
 MAX_RACERS = 4
 EVAL_BATCH = 32
 MAX_HISTORY = 20_000
@@ -87,11 +88,22 @@ def step_macs(task: Task, specs: Sequence[ModelSpec]) -> int:
     return 3 * task.batch * per_sample
 
 
-def verdict(loss: float, baseline: float) -> Verdict:
-    """``"learned"`` below a fifth of the baseline, ``"stuck"`` above 80% of it, else ``"learning"``."""
+def verdict(loss: float, baseline: float, history: Sequence[float] = ()) -> Verdict:
+    """``"learned"`` below a fifth of the baseline, ``"stuck"`` above 80% of it; in between
+    ``"plateau"`` when the held-out ``history`` (oldest first, ending at ``loss``) gained less than 10% over
+    its last ``PLATEAU_WINDOW`` points against the ``PLATEAU_WINDOW`` before, else ``"learning"``.
+
+    >>> verdict(0.5, 1.0), verdict(0.5, 1.0, [0.6, 0.5, 0.55, 0.5, 0.52] * 2)
+    ('learning', 'plateau')
+    """
     if not math.isfinite(loss) or loss > 0.8 * baseline:
         return "stuck"
-    return "learned" if loss < 0.2 * baseline else "learning"
+    if loss < 0.2 * baseline:
+        return "learned"
+    recent = [v for v in history[-2 * PLATEAU_WINDOW :] if math.isfinite(v)]
+    if len(recent) == 2 * PLATEAU_WINDOW and min(recent[PLATEAU_WINDOW:]) > 0.9 * min(recent[:PLATEAU_WINDOW]):
+        return "plateau"
+    return "learning"
 
 
 @dataclass
@@ -275,6 +287,19 @@ class Race:
                     if isinstance(value, torch.Tensor) and value.dim() > 0:
                         state[key] = value.to(self.device)
 
+    def _history(self, racer: Racer, loss: float) -> list[float]:
+        # the held-out curve up to now, ending at ``loss`` (recorded already when the step is on the grid)
+        if self.eval_steps and self.eval_steps[-1] == self.steps:
+            return list(racer.held_out)
+        return [*racer.held_out, loss]
+
+    def verdicts(self, losses: Sequence[float] | None = None) -> list[Verdict]:
+        """Each model's verdict now, from its held-out loss and curve."""
+        losses = self.eval_losses() if losses is None else list(losses)
+        return [
+            verdict(loss, self.baseline, self._history(r, loss)) for r, loss in zip(self.racers, losses, strict=True)
+        ]
+
     def initial_model(self, index: int) -> nn.Module:
         """A copy of model ``index`` as it was before training (on the CPU)."""
         racer = self.racers[index]
@@ -304,7 +329,7 @@ class Race:
                     reach=reach(racer.spec, self.task),
                     ms_per_step=racer.ms_per_step,
                     loss=loss,
-                    verdict=verdict(loss, self.baseline),
+                    verdict=verdict(loss, self.baseline, self._history(racer, loss)),
                     steps=self.steps,
                 )
             )

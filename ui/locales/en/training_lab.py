@@ -134,6 +134,7 @@ STRINGS: dict[str, str] = {
     "training_lab.press_play": "Press Play: the curves appear here.",
     "training_lab.verdict.learned": "learned ({share} of baseline)",
     "training_lab.verdict.learning": "learning ({share} of baseline)",
+    "training_lab.verdict.plateau": "stopped improving ({share} of baseline)",
     "training_lab.verdict.stuck": "stuck at baseline ({share})",
     "training_lab.metric_help": "Loss on a fixed held-out batch. Learned nothing = {baseline}.",
     "training_lab.coverage_caption.offset": (

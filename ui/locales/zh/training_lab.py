@@ -124,6 +124,7 @@ STRINGS: dict[str, str] = {
     "training_lab.press_play": "按下开始：曲线会出现在这里。",
     "training_lab.verdict.learned": "已学会（基线的 {share}）",
     "training_lab.verdict.learning": "正在学习（基线的 {share}）",
+    "training_lab.verdict.plateau": "不再进步（基线的 {share}）",
     "training_lab.verdict.stuck": "停在基线（{share}）",
     "training_lab.metric_help": "在固定的留出批次上的损失。什么也没学到 = {baseline}。",
     "training_lab.coverage_caption.offset": "一个输出的精确覆盖：每个输入偏移有多少条路径到达（红色：空洞，没有路径到达）。✕ 标出每个输出要复制的像素。",
