@@ -18,7 +18,15 @@ from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
 from ui.i18n import latex, t
-from ui.workshop import data_table, keep_link_key, plotly_config, presets_bar, projector, style_figure
+from ui.workshop import (
+    data_table,
+    keep_link_key,
+    plotly_config,
+    presets_bar,
+    projector,
+    style_figure,
+    take_parsed_link_value,
+)
 
 # every control's default, keyed by its widget key; every control round-trips through the URL parameter of
 # its key: bound by Streamlit, or by hand (the seed and the two schedules, whose link text is checked first)
@@ -147,9 +155,9 @@ def _presets() -> dict[str, dict[str, object]]:
 
 def _prepare_state() -> None:
     """Check hand-validated link values, then put every default in session state (a link value wins)."""
-    lab.take_link_value("lab_seed", lab.parse_seed)
+    take_parsed_link_value("lab_seed", lab.parse_seed)
     for key in ("lab_stack_a", "lab_stack_b"):
-        lab.take_link_value(key, lambda raw: raw if lab.parse_schedule_text(raw, SCHEDULE_CHARS) else None)
+        take_parsed_link_value(key, lambda raw: raw if lab.parse_schedule_text(raw, SCHEDULE_CHARS) else None)
     # the widgets inside a tab are drawn only while their tab is open: check their link values now
     options = {
         "lab_tab": {_tab_label(c) for c in TABS},

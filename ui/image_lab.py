@@ -17,7 +17,7 @@ from dsdcn import filters as fl
 from dsdcn.device import pick_device
 from dsdcn.imaging import load_image, thumbnail
 from ui.i18n import CATALOGS
-from ui.workshop import keep_link_key, mark_link_value_ignored
+from ui.workshop import mark_link_value_ignored
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
 MAX_SIDE = 2048
@@ -59,27 +59,6 @@ def drop_bad_link_value(key: str, valid: Callable[[str], bool]) -> None:
     except Exception:  # noqa: BLE001 - a parameter already bound to a widget is that widget's to check
         return
     mark_link_value_ignored(key)
-
-
-def take_link_value(key: str, parse: Callable[[str], object | None]) -> None:
-    """A hand-managed link value (its widget is not bound): on the first run, into session state.
-
-    ``parse`` returns the widget value or None; a value it refuses leaves the URL and is reported.
-    Used where Streamlit's own binding cannot check the text: free text, and a number input whose
-    link value can fail to parse (``1e999``).
-    """
-    keep_link_key(key)
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(key)
-    if raw is None:
-        return
-    value = parse(raw)
-    if value is None:
-        del st.query_params[key]
-        mark_link_value_ignored(key)
-    else:
-        st.session_state[key] = value
 
 
 def put_link_value(key: str, value: object, default: object) -> None:
