@@ -27,8 +27,10 @@ from dsdcn.training import (
     OffsetTask,
     Race,
     build_model,
+    hole_count,
     model_cost,
     model_erf,
+    model_field,
     model_layers,
     parse_model_code,
     reach,
@@ -606,3 +608,14 @@ def test_race_verdicts_read_the_held_out_curve() -> None:
     race.steps = 9
     race._eval_cache = (9, [0.5])
     assert race.verdicts() == ["plateau"] and race.rows()[0].verdict == "plateau"
+
+
+@pytest.mark.parametrize("code", ["conv:1,2,5", "conv:2,2,2", "ds:2,4,8", "conv:1"])
+def test_model_field_is_the_field_the_rest_of_the_library_counts(code: str) -> None:
+    spec = parse_model_code(code)
+    task = OffsetTask(3, 1)
+    seen = model_field(spec, task)
+    layers = model_layers(spec, 2)
+    assert seen.rf == receptive_field(layers)[-1].size
+    assert seen.holes == int((coverage_2d(layers) == 0).sum()) == hole_count(spec, 2)
+    assert seen.reach == reach(spec, task)

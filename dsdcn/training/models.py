@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -275,7 +274,3 @@ def copy_weights(source: nn.Module, target: nn.Module) -> None:
         for s, d in zip(src, dst, strict=True):
             d.copy_(s)
 
-
-def specs_summary(specs: Sequence[ModelSpec]) -> str:
-    """The codes of ``specs`` joined by spaces (for logs and cache keys)."""
-    return " ".join(s.code for s in specs)

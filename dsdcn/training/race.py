@@ -34,34 +34,60 @@ MAX_FIELD: dict[int, int] = {1: 1024, 2: 129}  # widest field trained (steps in 
 MAX_STEP_MACS = 2_000_000_000  # multiply-adds of one race step (all models, forward and backward)
 
 
-def reach(spec: ModelSpec, task: Task) -> Reach:
-    """Whether the input each scored output needs lies in the model's field: ``"reached"``, ``"hole"``
-    (inside the extent but no path reaches it: gridding), ``"outside"`` (beyond the extent), or ``"any"``
-    for a task with no single offset (the wide filter)."""
-    offsets = task.target_offset
-    if not offsets:
-        return "any"
+@dataclass(frozen=True)
+class ModelField:
+    """What a model sees on a task: its extent ``rf`` (pixels or steps), its ``holes`` (cells of the
+    2D coverage map, steps in 1D) and whether the input each scored output needs is reached."""
+
+    rf: int
+    holes: int
+    reach: Reach
+
+
+def model_field(spec: ModelSpec, task: Task) -> ModelField:
+    """The field of ``spec`` on ``task``, from one exact coverage (``dsdcn.coverage``) of its layers.
+
+    ``reach`` is ``"reached"``, ``"hole"`` (inside the extent but no path reaches it: gridding),
+    ``"outside"`` (beyond the extent), or ``"any"`` for a task with no single offset (the wide filter).
+    In 2D the holes are the ``r² - (r - h)²`` cells of the ``r x r`` map with ``h`` holes per axis.
+    """
     layers = model_layers(spec, task.ndim)
     counts = coverage(layers)
     rf = receptive_field(layers)[-1]
-    verdicts = []
+    field_reach = _reach(counts, rf.padding, task.target_offset)
+    return ModelField(rf=rf.size, holes=_holes(counts, task.ndim), reach=field_reach)
+
+
+def _reach(counts: np.ndarray, padding: int, offsets: tuple[int, ...]) -> Reach:
+    # the field of output 0 starts at input -padding: offset ``off`` is entry ``off + padding``
+    if not offsets:
+        return "any"
+    found = []
     for off in offsets:
-        index = off + rf.padding  # the field of output 0 starts at input -padding
+        index = off + padding
         if not 0 <= index < counts.size:
-            verdicts.append("outside")
+            found.append("outside")
         else:
-            verdicts.append("reached" if counts[index] > 0 else "hole")
-    if "outside" in verdicts:
+            found.append("reached" if counts[index] > 0 else "hole")
+    if "outside" in found:
         return "outside"
-    return "hole" if "hole" in verdicts else "reached"
+    return "hole" if "hole" in found else "reached"
+
+
+def reach(spec: ModelSpec, task: Task) -> Reach:
+    """``model_field(spec, task).reach``."""
+    return model_field(spec, task).reach
+
+
+def _holes(counts: np.ndarray, ndim: int) -> int:
+    # holes of a 1D coverage; in 2D the cells of its outer product with itself
+    h = int((counts == 0).sum())
+    return h if ndim == 1 else counts.size**2 - (counts.size - h) ** 2
 
 
 def hole_count(spec: ModelSpec, ndim: int) -> int:
-    """Input positions inside the model's extent that no path reaches: in 2D the cells of the
-    ``r x r`` coverage map (``r² - (r - h)²`` for ``h`` holes per axis), in 1D the steps."""
-    counts = coverage(model_layers(spec, ndim))
-    h = int((counts == 0).sum())
-    return h if ndim == 1 else counts.size**2 - (counts.size - h) ** 2
+    """Input positions inside the model's extent that no path reaches (``ModelField.holes``)."""
+    return _holes(coverage(model_layers(spec, ndim)), ndim)
 
 
 def check_race(task: Task, specs: Sequence[ModelSpec]) -> None:
@@ -77,13 +103,15 @@ def check_race(task: Task, specs: Sequence[ModelSpec]) -> None:
             raise ValueError(f"model {spec.code} has a field of {r}; at most {limit} is trained here")
     macs = step_macs(task, specs)
     if macs > MAX_STEP_MACS:
-        raise ValueError(f"one step would take {macs / 1e9:.1f} G multiply-adds; at most {MAX_STEP_MACS / 1e9:.0f} G")
+        raise ValueError(
+            f"one step would take {macs / 1e9:.1f} G multiply-adds; at most {MAX_STEP_MACS / 1e9:.0f} G"
+        )
 
 
 def step_macs(task: Task, specs: Sequence[ModelSpec]) -> int:
     """Multiply-adds of one race step: every model's forward on a batch, times 3 for the backward pass."""
     x, _ = task.sample(torch.Generator().manual_seed(0), batch=1)
-    n = int(np.prod(x.shape[2:]))
+    n = _positions(x)
     per_sample = sum(model_cost(s, task.ndim, task.in_channels, task.out_channels, n).macs for s in specs)
     return 3 * task.batch * per_sample
 
@@ -101,7 +129,9 @@ def verdict(loss: float, baseline: float, history: Sequence[float] = ()) -> Verd
     if loss < 0.2 * baseline:
         return "learned"
     recent = [v for v in history[-2 * PLATEAU_WINDOW :] if math.isfinite(v)]
-    if len(recent) == 2 * PLATEAU_WINDOW and min(recent[PLATEAU_WINDOW:]) > 0.9 * min(recent[:PLATEAU_WINDOW]):
+    if len(recent) == 2 * PLATEAU_WINDOW and min(recent[PLATEAU_WINDOW:]) > 0.9 * min(
+        recent[:PLATEAU_WINDOW]
+    ):
         return "plateau"
     return "learning"
 
@@ -175,7 +205,7 @@ class Race:
         held_out = torch.Generator().manual_seed(self.seed + 7_777_777)
         self._eval = task.holdout(held_out, EVAL_BATCH)
         self.baseline = task.baseline_of(self._eval[1])
-        positions = _positions(task, self._eval[0])
+        positions = _positions(self._eval[0])
         self.racers: list[Racer] = []
         for i, spec in enumerate(specs):
             model = _unfilled_model(spec, task)
@@ -297,7 +327,8 @@ class Race:
         """Each model's verdict now, from its held-out loss and curve."""
         losses = self.eval_losses() if losses is None else list(losses)
         return [
-            verdict(loss, self.baseline, self._history(r, loss)) for r, loss in zip(self.racers, losses, strict=True)
+            verdict(loss, self.baseline, self._history(r, loss))
+            for r, loss in zip(self.racers, losses, strict=True)
         ]
 
     def initial_model(self, index: int) -> nn.Module:
@@ -315,8 +346,8 @@ class Race:
         """The results table: one row per model (``losses``: ``eval_losses()`` when already known)."""
         losses = self.eval_losses() if losses is None else list(losses)
         out = []
-        for racer, loss in zip(self.racers, losses, strict=True):
-            layers = model_layers(racer.spec, self.task.ndim)
+        for racer, loss, judged in zip(self.racers, losses, self.verdicts(losses), strict=True):
+            seen = model_field(racer.spec, self.task)
             out.append(
                 RaceRow(
                     code=racer.spec.code,
@@ -324,12 +355,12 @@ class Race:
                     rates=racer.spec.rates,
                     params=racer.cost.params,
                     macs=racer.cost.macs,
-                    rf=receptive_field(layers)[-1].size,
-                    holes=hole_count(racer.spec, self.task.ndim),
-                    reach=reach(racer.spec, self.task),
+                    rf=seen.rf,
+                    holes=seen.holes,
+                    reach=seen.reach,
                     ms_per_step=racer.ms_per_step,
                     loss=loss,
-                    verdict=verdict(loss, self.baseline, self._history(racer, loss)),
+                    verdict=judged,
                     steps=self.steps,
                 )
             )
@@ -344,7 +375,7 @@ def _unfilled_model(spec: ModelSpec, task: Task) -> nn.Module:
     return model.to_empty(device="cpu")
 
 
-def _positions(task: Task, x: torch.Tensor) -> int:
+def _positions(x: torch.Tensor) -> int:
     # output positions of one input sample: every layer keeps the size
     return int(np.prod(x.shape[2:]))
 
