@@ -12,9 +12,9 @@ import torch
 
 from dsdcn.figures import training as tf
 from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
-from dsdcn.imaging import ImageError
-from dsdcn.receptive import coverage, receptive_field
-from dsdcn.training import Race, Task, hole_count, model_code, model_erf, model_layers, reach
+from dsdcn.imaging import ImageError, image_digest
+from dsdcn.receptive import coverage_2d, receptive_field
+from dsdcn.training import ACTIVATIONS, Race, Task, model_code, model_erf, model_field, model_layers
 from ui import training_lab as lab
 from ui.i18n import current_language, t
 from ui.workshop import (
@@ -164,7 +164,7 @@ def _training_controls() -> dict[str, object]:
     with cols[1]:
         out["width"] = int(_select("tr_width", lab.WIDTHS))  # type: ignore[arg-type]
     with cols[2]:
-        out["activation"] = _select("tr_act", lab.activation_options(), "act")
+        out["activation"] = _select("tr_act", ACTIVATIONS, "act")
     with cols[3 % len(cols)]:
         out["lr"] = float(_select("tr_lr", lab.LEARNING_RATES))  # type: ignore[arg-type]
     with cols[4 % len(cols)]:
@@ -206,13 +206,13 @@ def _image(task_values: dict[str, object]) -> tuple[np.ndarray | None, str, str]
         if uploaded is None:
             return None, "", t("training_lab.upload_prompt")
         data = uploaded.getvalue()  # type: ignore[attr-defined]
-        digest = lab.digest_of(data)
+        digest = image_digest(data)
         try:
-            return lab.upload_grey(digest, data), digest, ""
+            return lab.upload_rgb(digest, data), digest, ""
         except ImageError as exc:
             return None, "", t("training_lab.cannot_use", error=str(exc))
     name = str(task_values.get("sample", lab.DEFAULTS["tr_sample"]))
-    return lab.sample_grey(name), f"sample:{name}", ""
+    return lab.sample_rgb(name), f"sample:{name}", ""
 
 
 def _settings() -> tuple[lab.Settings, np.ndarray | None]:
@@ -246,8 +246,6 @@ def _settings() -> tuple[lab.Settings, np.ndarray | None]:
         operator=str(task_values.get("operator", lab.DEFAULTS["tr_op"])),
         sigma=float(task_values.get("sigma", lab.DEFAULTS["tr_sigma"])),
         device=str(train["device"]),
-        view=str(st.session_state.get("tr_view", lab.DEFAULTS["tr_view"])),
-        recall=int(st.session_state.get("tr_recall", lab.DEFAULTS["tr_recall"])),
         image_digest=digest,
         problems=tuple(problems),
     )
@@ -256,18 +254,16 @@ def _settings() -> tuple[lab.Settings, np.ndarray | None]:
 
 def _task_of(s: lab.Settings, image: np.ndarray | None) -> Task | None:
     """The task, or None after a message saying why it cannot be built."""
-    if s.task == "filter" and s.kernel % 2 == 0 or s.task == "offset" and s.kernel % 2 == 0:
+    if s.ndim == 2 and s.kernel % 2 == 0:
         st.warning(t("training_lab.odd_kernel", k=s.kernel), icon=":material/warning:")
         return None
-    if s.task == "filter":
-        if image is None:
-            return None
-        try:
-            return lab.filter_task(s.image_digest, s.operator, s.sigma, image)
-        except ValueError as exc:
-            st.error(t("training_lab.cannot_use", error=str(exc)), icon=":material/broken_image:")
-            return None
-    return lab.make_task(s, None)
+    if s.task == "filter" and image is None:
+        return None  # the reason (no upload yet, an unusable file) is among the settings' problems
+    try:
+        return lab.make_task(s, image)
+    except ValueError as exc:  # an image too small for the crops
+        st.error(t("training_lab.cannot_use", error=str(exc)), icon=":material/broken_image:")
+        return None
 
 
 def _share(loss: float, baseline: float) -> str:
@@ -280,8 +276,7 @@ def _names(s: lab.Settings) -> list[str]:
     return [lab.model_name(spec, n, s.ndim) for spec, n in zip(s.specs, s.numbers, strict=True)]
 
 
-def _reach_words(s: lab.Settings, task: Task, spec) -> str:
-    code = reach(spec, task)
+def _reach_words(s: lab.Settings, task: Task, code: str) -> str:
     if code == "any":
         return ""
     if s.task == "offset":
@@ -293,9 +288,7 @@ def _model_cards(s: lab.Settings, task: Task, race: Race) -> None:
     """One card per model: its cost, field, holes, whether it reaches the target, and its code."""
     cols = st.columns(2 if projector() else max(len(s.specs), 1))
     for i, (racer, name) in enumerate(zip(race.racers, _names(s), strict=True)):
-        layers = model_layers(racer.spec, task.ndim)
-        rf = receptive_field(layers)[-1].size
-        holes = hole_count(racer.spec, task.ndim)
+        seen = model_field(racer.spec, task)
         with cols[i % len(cols)], st.container(border=True):
             st.markdown(f"**{name}**")
             st.caption(
@@ -303,12 +296,12 @@ def _model_cards(s: lab.Settings, task: Task, race: Race) -> None:
                     "training_lab.card",
                     params=f"{racer.cost.params:,}",
                     macs=f"{racer.cost.macs:,}",
-                    rf=rf,
+                    rf=seen.rf,
                     unit=t(f"training_lab.unit.{task.ndim}d"),
-                    holes=holes,
+                    holes=seen.holes,
                 )
             )
-            words = _reach_words(s, task, racer.spec)
+            words = _reach_words(s, task, seen.reach)
             if words:
                 st.caption(words)
             with st.expander(t("training_lab.show_code")):
@@ -324,7 +317,7 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
     def build() -> go.Figure:
         if task.ndim == 1:
             return tf.memory_reach([f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme())  # type: ignore[union-attr]
-        counts = [np.outer(c, c) for c in (coverage(model_layers(spec, 2)) for spec in s.specs)]
+        counts = [coverage_2d(model_layers(spec, 2)) for spec in s.specs]
         return tf.coverage_panels(
             counts,
             names,
@@ -430,7 +423,7 @@ def _live_metrics(s: lab.Settings, state: lab.RaceState) -> None:
     if race.steps == 0:
         st.info(t("training_lab.press_play"), icon=":material/play_circle:")
         return
-    losses = state.remember("eval", race.eval_losses)
+    losses = race.eval_losses()
     verdicts = race.verdicts(losses)
     cols = st.columns(2) if projector() else [st.container()]
     for i, (loss, name) in enumerate(zip(losses, _names(s), strict=True)):
@@ -537,7 +530,7 @@ def _results(s: lab.Settings, state: lab.RaceState) -> None:
     """The results table and the downloads (table and loss curves as CSV)."""
     st.subheader(t("training_lab.results"))
     race = state.race
-    rows = race.rows(state.remember("eval", race.eval_losses))
+    rows = race.rows()
     names = _names(s)
     col = {k: t(f"training_lab.col.{k}") for k in ("model", "params", "macs", "rf", "holes", "ms", "loss", "verdict", "steps")}
     table = pd.DataFrame(

@@ -3,7 +3,6 @@ the task's data, and the race kept per session (freed on reset and when the sess
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -18,7 +17,6 @@ from dsdcn.device import pick_device
 from dsdcn.figures.training import TrainingText
 from dsdcn.imaging import ImageError, load_image
 from dsdcn.training import (
-    ACTIVATIONS,
     DEFAULT_RACES,
     FilterTask,
     MemoryTask,
@@ -173,8 +171,6 @@ class Settings:
     operator: str
     sigma: float
     device: str
-    view: str
-    recall: int
     image_digest: str = ""
     problems: tuple[str, ...] = field(default=())
 
@@ -201,17 +197,6 @@ class Settings:
             "filter": (self.image_digest, self.operator, self.sigma),
         }[self.task]
         return (self.task, task_part, self.specs, self.lr, self.seed, self.device)
-
-
-TASK_KEYS = (
-    *(f"tr_kind{n}" for n in SLOTS),
-    *(f"tr_rates{n}" for n in SLOTS),
-    "tr_kernel",
-    "tr_width",
-    "tr_act",
-    "tr_lr",
-    "tr_steps",
-)
 
 
 def link_defaults(task: str) -> dict[str, object]:
@@ -269,7 +254,7 @@ def model_name(spec: ModelSpec, number: int, ndim: int = 2) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def sample_grey(name: str) -> np.ndarray:
+def sample_rgb(name: str) -> np.ndarray:
     """A bundled sample as an RGB array (at most ``TRAIN_SIDE`` per side)."""
     if name not in SAMPLES:
         raise ValueError(f"unknown sample {name!r}")
@@ -278,14 +263,9 @@ def sample_grey(name: str) -> np.ndarray:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def upload_grey(digest: str, _data: bytes) -> np.ndarray:
+def upload_rgb(digest: str, _data: bytes) -> np.ndarray:
     """An uploaded image as an RGB array (at most ``TRAIN_SIDE`` per side); ``ImageError`` if unusable."""
     return np.asarray(load_image(_data, max_side=TRAIN_SIDE))
-
-
-def digest_of(data: bytes) -> str:
-    """A short content hash (the cache key of an upload)."""
-    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def make_task(s: Settings, image: np.ndarray | None) -> Task:
@@ -296,7 +276,7 @@ def make_task(s: Settings, image: np.ndarray | None) -> Task:
         return MemoryTask(blank=s.blank)
     if image is None:
         raise ImageError(t("training_lab.no_image"))
-    return FilterTask(image, s.operator, s.sigma)  # type: ignore[arg-type]
+    return filter_task(s.image_digest, s.operator, s.sigma, image)
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -377,11 +357,6 @@ def run_pending_step(state: RaceState) -> None:
         return
     if fallback:
         state.note = t("training_lab.oom", error=fallback)
-
-
-def activation_options() -> tuple[str, ...]:
-    """The activations a model can use (codes)."""
-    return ACTIVATIONS
 
 
 def figure_text() -> TrainingText:

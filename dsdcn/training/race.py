@@ -342,9 +342,9 @@ class Race:
         """A copy of model ``index`` as it is now (on the CPU)."""
         return copy.deepcopy(self.racers[index].model).to("cpu")
 
-    def rows(self, losses: Sequence[float] | None = None) -> list[RaceRow]:
-        """The results table: one row per model (``losses``: ``eval_losses()`` when already known)."""
-        losses = self.eval_losses() if losses is None else list(losses)
+    def rows(self) -> list[RaceRow]:
+        """The results table: one row per model."""
+        losses = self.eval_losses()
         out = []
         for racer, loss, judged in zip(self.racers, losses, self.verdicts(losses), strict=True):
             seen = model_field(racer.spec, self.task)
