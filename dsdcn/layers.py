@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .engine import Algorithm, ChosenConv2d
 from .geometry import Padding, check_int, effective_kernel_size, resolve_padding
 
 
@@ -16,7 +17,9 @@ class DSDilatedConv2d(nn.Module):
 
     Input ``(B, C_in, H, W)``, output ``(B, C_out, H_out, W_out)``. ``padding`` is an int, a
     ``(left, right)`` pair applied to both axes, ``"same"`` (total ``d*(k-1)``, odd totals put the
-    extra pixel on the right, as PyTorch does; any stride) or ``"valid"``.
+    extra pixel on the right, as PyTorch does; any stride) or ``"valid"``. ``algorithm`` (opt-in):
+    ``"auto"`` runs the depthwise stage by the fastest exact algorithm for each input shape
+    (:mod:`dsdcn.engine`), or name one to force it; None keeps torch's default call.
 
     Example: an impulse shows the dilated footprint.
 
@@ -37,6 +40,7 @@ class DSDilatedConv2d(nn.Module):
         padding: Padding = "same",
         depth_multiplier: int = 1,
         bias: bool = False,
+        algorithm: Algorithm | Literal["auto"] | None = None,
     ) -> None:
         super().__init__()
         c_in = check_int("in_channels", in_channels, 1)
@@ -45,7 +49,11 @@ class DSDilatedConv2d(nn.Module):
         check_int("stride", stride, 1)
         left, right = resolve_padding(padding, kernel_size, dilation)
         self.pad = (left, right)
-        self.depthwise = nn.Conv2d(
+        conv: type[nn.Conv2d] = nn.Conv2d
+        extra: dict[str, str] = {}
+        if algorithm is not None:
+            conv, extra = ChosenConv2d, {"algorithm": algorithm}
+        self.depthwise = conv(
             c_in,
             c_in * m,
             kernel_size,
@@ -54,6 +62,7 @@ class DSDilatedConv2d(nn.Module):
             dilation=dilation,
             groups=c_in,
             bias=bias,
+            **extra,  # type: ignore[arg-type]
         )
         self.pointwise = nn.Conv2d(c_in * m, c_out, 1, bias=bias)
 

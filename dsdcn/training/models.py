@@ -16,6 +16,7 @@ from typing import Literal
 import torch
 from torch import nn
 
+from ..engine import Algorithm, ChosenConv2d
 from ..geometry import check_int
 from ..layers import DSDilatedConv1d, DSDilatedConv2d
 from ..receptive import Layer
@@ -73,7 +74,9 @@ class ModelSpec:
 _CODE = re.compile(r"^(conv|ds):([0-9]{1,3}(?:,[0-9]{1,3}){0,15})$")
 
 
-def parse_model_code(code: str, kernel_size: int = 3, width: int = 8, activation: Activation = "relu") -> ModelSpec:
+def parse_model_code(
+    code: str, kernel_size: int = 3, width: int = 8, activation: Activation = "relu"
+) -> ModelSpec:
     """The spec of a code such as ``ds:1,2,5`` (spaces allowed); ``ValueError`` with a reason otherwise.
 
     >>> parse_model_code("ds: 1, 2, 5").rates
@@ -116,14 +119,24 @@ def _activation(name: str) -> list[nn.Module]:
     return {"none": [], "relu": [nn.ReLU()], "gelu": [nn.GELU()], "tanh": [nn.Tanh()]}[name]
 
 
-def _layer(spec: ModelSpec, ndim: int, c_in: int, c_out: int, rate: int) -> nn.Module:
+def _layer(spec: ModelSpec, ndim: int, c_in: int, c_out: int, rate: int, algorithm: str | None) -> nn.Module:
     k = spec.kernel_size
     if ndim == 1:
         if spec.kind == "ds":
             return DSDilatedConv1d(c_in, c_out, k, dilation=rate, padding="causal", bias=True)
         return CausalConv1d(c_in, c_out, k, rate)
     if spec.kind == "ds":
-        return DSDilatedConv2d(c_in, c_out, k, dilation=rate, padding=_same(k, rate), bias=True)
+        return DSDilatedConv2d(
+            c_in,
+            c_out,
+            k,
+            dilation=rate,
+            padding=_same(k, rate),
+            bias=True,
+            algorithm=algorithm,  # type: ignore[arg-type]
+        )
+    if algorithm is not None:
+        return ChosenConv2d(c_in, c_out, k, padding=_same(k, rate), dilation=rate, algorithm=algorithm)  # type: ignore[arg-type]
     return nn.Conv2d(c_in, c_out, k, padding=_same(k, rate), dilation=rate)
 
 
@@ -132,19 +145,27 @@ def _check_ndim(ndim: int) -> None:
         raise ValueError(f"ndim must be 1 (causal sequences) or 2 (images), got {ndim}")
 
 
-def build_model(spec: ModelSpec, ndim: int, in_channels: int, out_channels: int) -> nn.Sequential:
+def build_model(
+    spec: ModelSpec,
+    ndim: int,
+    in_channels: int,
+    out_channels: int,
+    algorithm: Algorithm | Literal["auto"] | None = None,
+) -> nn.Sequential:
     """The network of ``spec``: its layers (each followed by the activation), then a 1x1 head.
 
     ``ndim = 2``: images ``(B, C, H, W)``, "same" padding (odd kernels). ``ndim = 1``: sequences
     ``(B, C, L)``, causal (left) padding. DS-DCN layers are ``DSDilatedConv2d`` / ``DSDilatedConv1d``
     (depthwise with ``groups = C_in``, then pointwise); every convolution has a bias. Weights come from
-    torch's default initialisation: ``init_parameters`` redraws them from a generator.
+    torch's default initialisation: ``init_parameters`` redraws them from a generator. ``algorithm``
+    (2D only): ``"auto"`` runs each dilated ``k x k`` convolution by the fastest exact algorithm for its
+    shape (``dsdcn.engine``; same parameters, results equal to rounding), None by torch's default call.
     """
     _check_ndim(ndim)
     mods: list[nn.Module] = []
     c = check_int("in_channels", in_channels, 1)
     for rate in spec.rates:
-        mods.append(_layer(spec, ndim, c, spec.width, rate))
+        mods.append(_layer(spec, ndim, c, spec.width, rate, algorithm))
         mods += _activation(spec.activation)
         c = spec.width
     head = nn.Conv1d if ndim == 1 else nn.Conv2d
@@ -190,9 +211,7 @@ class ModelCost:
         return 2 * self.macs
 
 
-def model_cost(
-    spec: ModelSpec, ndim: int, in_channels: int, out_channels: int, positions: int
-) -> ModelCost:
+def model_cost(spec: ModelSpec, ndim: int, in_channels: int, out_channels: int, positions: int) -> ModelCost:
     """Params and MACs of ``build_model(spec, ndim, in_channels, out_channels)`` on one input with
     ``positions`` output positions (``H*W`` or ``L``; every layer keeps the size)."""
     _check_ndim(ndim)
@@ -273,4 +292,3 @@ def copy_weights(source: nn.Module, target: nn.Module) -> None:
     with torch.no_grad():
         for s, d in zip(src, dst, strict=True):
             d.copy_(s)
-

@@ -371,7 +371,7 @@ def _unfilled_model(spec: ModelSpec, task: Task) -> nn.Module:
     # built on the meta device, so torch's default initialisation draws nothing from the global RNG;
     # the caller fills every parameter (init_parameters or load_state_dict)
     with torch.device("meta"):
-        model = build_model(spec, task.ndim, task.in_channels, task.out_channels)
+        model = build_model(spec, task.ndim, task.in_channels, task.out_channels, algorithm="auto")
     return model.to_empty(device="cpu")
 
 

@@ -1,0 +1,421 @@
+"""Exact algorithms for dilated (dense and grouped) 2D convolutions, and a per-shape chooser.
+
+Every algorithm computes ``F.conv2d(x, weight, bias, stride, padding, dilation, groups)`` with zero
+padding; they agree to float rounding, not bit for bit (different kernels sum in different orders).
+Which is fastest depends on the device, the CPU, the channel count and the dilation, so the chooser
+times them on first use of a shape and keeps the winner for the process, like cuDNN's benchmark mode.
+
+- ``nchw``: torch's default call on a contiguous (NCHW) input.
+- ``channels_last``: the same call on an NHWC (``channels_last``) input; the output is ``channels_last``.
+- ``space_to_batch``: pad, fold the ``d x d`` phase grids of the input into the batch, run the
+  *undilated* convolution, unfold (stride 1). A dilated conv is an undilated conv on each phase grid.
+- ``space_to_batch_cl``: the same fold done in NHWC memory (rows of ``C`` values move together),
+  undilated ``channels_last`` convolution; the output is ``channels_last``.
+- ``unfold``: im2col (``F.unfold``) and one batched matrix product per group; refused when the column
+  matrix would pass :data:`UNFOLD_BYTES`.
+
+Example: ``conv2d(x, w, padding=8, dilation=8, groups=32)`` times the algorithms on the first call for
+that shape, then runs the winner; ``conv2d(..., algorithm="space_to_batch")`` forces one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .device import synchronize
+
+Algorithm = Literal["nchw", "channels_last", "space_to_batch", "space_to_batch_cl", "unfold"]
+ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
+#: largest im2col matrix the ``unfold`` algorithm builds, bytes
+UNFOLD_BYTES = 256 * 2**20
+#: timed runs per candidate after its warm-up run
+TRIAL_RUNS = 3
+#: a candidate whose warm-up run is this many times slower than the best so far is not timed further
+GIVE_UP_FACTOR = 4.0
+
+Pair = tuple[int, int]
+
+
+def _pair(name: str, value: int | tuple[int, int]) -> Pair:
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, int) for v in pair):
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+@dataclass(frozen=True)
+class ConvShape:
+    """Everything that decides which algorithm is fastest: the chooser's cache key.
+
+    ``size`` is the input's ``(H, W)``; ``layout`` is ``"nchw"`` or ``"channels_last"`` (the input's
+    memory format); ``threads`` is torch's intra-op CPU thread count when the shape was seen.
+    """
+
+    device: str
+    dtype: str
+    batch: int
+    in_channels: int
+    out_channels: int
+    size: Pair
+    kernel: Pair
+    stride: Pair
+    padding: Pair
+    dilation: Pair
+    groups: int
+    layout: str
+    threads: int
+
+
+def conv_shape(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+    groups: int = 1,
+) -> ConvShape:
+    """The :class:`ConvShape` of a ``conv2d`` call; raises ``ValueError`` on shapes torch would refuse."""
+    if x.ndim != 4 or weight.ndim != 4:
+        raise ValueError(f"x and weight must be 4D, got {tuple(x.shape)} and {tuple(weight.shape)}")
+    s, p, d = _pair("stride", stride), _pair("padding", padding), _pair("dilation", dilation)
+    if min(s) < 1 or min(d) < 1 or min(p) < 0:
+        raise ValueError(f"stride and dilation must be >= 1 and padding >= 0, got {s}, {d}, {p}")
+    n, c, h, w = (int(v) for v in x.shape)
+    co, cg, kh, kw = (int(v) for v in weight.shape)
+    if groups < 1 or c != cg * groups or co % groups:
+        raise ValueError(f"weight {tuple(weight.shape)} does not fit {c} input channels in {groups} groups")
+    for size, pad, dil, k in ((h, p[0], d[0], kh), (w, p[1], d[1], kw)):
+        if size + 2 * pad < dil * (k - 1) + 1:
+            raise ValueError(f"the dilated kernel ({dil * (k - 1) + 1}) is larger than the padded input")
+    cl = x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
+    return ConvShape(
+        device=str(x.device),
+        dtype=str(x.dtype).removeprefix("torch."),
+        batch=n,
+        in_channels=c,
+        out_channels=co,
+        size=(h, w),
+        kernel=(kh, kw),
+        stride=s,
+        padding=p,
+        dilation=d,
+        groups=int(groups),
+        layout="channels_last" if cl else "nchw",
+        threads=torch.get_num_threads(),
+    )
+
+
+def _unfold_bytes(shape: ConvShape) -> int:
+    oh, ow = output_size(shape)
+    kh, kw = shape.kernel
+    return (
+        shape.batch
+        * shape.in_channels
+        * kh
+        * kw
+        * oh
+        * ow
+        * torch.finfo(getattr(torch, shape.dtype)).bits
+        // 8
+    )
+
+
+def output_size(shape: ConvShape) -> Pair:
+    """``(H_out, W_out)`` of the call: ``floor((n + 2p - d(k-1) - 1) / s) + 1`` per axis."""
+    return tuple(  # type: ignore[return-value]
+        (n + 2 * p - d * (k - 1) - 1) // s + 1
+        for n, p, d, k, s in zip(
+            shape.size, shape.padding, shape.dilation, shape.kernel, shape.stride, strict=True
+        )
+    )
+
+
+def applicable(algorithm: Algorithm, shape: ConvShape) -> bool:
+    """Whether ``algorithm`` can run ``shape``: space-to-batch needs stride 1 and a dilation above 1;
+    ``unfold`` needs its column matrix under :data:`UNFOLD_BYTES`."""
+    if algorithm in ("space_to_batch", "space_to_batch_cl"):
+        return shape.stride == (1, 1) and max(shape.dilation) > 1
+    if algorithm == "unfold":
+        return _unfold_bytes(shape) <= UNFOLD_BYTES
+    return algorithm in ALGORITHMS
+
+
+def _nchw(
+    x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
+) -> torch.Tensor:
+    return F.conv2d(x.contiguous(), w, b, s, p, d, g)
+
+
+def _channels_last(
+    x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
+) -> torch.Tensor:
+    cl = torch.channels_last
+    return F.conv2d(x.contiguous(memory_format=cl), w.contiguous(memory_format=cl), b, s, p, d, g)
+
+
+def _phase_geometry(n: int, p: int, d: int, k: int) -> tuple[int, int, int]:
+    # padded length rounded up to whole phases, phase length, output length
+    padded = n + 2 * p
+    rounded = -(-padded // d) * d
+    return rounded, rounded // d, padded - d * (k - 1)
+
+
+def _space_to_batch(
+    x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
+) -> torch.Tensor:
+    # output (i, j) reads x_pad[i + dh*m, j + dw*n]: phase (i % dh, j % dw), row i // dh + m of that phase
+    n, c, h, wd = x.shape
+    (dh, dw), (kh, kw) = d, w.shape[-2:]
+    hr, a, oh = _phase_geometry(h, p[0], dh, kh)
+    wr, bb, ow = _phase_geometry(wd, p[1], dw, kw)
+    xp = F.pad(x, (p[1], wr - wd - p[1], p[0], hr - h - p[0]))
+    xb = xp.reshape(n, c, a, dh, bb, dw).permute(0, 3, 5, 1, 2, 4).reshape(n * dh * dw, c, a, bb)
+    y = F.conv2d(xb, w, b, 1, 0, 1, g)
+    co, ya, yb = y.shape[1:]
+    y = y.reshape(n, dh, dw, co, ya, yb).permute(0, 3, 4, 1, 5, 2).reshape(n, co, ya * dh, yb * dw)
+    return y if (ya * dh, yb * dw) == (oh, ow) else y[:, :, :oh, :ow].contiguous()
+
+
+def _space_to_batch_cl(
+    x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
+) -> torch.Tensor:
+    # the same fold in NHWC memory: every move copies a row of C values
+    n, c, h, wd = x.shape
+    (dh, dw), (kh, kw) = d, w.shape[-2:]
+    hr, a, oh = _phase_geometry(h, p[0], dh, kh)
+    wr, bb, ow = _phase_geometry(wd, p[1], dw, kw)
+    xh = F.pad(x.permute(0, 2, 3, 1), (0, 0, p[1], wr - wd - p[1], p[0], hr - h - p[0]))
+    xb = xh.reshape(n, a, dh, bb, dw, c).permute(0, 2, 4, 1, 3, 5).reshape(n * dh * dw, a, bb, c)
+    y = F.conv2d(xb.permute(0, 3, 1, 2), w.contiguous(memory_format=torch.channels_last), b, 1, 0, 1, g)
+    co, ya, yb = y.shape[1:]
+    yh = y.permute(0, 2, 3, 1).reshape(n, dh, dw, ya, yb, co).permute(0, 3, 1, 4, 2, 5)
+    out = yh.reshape(n, ya * dh, yb * dw, co)
+    if (ya * dh, yb * dw) != (oh, ow):
+        out = out[:, :oh, :ow].contiguous()
+    return out.permute(0, 3, 1, 2)
+
+
+def _unfold(
+    x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
+) -> torch.Tensor:
+    n, c, h, wd = x.shape
+    co, cg, kh, kw = w.shape
+    oh = (h + 2 * p[0] - d[0] * (kh - 1) - 1) // s[0] + 1
+    ow = (wd + 2 * p[1] - d[1] * (kw - 1) - 1) // s[1] + 1
+    cols = F.unfold(x, (kh, kw), dilation=d, padding=p, stride=s)  # (N, C*kh*kw, L), channel-major
+    cols = cols.reshape(n, g, cg * kh * kw, oh * ow)
+    y = torch.matmul(w.reshape(g, co // g, cg * kh * kw), cols)  # (N, g, co/g, L)
+    y = y.reshape(n, co, oh, ow)
+    return y if b is None else y + b.reshape(1, co, 1, 1)
+
+
+_RUNNERS: dict[str, Callable[..., torch.Tensor]] = {
+    "nchw": _nchw,
+    "channels_last": _channels_last,
+    "space_to_batch": _space_to_batch,
+    "space_to_batch_cl": _space_to_batch_cl,
+    "unfold": _unfold,
+}
+
+
+def run_algorithm(
+    algorithm: Algorithm,
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+    groups: int = 1,
+) -> torch.Tensor:
+    """``F.conv2d`` computed by ``algorithm``; ``ValueError`` when it does not apply to this shape."""
+    if algorithm not in _RUNNERS:
+        raise ValueError(f"unknown algorithm {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
+    shape = conv_shape(x, weight, stride, padding, dilation, groups)
+    if not applicable(algorithm, shape):
+        raise ValueError(f"algorithm {algorithm!r} does not apply to this convolution")
+    return _RUNNERS[algorithm](x, weight, bias, shape.stride, shape.padding, shape.dilation, groups)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The chooser's verdict for one shape: seconds per candidate (median of the timed runs; the
+    warm-up run alone for a candidate given up on, ``given_up``) and the fastest."""
+
+    shape: ConvShape
+    seconds: dict[str, float]
+    given_up: tuple[str, ...]
+    winner: Algorithm
+
+    def speedup(self, baseline: str = "nchw") -> float | None:
+        """``baseline`` seconds over the winner's (None when the baseline was not timed)."""
+        base = self.seconds.get(baseline)
+        return None if base is None else base / self.seconds[self.winner]
+
+
+def time_algorithms(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+    groups: int = 1,
+    candidates: tuple[Algorithm, ...] = ALGORITHMS,
+    runs: int = TRIAL_RUNS,
+) -> Choice:
+    """Time every applicable candidate on this very call: one warm-up run, then ``runs`` timed runs
+    (synchronised on a GPU); a candidate whose warm-up is :data:`GIVE_UP_FACTOR` times slower than
+    the best so far is not timed further. ``nchw`` always runs first: it is the reference."""
+    shape = conv_shape(x, weight, stride, padding, dilation, groups)
+    order = ["nchw", *(a for a in candidates if a != "nchw")]
+    seconds: dict[str, float] = {}
+    given_up: list[str] = []
+    args = (bias, shape.stride, shape.padding, shape.dilation, groups)
+    with torch.no_grad():
+        for name in order:
+            if not applicable(name, shape):  # type: ignore[arg-type]
+                continue
+            run = _RUNNERS[name]
+            synchronize(x.device)
+            t0 = time.perf_counter()
+            run(x, weight, *args)
+            synchronize(x.device)
+            warm = time.perf_counter() - t0
+            best = min(seconds.values(), default=None)
+            if best is not None and warm > GIVE_UP_FACTOR * best:
+                seconds[name] = warm
+                given_up.append(name)
+                continue
+            times = []
+            for _ in range(max(1, runs)):
+                t0 = time.perf_counter()
+                run(x, weight, *args)
+                synchronize(x.device)
+                times.append(time.perf_counter() - t0)
+            seconds[name] = float(np.median(times))
+    timed = {k: v for k, v in seconds.items() if k not in given_up}
+    winner = min(timed, key=timed.__getitem__)
+    return Choice(shape, seconds, tuple(given_up), winner)  # type: ignore[arg-type]
+
+
+class Chooser:
+    """Process-wide memory of the fastest algorithm per :class:`ConvShape` (thread-safe).
+
+    ``force`` pins one algorithm for every shape it applies to (None: choose by timing)."""
+
+    def __init__(self, candidates: tuple[Algorithm, ...] = ALGORITHMS) -> None:
+        unknown = set(candidates) - set(ALGORITHMS)
+        if unknown or not candidates:
+            raise ValueError(f"unknown algorithms {sorted(unknown)}; choose from {', '.join(ALGORITHMS)}")
+        self.candidates = tuple(candidates)
+        self.force: Algorithm | None = None
+        self._choices: dict[ConvShape, Choice] = {}
+        self._lock = threading.Lock()
+
+    def choices(self) -> tuple[Choice, ...]:
+        """Every verdict so far, oldest first."""
+        with self._lock:
+            return tuple(self._choices.values())
+
+    def clear(self) -> None:
+        """Forget every verdict (the next call of each shape times again)."""
+        with self._lock:
+            self._choices.clear()
+
+    def choose(
+        self,
+        x: torch.Tensor,
+        weight: torch.Tensor,
+        bias: torch.Tensor | None = None,
+        stride: int | Pair = 1,
+        padding: int | Pair = 0,
+        dilation: int | Pair = 1,
+        groups: int = 1,
+    ) -> Algorithm:
+        """The algorithm to use for this call: the forced one if it applies, else the remembered
+        winner of its shape, timing the candidates on the first call of a shape."""
+        shape = conv_shape(x, weight, stride, padding, dilation, groups)
+        if self.force is not None and applicable(self.force, shape):
+            return self.force
+        with self._lock:
+            known = self._choices.get(shape)
+        if known is None:
+            known = time_algorithms(x, weight, bias, stride, padding, dilation, groups, self.candidates)
+            with self._lock:
+                self._choices.setdefault(shape, known)
+        return known.winner
+
+
+#: the chooser :func:`conv2d` uses by default
+CHOOSER = Chooser()
+
+
+def conv2d(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+    groups: int = 1,
+    algorithm: Algorithm | Literal["auto"] = "auto",
+    chooser: Chooser | None = None,
+) -> torch.Tensor:
+    """``F.conv2d`` (zero padding) by the fastest exact algorithm for this shape, or by ``algorithm``.
+
+    ``(N, C_in, H, W)``, weight ``(C_out, C_in / groups, kh, kw)`` -> ``(N, C_out, H_out, W_out)``.
+    The result is dense in memory, NCHW or ``channels_last`` (by the algorithm); its values agree with
+    ``F.conv2d`` to rounding.
+    """
+    if algorithm == "auto":
+        algorithm = (chooser or CHOOSER).choose(x, weight, bias, stride, padding, dilation, groups)
+    return run_algorithm(algorithm, x, weight, bias, stride, padding, dilation, groups)
+
+
+class ChosenConv2d(nn.Conv2d):
+    """An ``nn.Conv2d`` (same parameters, same ``state_dict``) whose forward runs :func:`conv2d`:
+    ``algorithm="auto"`` picks the fastest exact algorithm per input shape, or name one to force it.
+
+    Count FLOPs on a plain ``nn.Conv2d`` with the same weights: ``torch.utils.flop_counter`` would also
+    count the chooser's trial runs of a new shape and the algorithms' own work (space-to-batch computes
+    the rounded-up phase grids)."""
+
+    def __init__(
+        self, *args: object, algorithm: Algorithm | Literal["auto"] = "auto", **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if algorithm != "auto" and algorithm not in ALGORITHMS:
+            raise ValueError(f"unknown algorithm {algorithm!r}; choose from auto, {', '.join(ALGORITHMS)}")
+        if isinstance(self.padding, str):
+            raise ValueError("ChosenConv2d takes numeric padding; resolve 'same' / 'valid' first")
+        self.algorithm = algorithm
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``."""
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            x = F.pad(x, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padding = (0, 0)
+        return conv2d(
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            padding,
+            self.dilation,
+            self.groups,
+            self.algorithm,  # type: ignore[arg-type]
+        )
+
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, algorithm={self.algorithm}"
