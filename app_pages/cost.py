@@ -41,6 +41,7 @@ from ui.cost import (
     remember,
     style_cost_figure,
 )
+from ui.cost_algorithms import algorithm_section
 from ui.i18n import latex, t
 from ui.workshop import data_table, drop_infinite_link_values, plotly_config, presets_bar, projector
 
@@ -568,6 +569,8 @@ def render() -> None:
             + (t("cost.sweep_cpu") if on_cpu else t("cost.sweep_gpu"))
             + t("cost.sweep_moral")
         )
+
+    algorithm_section(c_in, k, m, s, h, w, batch, max_d, settings, dev)
 
     # the threads control exists on the CPU only; elsewhere presets and reset leave it alone
     defaults = DEFAULTS if device == "cpu" else {k: v for k, v in DEFAULTS.items() if k != "cost_threads"}

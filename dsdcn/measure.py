@@ -14,12 +14,15 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from . import engine
 from .cost import CONV_KINDS, ConvKind, Cost, conv_cost
 from .device import available_memory, cpu_threads, synchronize
 from .geometry import Padding, check_int, resolve_padding
@@ -604,3 +607,67 @@ def dilation_sweep_specs(
         for kind in kinds
         for d in dilations
     ]
+
+
+@dataclass(frozen=True)
+class AlgorithmLatency:
+    """Latency of one layer's ``k x k`` convolution by every exact algorithm of ``dsdcn.engine`` that
+    applies to it (``timings`` in ``engine.ALGORITHMS`` order; ``nchw`` is torch's default call)."""
+
+    dilation: int
+    timings: dict[str, Timing]
+    flops: int
+
+    @property
+    def winner(self) -> str:
+        """The algorithm with the smallest median."""
+        return min(self.timings, key=lambda name: self.timings[name].median)
+
+    @property
+    def speedup(self) -> float:
+        """Torch's default median over the winner's (1.0 when the default wins)."""
+        return self.timings["nchw"].median / self.timings[self.winner].median
+
+
+def measure_algorithms(
+    spec: LayerSpec,
+    height: int,
+    width: int,
+    batch: int = 1,
+    device: torch.device | str = "cpu",
+    dtype: str = "float32",
+    warmup: int = 2,
+    repeats: int = 10,
+    max_seconds: float = 1.0,
+    memory_fraction: float = 0.5,
+    seed: int = 0,
+    threads: int | None = None,
+) -> AlgorithmLatency:
+    """Time the ``k x k`` convolution of ``spec`` (kind ``"standard"`` or ``"depthwise"``) by each exact
+    algorithm on a random NCHW ``(batch, C_in, height, width)`` input, with ``time_runs``' warm-up and
+    medians. Refuses (``MeasurementRefused``) before allocating when the run would not fit: the
+    rearranging algorithms hold about two more copies of the input and output than torch's call."""
+    if spec.kind not in ("standard", "depthwise"):
+        raise ValueError(f"algorithms are compared on a 'standard' or 'depthwise' layer, got {spec.kind!r}")
+    dev = torch.device(device)
+    torch_dtype = parse_dtype(dtype)
+    b = check_int("batch", batch, 1)
+    check_fits(spec, height, width, b, dev, torch_dtype, memory_fraction / 3)
+    gen = torch.Generator().manual_seed(seed)
+    groups = spec.in_channels if spec.kind == "depthwise" else 1
+    k, d, s = spec.kernel_size, spec.dilation, spec.stride
+    weight = torch.randn(spec.produced_channels, spec.in_channels // groups, k, k, generator=gen) / k
+    x = torch.randn(b, spec.in_channels, height, width, generator=gen)
+    left, right = resolve_padding(spec.padding, k, d)
+    if left != right:
+        x, left = F.pad(x, (left, right, left, right)), 0
+    x, weight = x.to(device=dev, dtype=torch_dtype), weight.to(device=dev, dtype=torch_dtype)
+    shape = engine.conv_shape(x, weight, s, left, d, groups)
+    timings: dict[str, Timing] = {}
+    with torch.inference_mode(), cpu_threads(threads if dev.type == "cpu" else None):
+        for name in engine.ALGORITHMS:
+            if engine.applicable(name, shape):
+                run = partial(engine.run_algorithm, name, x, weight, None, s, left, d, groups)
+                timings[name] = time_runs(run, dev, warmup, repeats, max_seconds)
+    flops = 2 * formula_cost(spec, height, width).macs * b
+    return AlgorithmLatency(d, timings, flops)

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from torch import nn
 
 from dsdcn import engine
+from dsdcn.geometry import resolve_padding
 from dsdcn.layers import DSDilatedConv2d
+from dsdcn.measure import LayerSpec, MeasurementRefused, counted_cost, measure_algorithms
 
 TOL = {"rtol": 1e-4, "atol": 1e-4}
 
@@ -203,3 +205,33 @@ def test_ds_dilated_conv2d_opt_in_algorithm_matches_the_default(padding: object)
     g_plain = torch.autograd.grad(plain(x).sum(), x)[0]
     g_chosen = torch.autograd.grad(chosen(x).sum(), x)[0]
     torch.testing.assert_close(g_chosen, g_plain, **TOL)
+
+
+@pytest.mark.parametrize(("kind", "stride", "padding"), [("depthwise", 1, "same"), ("standard", 2, (1, 2))])
+def test_measure_algorithms_times_every_applicable_algorithm(kind: str, stride: int, padding: object) -> None:
+    spec = LayerSpec(kind, 4, 4 if kind == "depthwise" else 6, 3, 3, stride, padding=padding)  # type: ignore[arg-type]
+    result = measure_algorithms(spec, 13, 11, batch=2, warmup=0, repeats=3)
+    x = torch.zeros(2, 4, 13, 11)
+    left, right = resolve_padding(padding, 3, 3)  # type: ignore[arg-type]
+    x = F.pad(x, (left, right, left, right))
+    shape = engine.conv_shape(
+        x,
+        torch.zeros(spec.produced_channels, 4 // (4 if kind == "depthwise" else 1), 3, 3),
+        stride,
+        0,
+        3,
+        4 if kind == "depthwise" else 1,
+    )
+    assert list(result.timings) == [a for a in engine.ALGORITHMS if engine.applicable(a, shape)]
+    assert all(t.runs == 3 for t in result.timings.values())
+    assert result.flops == counted_cost(spec, 13, 11, batch=2).flops  # flop_counter on the real module
+    assert result.winner == min(result.timings, key=lambda a: result.timings[a].median)
+    assert result.speedup >= 1.0 and result.dilation == 3
+
+
+def test_measure_algorithms_refuses_before_allocating() -> None:
+    huge = LayerSpec("depthwise", 4096, 4096, 15, 2)
+    with pytest.raises(MeasurementRefused):
+        measure_algorithms(huge, 4096, 4096, batch=1024)
+    with pytest.raises(ValueError, match="standard"):
+        measure_algorithms(LayerSpec("separable", 4, 4), 8, 8)

@@ -222,10 +222,10 @@ STRINGS: dict[str, str] = {
         "memory decides its speed: "
     ),
     "cost.sweep_cpu": (
-        "on CPUs, oneDNN's fast depthwise kernel handles dilations up to 6; from d = 7 PyTorch "
-        "falls back to a slower path, 2.5–5× slower on this project's test machine, for exactly "
-        "the same arithmetic. (A space-to-batch rewrite — undilated convolutions on the d×d "
-        "phase grids — is exact and avoids it.)"
+        "on CPUs, oneDNN's fast depthwise kernel for the NCHW layout handles dilations up to 6; from d = 7 "
+        "PyTorch falls back to a slower path (2.5–5× slower on an AVX2 AMD EPYC) for exactly the same "
+        "arithmetic. The next section times exact algorithms that avoid it (space-to-batch: undilated "
+        "convolutions on the d×d phase grids)."
     ),
     "cost.sweep_gpu": (
         "on GPUs the library (cuDNN) picks different kernels for different dilations, and "

@@ -1,0 +1,138 @@
+"""Cost page section: the depthwise stage timed by every exact algorithm of ``dsdcn.engine`` against d.
+
+Slow by nature, so it waits for a button, shows progress per dilation, and caches each dilation's
+timings per (layer, shape, settings) for the process; the results a user asked for stay in the session
+under the same key, so a changed input shows nothing stale.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dsdcn.engine import ALGORITHMS
+from dsdcn.figures.algorithms import AlgorithmFigureText, create_algorithm_figure, fastest
+from dsdcn.figures.theme import PROJECTOR, STANDARD
+from dsdcn.measure import AlgorithmLatency, LayerSpec, MeasurementRefused, measure_algorithms
+from ui.cost import Settings, recall, remember
+from ui.i18n import t
+from ui.workshop import plotly_config, projector
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_algorithms(
+    spec: LayerSpec, height: int, width: int, batch: int, settings: Settings
+) -> AlgorithmLatency:
+    """``measure_algorithms`` with the page's timing settings, cached per all of them."""
+    return measure_algorithms(
+        spec,
+        height,
+        width,
+        batch,
+        device=settings.device,
+        dtype=settings.dtype,
+        warmup=settings.warmup,
+        repeats=settings.repeats,
+        max_seconds=settings.max_seconds,
+        threads=settings.threads or None,
+    )
+
+
+def _measure(specs: list[LayerSpec], height: int, width: int, batch: int, settings: Settings) -> dict:
+    # one dilation at a time behind a progress bar; a refusal or a runtime error becomes its message
+    bar = st.progress(0.0, text=t("cost.algo.timing"))
+    out: dict[int, AlgorithmLatency | str] = {}
+    for i, spec in enumerate(specs):
+        bar.progress(i / len(specs), text=f"{t('cost.algo.timing')}: {t('cost.algo.item', d=spec.dilation)}")
+        try:
+            out[spec.dilation] = cached_algorithms(spec, height, width, batch, settings)
+        except MeasurementRefused as err:
+            out[spec.dilation] = t("cost.not_measured", reason=str(err))
+        except (RuntimeError, ValueError, MemoryError) as err:
+            out[spec.dilation] = t("cost.failed", reason=str(err).splitlines()[0][:300])
+    bar.empty()
+    return out
+
+
+def _name(algorithm: str) -> str:
+    return t(f"cost.algo.name.{algorithm}")
+
+
+def _winner_runs(dilations: list[int], winners: list[str | None]) -> str:
+    # "NCHW at d = 1–6, space-to-batch at d = 7–16": consecutive dilations with the same winner
+    runs: list[tuple[str, int, int]] = []
+    for d, name in zip(dilations, winners, strict=True):
+        if name is None:
+            continue
+        if runs and runs[-1][0] == name and runs[-1][2] == d - 1:
+            runs[-1] = (name, runs[-1][1], d)
+        else:
+            runs.append((name, d, d))
+    items = [
+        t("cost.algo.run_item", name=_name(name), span=str(a) if a == b else f"{a}–{b}")
+        for name, a, b in runs
+    ]
+    return t("cost.list_sep").join(items)
+
+
+def algorithm_section(
+    c_in: int, k: int, m: int, s: int, h: int, w: int, batch: int, max_d: int, settings: Settings, dev: str
+) -> None:
+    """The section: intro, the button, then the chart of every algorithm against d and what it shows."""
+    st.markdown(f"#### {t('cost.algo.title')}")
+    st.markdown(t("cost.algo.intro", k=k, c_in=c_in, c_out=c_in * m, s=s, max_d=max_d, device=dev))
+    dilations = list(range(1, max_d + 1))
+    specs = [LayerSpec("depthwise", c_in, c_in * m, k, d, s, m) for d in dilations]
+    key = ("algorithms", tuple(specs), h, w, batch, settings)
+    if st.button(
+        t("cost.algo.run"),
+        key="cost_algo_run",
+        icon=":material/speed:",
+        help=t("cost.algo.run_help", n=len(dilations)),
+    ):
+        remember(key, _measure(specs, h, w, batch, settings))
+    results = recall(key)
+    if results is None:
+        st.info(t("cost.algo.press", n=len(dilations), device=dev), icon=":material/speed:")
+        return
+    medians = {
+        a: [
+            r.timings[a].median if isinstance(r, AlgorithmLatency) and a in r.timings else None
+            for r in results.values()
+        ]
+        for a in ALGORITHMS
+    }
+    text = AlgorithmFigureText(
+        t("cost.algo.fig.dilation_axis"), t("cost.algo.fig.ms_axis"), t("cost.algo.fig.winner")
+    )
+    fig = create_algorithm_figure(
+        dilations, medians, {a: _name(a) for a in ALGORITHMS}, text, PROJECTOR if projector() else STANDARD
+    )
+    st.plotly_chart(fig, key="cost_fig_algorithms", config=plotly_config("cost-algorithms"))
+    for d, r in results.items():
+        if isinstance(r, str):
+            st.warning(t("cost.algo.refused", d=d, reason=r), icon=":material/warning:")
+    st.markdown(
+        t(
+            "cost.algo.winners",
+            runs=_winner_runs(dilations, [fastest(medians, i) for i in range(len(dilations))]),
+        )
+        + _gain(results)
+    )
+    st.markdown(t("cost.algo.why"))
+
+
+def _gain(results: dict) -> str:
+    # the dilation where the fastest algorithm beats torch's default call by the most
+    timed = [(d, r) for d, r in results.items() if isinstance(r, AlgorithmLatency)]
+    if not timed:
+        return ""
+    d, best = max(timed, key=lambda item: item[1].speedup)
+    if best.speedup < 1.1:
+        return t("cost.algo.no_gain")
+    return t(
+        "cost.algo.best_gain",
+        x=best.speedup,
+        d=d,
+        default=f"{best.timings['nchw'].median * 1e3:.2f} ms",
+        best=f"{_name(best.winner)} {best.timings[best.winner].median * 1e3:.2f} ms",
+    )
