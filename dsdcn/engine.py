@@ -41,6 +41,8 @@ UNFOLD_BYTES = 256 * 2**20
 TRIAL_RUNS = 3
 #: a candidate whose warm-up run is this many times slower than the best so far is not timed further
 GIVE_UP_FACTOR = 4.0
+#: the chooser times a larger call on a band of its rows (first image only) with an output this big
+PROBE_BYTES = 16 * 2**20
 
 Pair = tuple[int, int]
 
@@ -273,10 +275,13 @@ def time_algorithms(
     candidates: tuple[Algorithm, ...] = ALGORITHMS,
     runs: int = TRIAL_RUNS,
 ) -> Choice:
-    """Time every applicable candidate on this very call: one warm-up run, then ``runs`` timed runs
-    (synchronised on a GPU); a candidate whose warm-up is :data:`GIVE_UP_FACTOR` times slower than
-    the best so far is not timed further. ``nchw`` always runs first: it is the reference."""
+    """Time every applicable candidate: one warm-up run, then ``runs`` timed runs (synchronised on a
+    GPU); a candidate whose warm-up is :data:`GIVE_UP_FACTOR` times slower than the best so far is not
+    timed further. ``nchw`` always runs first: it is the reference. A call whose output passes
+    :data:`PROBE_BYTES` is timed on :func:`probe_input` (a band of rows of the first image, same
+    layout): which kernel torch picks depends on layout, channels and dilation, not on the height."""
     shape = conv_shape(x, weight, stride, padding, dilation, groups)
+    x = probe_input(x, shape)
     order = ["nchw", *(a for a in candidates if a != "nchw")]
     seconds: dict[str, float] = {}
     given_up: list[str] = []
@@ -306,6 +311,21 @@ def time_algorithms(
     timed = {k: v for k, v in seconds.items() if k not in given_up}
     winner = min(timed, key=timed.__getitem__)
     return Choice(shape, seconds, tuple(given_up), winner)  # type: ignore[arg-type]
+
+
+def probe_input(x: torch.Tensor, shape: ConvShape, max_bytes: int = PROBE_BYTES) -> torch.Tensor:
+    """``x`` itself when the call's output is at most ``max_bytes``; else the first image's top rows,
+    as few as give about ``max_bytes`` of output (never fewer than the dilated kernel needs), copied
+    once into ``x``'s memory layout."""
+    oh, ow = output_size(shape)
+    elem = x.element_size()
+    if shape.batch * shape.out_channels * oh * ow * elem <= max_bytes:
+        return x
+    per_row = shape.out_channels * ow * elem * shape.stride[0]
+    span = shape.dilation[0] * (shape.kernel[0] - 1) + 1
+    rows = min(shape.size[0], max(span - 2 * shape.padding[0], 1, max_bytes // max(per_row, 1)))
+    fmt = torch.channels_last if shape.layout == "channels_last" else torch.contiguous_format
+    return x[:1, :, :rows].contiguous(memory_format=fmt)
 
 
 class Chooser:

@@ -235,3 +235,16 @@ def test_measure_algorithms_refuses_before_allocating() -> None:
         measure_algorithms(huge, 4096, 4096, batch=1024)
     with pytest.raises(ValueError, match="standard"):
         measure_algorithms(LayerSpec("separable", 4, 4), 8, 8)
+
+
+def test_a_large_call_is_timed_on_a_band_of_rows_in_its_own_layout() -> None:
+    x = torch.zeros(3, 8, 600, 700).contiguous(memory_format=torch.channels_last)
+    w = torch.zeros(8, 1, 3, 3)
+    shape = engine.conv_shape(x, w, padding=5, dilation=5, groups=8)
+    probe = engine.probe_input(x, shape, max_bytes=2**20)
+    assert probe.shape[:2] == (1, 8) and probe.shape[3] == 700
+    assert 11 <= probe.shape[2] < 600  # at least the dilated kernel's span minus the padding
+    assert probe.shape[2] * 8 * 700 * 4 <= 2**20
+    assert probe.is_contiguous(memory_format=torch.channels_last)
+    small = torch.zeros(1, 2, 8, 8)
+    assert engine.probe_input(small, engine.conv_shape(small, torch.zeros(2, 2, 3, 3))) is small
