@@ -1,6 +1,7 @@
 """Training lab figures for each task's default comparison: speed, time to verdict and memory.
 
     python bench/bench_training_lab.py [--threads N] [--steps N] [--tasks offset,memory,filter] [--seed N]
+                                       [--algorithm auto|nchw|channels_last|space_to_batch|...]
 
 For every task in ``dsdcn.training.DEFAULT_RACES`` (offset (3, 1); copy memory; Gaussian σ = 3 on the
 grey test pattern) it trains the default race once and prints:
@@ -41,6 +42,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from dsdcn import engine  # noqa: E402
 from dsdcn.training import (  # noqa: E402
     DEFAULT_RACES,
     TASKS,
@@ -302,7 +304,14 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=None, help="steps per race (default: each task's own)")
     parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated tasks to run")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--algorithm",
+        default="auto",
+        choices=["auto", *engine.ALGORITHMS],
+        help="2D convolutions: the chooser's pick per shape (auto, as the page runs) or one forced",
+    )
     args = parser.parse_args()
+    engine.CHOOSER.force = None if args.algorithm == "auto" else args.algorithm
     names = [t.strip() for t in args.tasks.split(",") if t.strip()]
     unknown = [t for t in names if t not in DEFAULT_RACES]
     if unknown:
@@ -318,7 +327,9 @@ def main() -> None:
         f"Python {platform.python_version()}, CPU {cpu_model()} ({os.cpu_count()} cores), "
         f"load average {os.getloadavg()[0]:.2f}"
     )
-    print(f"tasks {', '.join(names)}; process RSS at start {rss_mib():.1f} MiB")
+    print(
+        f"tasks {', '.join(names)}; 2D convolution algorithm: {args.algorithm}; RSS at start {rss_mib():.1f} MiB"
+    )
     print()
 
     start = time.perf_counter()
