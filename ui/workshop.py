@@ -99,6 +99,31 @@ def _cell_text(value: Any, fmt: str | None, placeholder: str) -> str:
     return str(value)
 
 
+INT64_MAX = 2**63 - 1
+
+
+def _huge_ints_as_text(data: Any) -> tuple[Any, list[str]]:
+    """``data`` with every column that holds an integer beyond 64 bits written as text ("1,234,…"):
+    Arrow, and so the data grid, cannot carry it (a traceback otherwise). Returns the names changed."""
+    changed = []
+    for name in data.columns:
+        values = data[name]
+        if values.dtype == object and any(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)) > INT64_MAX
+            for v in values
+        ):
+            changed.append(name)
+    if not changed:
+        return data, []
+    data = data.copy()
+    for name in changed:
+        data[name] = [
+            f"{v:,}" if isinstance(v, numbers.Integral) and not isinstance(v, bool) else str(v)
+            for v in data[name]
+        ]
+    return data, changed
+
+
 def data_table(
     data: Any,
     *,
@@ -114,6 +139,9 @@ def data_table(
     as "%.3f"; both views show the same text. Empty cells show ``placeholder``.
     """
     formats = dict(formats or {})
+    data, as_text = _huge_ints_as_text(data)
+    for name in as_text:
+        formats.pop(name, None)
     if projector():
         shown = data.copy()
         for name in shown.columns:
