@@ -30,7 +30,7 @@ from dsdcn.measure import (
     same_receptive_field,
     slowdown,
 )
-from ui.common import device_choice
+from ui.common import cached_figure, device_choice
 from ui.cost import (
     Settings,
     cached_count,
@@ -392,7 +392,8 @@ def render() -> None:
                     events=t("cost.cuda_events") if first.device == "cuda" else "",
                 )
             )
-        fig = create_time_vs_flops_figure(
+        fig = cached_figure(
+            create_time_vs_flops_figure,
             list(KINDS),
             [cached_count((specs[kind],), h, w, batch).flops for kind in KINDS],
             [_median(r) for r in kind_results],
@@ -442,7 +443,8 @@ def render() -> None:
         key="cost_table_reach",
     )
     medians_ms = [row_[t("cost.col.median_ms")] for row_ in reach_rows]
-    fig = create_same_rf_figure(
+    fig = cached_figure(
+        create_same_rf_figure,
         [row_[t("cost.col.way")] for row_ in reach_rows],
         [row_[t("cost.col.params")] for row_ in reach_rows],
         [row_[t("cost.col.macs")] for row_ in reach_rows],
@@ -466,7 +468,8 @@ def render() -> None:
     terms_k = [separable_ratio_terms(c_out, kk, m) for kk in ks]
     terms_out = [separable_ratio_terms(c, k, m) for c in outs]
     with sc[0]:
-        fig = create_ratio_figure(
+        fig = cached_figure(
+            create_ratio_figure,
             ks,
             ratio_sweep_k(c_in, c_out, ks, m),
             [term[0] for term in terms_k],
@@ -481,7 +484,8 @@ def render() -> None:
             style_cost_figure(fig), key="cost_fig_ratio_k", config=plotly_config("cost-ratio-vs-k")
         )
     with sc[1]:
-        fig = create_ratio_figure(
+        fig = cached_figure(
+            create_ratio_figure,
             outs,
             ratio_sweep_out_channels(c_in, outs, k, m),
             [term[0] for term in terms_out],
@@ -535,7 +539,8 @@ def render() -> None:
             q1.append([r.timing.q1 if isinstance(r, Measurement) else None for r in runs])
             q3.append([r.timing.q3 if isinstance(r, Measurement) else None for r in runs])
         on_cpu = device == "cpu"
-        fig = create_dilation_figure(
+        fig = cached_figure(
+            create_dilation_figure,
             dilations,
             kinds,
             medians,

@@ -457,12 +457,6 @@ def _ranges(run: fl.MapRun, s: dict[str, object], mode: str | None = None) -> tu
     return fl.map_ranges(low, high, mode or s["norm"], s["centre_zero"])
 
 
-def _kernel_image(kernel: np.ndarray, side: int = 96) -> np.ndarray:
-    bound = float(np.abs(kernel).max()) or 1.0
-    image = fl.render_map(kernel[None], -bound, bound, "diverging")
-    return fl.zoom_nearest(image, max(1, side // kernel.shape[0]))
-
-
 def _shown(run: fl.MapRun, view: str) -> np.ndarray:
     return run.crop if view == "crop" else run.preview
 
@@ -546,21 +540,23 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels:
         header[i + 1].markdown(
             t("image_lab.maps_column", d=d, span=effective_kernel_size(bank.kernel_size, d))
         )
+    # rendered once per run and scale (JPEG bytes, as st.image would encode the arrays), not on every rerun
+    scale = (s["view"], s["norm"], s["clip"], s["centre_zero"])
+    images = lab.map_jpegs(run.run_id, scale, s["cmap"], 2 if s["view"] == "crop" else 1, maps, lo, hi)
     for j, label in enumerate(labels):
         cols = st.columns([1.1] + [2] * len(run.dilations))
         with cols[0]:
             st.markdown(f"**{label}**")
-            st.image(_kernel_image(bank.kernels[j, 0].numpy()), caption=t("image_lab.maps_kernel"))
+            st.image(lab.kernel_jpeg(bank.kernels[j, 0].numpy()), caption=t("image_lab.maps_kernel"))
             if s["norm"] == "per_filter":
                 if run.map_channels == 1:
-                    st.image(fl.colorbar_image(s["cmap"], 128, 10))
+                    st.image(lab.colorbar_jpeg(s["cmap"], 128, 10))
                 st.caption(f"{lo[0, j]:+.3g} … {hi[0, j]:+.3g}")
         for i, d in enumerate(run.dilations):
-            image = fl.render_map(maps[i, j], float(lo[i, j]), float(hi[i, j]), s["cmap"])
             caption = f"d = {d}"
             if s["norm"] == "per_map":
                 caption += f" · {lo[i, j]:+.3g} … {hi[i, j]:+.3g}"
-            cols[i + 1].image(_display(image, s["view"]), caption=caption, width="stretch")
+            cols[i + 1].image(images[i][j], caption=caption, width="stretch")
 
 
 def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels: list[str]) -> None:
@@ -596,7 +592,7 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labe
         with cols[i]:
             footprint = fl.dilate_kernel(kernel, d)
             st.image(
-                _kernel_image(footprint, 160),
+                lab.kernel_jpeg(footprint, 160),
                 caption=t("image_lab.compare_footprint", d=d, n=footprint.shape[0]),
                 width="stretch",
             )

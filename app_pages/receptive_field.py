@@ -48,7 +48,7 @@ from dsdcn.figures.receptive import (
     profile_1d,
 )
 from ui import receptive_field as rfui
-from ui.common import device_choice
+from ui.common import cached_figure, device_choice
 from ui.i18n import latex, t
 from ui.workshop import (
     apply_values,
@@ -334,7 +334,8 @@ def growth_section(layers: Sequence[Layer], key: rfui.LayerKey) -> None:
     )
     labels = [_layer_label(r.index, r.layer) for r in rows]
     _chart(
-        extent_figure(
+        cached_figure(
+            extent_figure,
             labels,
             [r.rf.size for r in rows],
             [r.rf.stride for r in rows],
@@ -525,14 +526,20 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     if ndim == 2:
         left, right = st.columns(2)
         _chart(
-            coverage_map(
-                view.level_2d(), view.hole_2d(), view.centres, t("receptive_field.erf.cover_map"), text=text
+            cached_figure(
+                coverage_map,
+                view.level_2d(),
+                view.hole_2d(),
+                view.centres,
+                t("receptive_field.erf.cover_map"),
+                text=text,
             ),
             "rf_chart_cover_map",
             left,
         )
         _chart(
-            erf_map(
+            cached_figure(
+                erf_map,
                 bin_mean(result.normalized, block),
                 bin_mean(mask.astype(float), block) >= 0.5,
                 view.centres,
@@ -546,7 +553,8 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         st.caption(t("receptive_field.erf.maps_caption") + cells)
     else:
         _chart(
-            profile_1d(
+            cached_figure(
+                profile_1d,
                 view.centres,
                 normalized_profile(field.counts, block),
                 normalized_profile(result.grad, block),
@@ -676,7 +684,8 @@ def branch_section(
     views = [field_view(f, grid) for f in fields]
     union_level, union_hole = union_view_2d(fields, grid)
     _chart(
-        branch_maps(
+        cached_figure(
+            branch_maps,
             names,
             [v.level_2d() for v in views] + [union_level],
             [v.hole_2d() for v in views] + [union_hole],

@@ -26,6 +26,7 @@ from dsdcn.figures.sampling import (
     shared_x_range,
 )
 from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif
+from ui.common import figure_from_spec, figure_spec
 from ui.i18n import latex, t
 from ui.workshop import (
     figure_scale,
@@ -312,9 +313,10 @@ def _figure(
     x_range: tuple[float, float] | None,
     title: str,
     labels: tuple[tuple[str, str], ...],
-) -> go.Figure:
+) -> dict:
+    # the figure as plotly's dict (a cached go.Figure is validated again when it is unpickled)
     grid = _grid(axes, mode)
-    return sampling_figure(
+    fig = sampling_figure(
         grid,
         position=position,
         width_px=width_px,
@@ -324,6 +326,7 @@ def _figure(
         title=title,
         labels=dict(labels),
     )
+    return figure_spec(fig)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -643,7 +646,9 @@ def _body() -> None:
             if side_by_side and projector():  # half a page is too narrow for the title in large type:
                 col.markdown(f"**{title}**")  # above the figure, where it wraps
                 title = ""
-            fig = _figure(key, mode, pos, width_px, max_height_px, cell_px, x_range, title, labels)
+            fig = figure_from_spec(
+                _figure(key, mode, pos, width_px, max_height_px, cell_px, x_range, title, labels)
+            )
             name = "sampling-grid-d1" if compare_on and i == 0 else "sampling-grid"
             col.plotly_chart(
                 _styled(fig),

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 import torch
 
@@ -21,6 +28,40 @@ def device_badge() -> None:
     st.caption(t("common.device", device=choice.description, torch=torch.__version__))
     if choice.reason:
         st.caption(choice.reason)
+
+
+@lru_cache(maxsize=4)
+def _template(name: str) -> dict[str, Any]:
+    # plotly's template of that name as a figure's dict holds it
+    return go.Figure(layout={"template": name}).to_dict()["layout"]["template"]
+
+
+def figure_spec(fig: go.Figure) -> dict[str, Any]:
+    """``fig`` as plotly's plain dict for a cache, without the default template: validating that template
+    again is most of the time of ``go.Figure(spec)``, and the figure gets it back when it is made."""
+    spec = fig.to_dict()
+    default = pio.templates.default
+    if isinstance(default, str) and spec.get("layout", {}).get("template") == _template(default):
+        del spec["layout"]["template"]
+    return spec
+
+
+def figure_from_spec(spec: dict[str, Any]) -> go.Figure:
+    """A figure of its own (validated as any figure is, free to restyle) from a :func:`figure_spec`."""
+    return go.Figure(spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_spec(module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    # the builder's figure, by its arguments (st.cache_data hands every caller its own copy)
+    return figure_spec(getattr(importlib.import_module(module), name)(*args, **kwargs))
+
+
+def cached_figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """``builder(*args, **kwargs)``, built once per distinct arguments: the figure builders of ``dsdcn.figures``
+    are pure, and their arguments plain values, numpy arrays and frozen dataclasses of texts, which
+    ``st.cache_data`` hashes. Each call returns a new figure the caller may restyle (a projector view)."""
+    return figure_from_spec(_cached_spec(builder.__module__, builder.__qualname__, args, kwargs))
 
 
 def coming_soon(title: str, points: list[str]) -> None:

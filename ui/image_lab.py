@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import uuid
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 import torch
+from PIL import Image
 
 from dsdcn import filters as fl
 from dsdcn.device import pick_device
@@ -185,6 +187,62 @@ def compute_stacks(
 
     result, used, fallback = fl.run_with_fallback(run, torch.device(device))
     return Outcome(result, str(used), fallback, time.time(), run_id)
+
+
+def jpeg(image: np.ndarray) -> bytes:
+    """An ``(h, w, 3)`` uint8 image as the JPEG ``st.image`` makes of such an array (quality 100): the same
+    bytes, so an image shown from a cached rendering is the image shown before."""
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buf, format="JPEG", quality=100)
+    return buf.getvalue()
+
+
+def kernel_image(kernel: np.ndarray, side: int = 96) -> np.ndarray:
+    """A ``(k, k)`` kernel drawn on the diverging map, zero at mid-scale, enlarged to about ``side`` pixels."""
+    bound = float(np.abs(kernel).max()) or 1.0
+    image = fl.render_map(kernel[None], -bound, bound, "diverging")
+    return fl.zoom_nearest(image, max(1, side // kernel.shape[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def kernel_jpeg(kernel: np.ndarray, side: int = 96) -> bytes:
+    """:func:`kernel_image` as JPEG bytes (a kernel is small: it is its own cache key)."""
+    return jpeg(kernel_image(kernel, side))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def colorbar_jpeg(colormap: str, width: int, height: int) -> bytes:
+    """``dsdcn.filters.colorbar_image`` as JPEG bytes."""
+    return jpeg(fl.colorbar_image(colormap, width, height))
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def map_jpegs(
+    run_id: str,
+    scale: tuple[object, ...],
+    colormap: str,
+    zoom: int,
+    _maps: np.ndarray,
+    _lo: np.ndarray,
+    _hi: np.ndarray,
+) -> tuple[tuple[bytes, ...], ...]:
+    """The maps ``(D, F, M, h, w)`` of the run ``run_id`` rendered on ``colormap`` between ``_lo[i, j]`` and
+    ``_hi[i, j]``, enlarged ``zoom`` times, as JPEG bytes: ``[i][j]`` for dilation ``i`` and filter ``j``.
+
+    ``_maps``, ``_lo`` and ``_hi`` are not hashed: ``scale`` must name everything that chose them besides the
+    run (the view, the normalisation, clipping, zero at mid-scale).
+    """
+    return tuple(
+        tuple(
+            jpeg(
+                fl.zoom_nearest(
+                    fl.render_map(_maps[i, j], float(_lo[i, j]), float(_hi[i, j]), colormap), zoom
+                )
+            )
+            for j in range(_maps.shape[1])
+        )
+        for i in range(_maps.shape[0])
+    )
 
 
 def zip_maker(

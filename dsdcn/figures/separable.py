@@ -7,8 +7,10 @@ taps filled and the dilation gaps left empty.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -60,6 +62,11 @@ def _color(channel: int) -> str:
 def _rect(x0: float, y0: float, x1: float, y1: float) -> tuple[list, list]:
     # closed polygon (for fill="toself"), then a None break
     return [x0, x1, x1, x0, x0, None], [y0, y0, y1, y1, y0, None]
+
+
+def _coords(values: list) -> np.ndarray:
+    # polyline coordinates, None (a break between shapes) as NaN
+    return np.array(values, dtype=np.float64)
 
 
 class _Canvas:
@@ -114,17 +121,27 @@ class _Canvas:
                 self.fill(color, tx + pad, ty - cell + pad, tx + cell - pad, ty - pad)
         self.tip(cx, cy, tip)
 
-    def traces(self) -> list[go.Scatter]:
-        out: list[go.Scatter] = []
+    def traces(self) -> list[dict]:
+        # plain trace dicts (plotly validates a go.Scatter point by point); coordinates as float arrays
+        # (copied and sent at once, not number by number), a break between shapes as NaN
+        out: list[dict] = []
         for (color, width), (xs, ys) in self.lines.items():
             out.append(
-                go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=width), hoverinfo="skip")
+                dict(
+                    type="scatter",
+                    x=_coords(xs),
+                    y=_coords(ys),
+                    mode="lines",
+                    line=dict(color=color, width=width),
+                    hoverinfo="skip",
+                )
             )
         for color, (xs, ys) in self.fills.items():
             out.append(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
+                dict(
+                    type="scatter",
+                    x=_coords(xs),
+                    y=_coords(ys),
                     mode="lines",
                     fill="toself",
                     fillcolor=color,
@@ -134,9 +151,10 @@ class _Canvas:
             )
         hx, hy, ht = self.hover
         out.append(
-            go.Scatter(
-                x=hx,
-                y=hy,
+            dict(
+                type="scatter",
+                x=_coords(hx),
+                y=_coords(hy),
                 mode="markers",
                 marker=dict(size=22, opacity=0),
                 hovertext=ht,
@@ -153,11 +171,11 @@ def _figure(
     title: str,
     width_hint: int = 480,
 ) -> go.Figure:
-    # height from the aspect ratio at about ``width_hint`` pixels wide, so no band stays empty
-    fig = go.Figure(canvas.traces())
+    # height from the aspect ratio at about ``width_hint`` pixels wide, so no band stays empty; built from
+    # plain dicts without plotly's validation (thousands of points: ~30 ms a figure with it)
     aspect = (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])
     height = int(min(max(60 + width_hint * aspect, 260), 900))
-    fig.update_layout(
+    layout = dict(
         title=dict(text=title, font=dict(size=16)),
         showlegend=False,
         annotations=canvas.labels,
@@ -166,10 +184,10 @@ def _figure(
         plot_bgcolor="white",
         paper_bgcolor="white",
         hovermode="closest",
+        xaxis=dict(visible=False, range=list(x_range), fixedrange=True),
+        yaxis=dict(visible=False, range=list(y_range), scaleanchor="x", scaleratio=1, fixedrange=True),
     )
-    fig.update_xaxes(visible=False, range=list(x_range), fixedrange=True)
-    fig.update_yaxes(visible=False, range=list(y_range), scaleanchor="x", scaleratio=1, fixedrange=True)
-    return fig
+    return go.Figure(data=canvas.traces(), layout=layout, _validate=False)
 
 
 def shown_channels(
@@ -309,6 +327,22 @@ def create_standard_figure(
     return _finish(cv, tx, corners, hidden, tx.standard_title if title is None else title, width_hint)
 
 
+# plotly's "RdBu" as validation spells it out (plotly.js has another "RdBu" of its own)
+_RDBU = go.Heatmap(colorscale="RdBu").colorscale
+
+
+@lru_cache(maxsize=8)
+def _step_grid_json(panels: int) -> str:
+    # make_subplots' layout of one row of ``panels`` titled subplots (axis domains, title positions), as JSON
+    grid = make_subplots(rows=1, cols=panels, subplot_titles=["_"] * panels, horizontal_spacing=0.04)
+    return json.dumps(grid.layout.to_plotly_json())
+
+
+def _step_grid(panels: int) -> dict:
+    # a fresh copy of that layout: the step figure is built from dicts, without plotly's validation
+    return json.loads(_step_grid_json(panels))
+
+
 def create_step_figure(
     patch: np.ndarray,
     depthwise: np.ndarray,
@@ -328,32 +362,38 @@ def create_step_figure(
     names = list(titles) if titles is not None else default
     if len(names) != len(panels):
         raise ValueError(f"titles must have {len(panels)} entries, got {len(names)}")
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=names, horizontal_spacing=0.04)
+    layout = _step_grid(len(panels))
+    layout["annotations"] = [
+        {**ann, "text": name} for ann, name in zip(layout["annotations"], names, strict=True) if name
+    ]
+    data = []
     for i, z in enumerate(panels):
         z = np.asarray(z, dtype=float)
         bound = float(np.abs(z).max()) or 1.0
-        fig.add_trace(
-            go.Heatmap(
+        axis = "" if i == 0 else str(i + 1)
+        data.append(
+            dict(
+                type="heatmap",
                 z=z,
                 zmin=-bound,
                 zmax=bound,
-                colorscale="RdBu",
+                colorscale=_RDBU,
                 showscale=False,
                 texttemplate="%{z:.4~g}",
                 textfont=dict(size=14),
                 hovertemplate=texts.step_hover,
                 xgap=2,
                 ygap=2,
-            ),
-            row=1,
-            col=i + 1,
+                xaxis="x" + axis,
+                yaxis="y" + axis,
+            )
         )
-    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x", constrain="domain")
-    fig.update_xaxes(showticklabels=False, constrain="domain")
-    for i in range(2, len(panels) + 1):
-        fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
+        layout["xaxis" + axis].update(showticklabels=False, constrain="domain")
+        layout["yaxis" + axis].update(
+            autorange="reversed", showticklabels=False, scaleanchor="x" + axis, constrain="domain"
+        )
     lines = max(name.count("<br>") + 1 for name in names)  # titles may take several lines
-    fig.update_layout(
+    layout.update(
         height=240 + 20 * lines, margin=dict(l=10, r=10, t=20 + 20 * lines, b=10), plot_bgcolor="white"
     )
-    return fig
+    return go.Figure(data=data, layout=layout, _validate=False)
