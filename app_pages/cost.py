@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 import pandas as pd
@@ -43,7 +44,14 @@ from ui.cost import (
 )
 from ui.cost_algorithms import algorithm_section
 from ui.i18n import latex, t
-from ui.workshop import data_table, drop_infinite_link_values, plotly_config, presets_bar, projector
+from ui.workshop import (
+    data_table,
+    drop_infinite_link_values,
+    drop_link_value,
+    plotly_config,
+    presets_bar,
+    projector,
+)
 
 # Every control's default, keyed by its widget key.
 DEFAULTS: dict[str, int | float | str] = {
@@ -97,20 +105,54 @@ _WRAP_PRESETS = """<style>
 </style>"""
 
 
+_CLAMPED = "_cost_clamped"  # (key, typed, used) of a typed number that was out of range
+
+
+def _clamp(key: str) -> None:
+    """A typed number out of range is set to the nearest bound, and the page says so.
+
+    The widget has no ``min_value``/``max_value``: with them the browser only paints the box red and
+    keeps the old value, without a word.
+    """
+    low, high = LIMITS[key]
+    typed = st.session_state.get(key)
+    if typed is not None and not low <= typed <= high:
+        used = min(max(int(typed), low), high)
+        st.session_state[key] = used
+        st.session_state[_CLAMPED] = (key, int(typed), used)
+
+
+def _drop_out_of_range_link_values() -> None:
+    """A link value out of range is dropped (and named), as the widget's own bounds used to do."""
+    for key, (low, high) in LIMITS.items():
+        raw = st.query_params.get_all(key)
+        if not raw or key in st.session_state:
+            continue
+        try:
+            value = float(raw[-1])
+        except ValueError:
+            continue  # not a number: the widget's own validation drops it
+        if math.isfinite(value) and not low <= value <= high:
+            drop_link_value(key)
+
+
 def _number(key: str, label: str, help_text: str) -> int:
     low, high = LIMITS[key]
-    return int(
-        st.number_input(
-            label,
-            min_value=low,
-            max_value=high,
-            value=int(DEFAULTS[key]),
-            step=1,
-            key=key,
-            help=help_text,
-            bind="query-params",
-        )
+    value = st.number_input(
+        label,
+        value=int(DEFAULTS[key]),
+        step=1,
+        key=key,
+        help=help_text,
+        bind="query-params",
+        on_change=_clamp,
+        args=(key,),
     )
+    clamped = st.session_state.get(_CLAMPED)
+    if clamped is not None and clamped[0] == key:
+        del st.session_state[_CLAMPED]
+        st.warning(t("cost.clamped", name=label, typed=clamped[1], low=low, high=high, used=clamped[2]))
+    return int(min(max(int(value), low), high))
 
 
 def _choice(key: str, label: str, options: list[str], help_text: str, fmt=str) -> str:
@@ -180,6 +222,7 @@ def render() -> None:
     st.title(t("cost.title"))
     st.markdown(t("cost.intro"))
     drop_infinite_link_values(LIMITS)
+    _drop_out_of_range_link_values()
     st.html(_WRAP_PRESETS)
     bar = st.container()  # presets: filled at the end, once every control holds its value
     texts = _figure_texts()

@@ -206,7 +206,10 @@ def render() -> None:
         )
         metrics[1].metric(
             t("depthwise_separable.saving_label"),
-            t("depthwise_separable.saving_value", times=1 / costs.ratio),
+            # below 1 the separable layer costs more: say "8× more", never "0.1× fewer"
+            t("depthwise_separable.saving_value", times=1 / costs.ratio)
+            if costs.ratio <= 1
+            else t("depthwise_separable.saving_value_more", times=costs.ratio),
             help=t("depthwise_separable.saving_help"),
         )
     if m > 1:

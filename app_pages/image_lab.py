@@ -17,7 +17,7 @@ from dsdcn.imaging import ImageError, image_digest, inspect_image
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
-from ui.i18n import latex, t
+from ui.i18n import latex, plural, t
 from ui.workshop import (
     data_table,
     keep_link_key,
@@ -25,7 +25,11 @@ from ui.workshop import (
     presets_bar,
     projector,
     style_figure,
+    take_choice_link_value,
+    take_choices_link_value,
     take_parsed_link_value,
+    write_choices_link_value,
+    write_coded_link_value,
 )
 
 # every control's default, keyed by its widget key; every control round-trips through the URL parameter of
@@ -98,10 +102,37 @@ STATS = ("std", "mean_abs", "diff_mean_abs", "max", "min")
 TABS = ("maps", "compare", "stats", "stack", "download")
 KERNELS = (3, 5, 7, 9, 11)
 DILATION_OPTIONS = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32]
+_DILATIONS_KEPT = "_lab_dilations_kept"  # the last accepted choice of dilations
+_DILATIONS_CAPPED = "_lab_dilations_capped"  # a pick past the limit was refused in this run
+
+
+def _cap_dilations() -> None:
+    """Refuse a pick past ``fl.MAX_DILATIONS`` dilations: the pills go back to the last accepted choice."""
+    chosen = list(st.session_state.get("lab_dilations") or ())
+    if len(chosen) > fl.MAX_DILATIONS:
+        kept = [d for d in chosen if d in st.session_state.get(_DILATIONS_KEPT, ())]
+        st.session_state["lab_dilations"] = (kept or chosen)[: fl.MAX_DILATIONS]
+        st.session_state[_DILATIONS_CAPPED] = True
 STACK_FILTERS = ("box", "gaussian", "sobel_x", "sobel_y", "laplacian", "identity")
 # settings shown inside the tabs: they wait in the link while the tabs cannot be drawn (no image yet)
 TAB_KEYS = ("lab_tab", "lab_compare", "lab_stat", "lab_stack_filter", "lab_stack_a", "lab_stack_b")
 SCHEDULE_CHARS = 40
+# choices shown with translated labels keep their code in the link, by hand (no ``bind``: Streamlit would
+# write the label of this run's language): widget key -> (label group, option codes)
+CODED: dict[str, tuple[str, tuple[object, ...]]] = {
+    "lab_source": ("source", ("sample", "upload")),
+    "lab_sample": ("sample", SAMPLES),
+    "lab_kind": ("kind", KINDS),
+    "lab_channels": ("channels", ("rgb", "grey")),
+    "lab_padding": ("padding", PADDINGS),
+    "lab_norm": ("norm", NORMS),
+    "lab_cmap": ("cmap", CMAPS),
+    "lab_view": ("view", VIEWS),
+    "lab_device": ("device", ("auto", "cpu")),
+    "lab_stat": ("stat", STATS),
+    "lab_stack_filter": ("filter", STACK_FILTERS),
+    "lab_tab": ("tab", TABS),
+}
 # the filter names of the library's bank labels ("Sobel x", "Gabor 45°", "Random 2")
 _LIBRARY_NAMES = {
     "Sobel x": "sobel_x",
@@ -158,29 +189,51 @@ def _prepare_state() -> None:
     take_parsed_link_value("lab_seed", lab.parse_seed)
     for key in ("lab_stack_a", "lab_stack_b"):
         take_parsed_link_value(key, lambda raw: raw if lab.parse_schedule_text(raw, SCHEDULE_CHARS) else None)
-    # the widgets inside a tab are drawn only while their tab is open: check their link values now
-    options = {
-        "lab_tab": {_tab_label(c) for c in TABS},
-        "lab_stat": {_tr("stat", c) for c in STATS},
-        "lab_stack_filter": {_tr("filter", c) for c in STACK_FILTERS},
-        "lab_compare": {_bank_label(label) for label in lab.possible_bank_labels()},
-    }
-    for key, labels in options.items():
-        lab.drop_bad_link_value(key, labels.__contains__)
+    # translated choices: the link holds the code (older links the label); the widgets inside a tab are
+    # drawn only while their tab is open, so every one is read now
+    for key, (group, codes) in CODED.items():
+        take_choice_link_value(key, codes, lambda code, group=group: f"image_lab.{group}.{code}")
+    take_choices_link_value("lab_filters", FILTERS, lambda code: f"image_lab.filter.{code}")
+    take_parsed_link_value("lab_compare", _compare_link_value)
     # Every widget also declares its DEFAULTS value (value=/index=/default=): Streamlit leaves a widget's
     # declared default out of the link, so it must be the page's default; the value in session state wins
     # (Streamlit only logs that both are given). The schedules, drawn only while their tab is open, are
     # kept in session state while it is closed.
-    for key in ("lab_stack_a", "lab_stack_b"):
+    for key in ("lab_stack_a", "lab_stack_b", "lab_stat", "lab_stack_filter", "lab_compare"):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     for key, value in _defaults().items():
         st.session_state.setdefault(key, value)
     # the tab is held by its label: after a language switch, the same tab in the new language
     tab = st.session_state.get("lab_tab")
-    code = lab.code_of_label(tab, [f"image_lab.tab.{c}" for c in TABS])
+    code = tab if tab in TABS else _tab_code(tab)
     if code is not None:
-        st.session_state["lab_tab"] = _tab_label(code.rsplit(".", 1)[1])
+        st.session_state["lab_tab"] = _tab_label(str(code))
+
+
+def _tab_code(label: object) -> str | None:
+    """The code of a tab label in any language (None if it is none)."""
+    code = lab.code_of_label(label, [f"image_lab.tab.{c}" for c in TABS])
+    return None if code is None else code.rsplit(".", 1)[1]
+
+
+def _compare_link_value(raw: str) -> int | str | None:
+    """The compared filter of a link: its index in the bank, or (older links) its label, matched once the
+    bank is known."""
+    if re.fullmatch(r"[0-9]{1,2}", raw):
+        return int(raw)
+    labels = set(lab.possible_bank_labels()) | {_bank_label(label) for label in lab.possible_bank_labels()}
+    return raw if raw in labels else None
+
+
+def _write_coded(key: str) -> None:
+    """Keep the code of the choice ``key`` (as it is in session state; the tab by its label) in the link."""
+    value = st.session_state.get(key)
+    if key == "lab_tab":
+        value = _tab_code(value)
+    if value is None or (key == "lab_compare" and isinstance(value, str)):  # unknown, or matched later
+        return
+    write_coded_link_value(key, value, DEFAULTS[key])
 
 
 def _image_source() -> tuple[str, bytes] | None:
@@ -192,9 +245,9 @@ def _image_source() -> tuple[str, bytes] | None:
         format_func=_labels("source", ("sample", "upload")).__getitem__,
         key="lab_source",
         default=DEFAULTS["lab_source"],
-        bind="query-params",
         help=t("image_lab.source_help"),
     )
+    write_coded_link_value("lab_source", source, DEFAULTS["lab_source"])
     if source == "upload":
         uploaded = st.file_uploader(
             t("image_lab.upload"),
@@ -214,9 +267,9 @@ def _image_source() -> tuple[str, bytes] | None:
         format_func=_labels("sample", SAMPLES).__getitem__,
         key="lab_sample",
         index=names.index(DEFAULTS["lab_sample"]) if DEFAULTS["lab_sample"] in names else 0,
-        bind="query-params",
         help=t("image_lab.sample_help"),
     )
+    write_coded_link_value("lab_sample", name, DEFAULTS["lab_sample"])
     return name, lab.sample_bytes(name)
 
 
@@ -270,9 +323,9 @@ def _controls() -> dict[str, object]:
             captions=[_tr("kind_caption", k) for k in KINDS],
             key="lab_kind",
             index=KINDS.index(DEFAULTS["lab_kind"]),
-            bind="query-params",
             help=t("image_lab.kind_help"),
         )
+        write_coded_link_value("lab_kind", kind, DEFAULTS["lab_kind"])
         kernel = st.select_slider(
             t("image_lab.kernel"),
             list(KERNELS),
@@ -288,18 +341,18 @@ def _controls() -> dict[str, object]:
             format_func=_labels("channels", ("rgb", "grey")).__getitem__,
             key="lab_channels",
             default=DEFAULTS["lab_channels"],
-            bind="query-params",
             help=t("image_lab.channels_help"),
         )
+        write_coded_link_value("lab_channels", channels, DEFAULTS["lab_channels"])
         padding = st.selectbox(
             t("image_lab.padding"),
             list(PADDINGS),
             format_func=_labels("padding", PADDINGS).__getitem__,
             key="lab_padding",
             index=PADDINGS.index(DEFAULTS["lab_padding"]),
-            bind="query-params",
             help=t("image_lab.padding_help"),
         )
+        write_coded_link_value("lab_padding", padding, DEFAULTS["lab_padding"])
     with c2:
         st.markdown(f"**{t('image_lab.group_bank')}**")
         filters = st.multiselect(
@@ -308,10 +361,10 @@ def _controls() -> dict[str, object]:
             format_func=_labels("filter", FILTERS).__getitem__,
             key="lab_filters",
             default=DEFAULTS["lab_filters"],
-            bind="query-params",
             wrap=True,
             help=t("image_lab.filters_help"),
         )
+        write_choices_link_value("lab_filters", filters, DEFAULTS["lab_filters"])
         gabor_n = st.slider(
             t("image_lab.gabor_n"),
             1,
@@ -351,17 +404,24 @@ def _controls() -> dict[str, object]:
             bind="query-params",
             wrap=True,
             disabled=kind == "standard",
-            help=t("image_lab.dilations_help"),
+            help=t("image_lab.dilations_help", max=fl.MAX_DILATIONS),
+            on_change=_cap_dilations,
         )
+        if len(dilations or ()) > fl.MAX_DILATIONS:  # a link can ask for more than the pills allow
+            dilations = list(dilations)[: fl.MAX_DILATIONS]
+            st.session_state[_DILATIONS_CAPPED] = True
+        if st.session_state.pop(_DILATIONS_CAPPED, False):
+            st.caption(t("image_lab.dilations_capped", max=fl.MAX_DILATIONS))
+        st.session_state[_DILATIONS_KEPT] = list(dilations or ())
         norm = st.radio(
             t("image_lab.norm"),
             list(NORMS),
             format_func=_labels("norm", NORMS).__getitem__,
             key="lab_norm",
             index=NORMS.index(DEFAULTS["lab_norm"]),
-            bind="query-params",
             help=t("image_lab.norm_help"),
         )
+        write_coded_link_value("lab_norm", norm, DEFAULTS["lab_norm"])
         clip = st.toggle(
             t("image_lab.clip", pct=f"{fl.CLIP_PERCENT:g}"),
             key="lab_clip",
@@ -383,19 +443,19 @@ def _controls() -> dict[str, object]:
             format_func=_labels("cmap", CMAPS).__getitem__,
             key="lab_cmap",
             index=CMAPS.index(DEFAULTS["lab_cmap"]),
-            bind="query-params",
             help=t("image_lab.cmap_help"),
         )
+        write_coded_link_value("lab_cmap", cmap, DEFAULTS["lab_cmap"])
         view = st.radio(
             t("image_lab.view"),
             list(VIEWS),
             format_func=_labels("view", VIEWS).__getitem__,
             key="lab_view",
             index=VIEWS.index(DEFAULTS["lab_view"]),
-            bind="query-params",
             horizontal=True,
             help=t("image_lab.view_help"),
         )
+        write_coded_link_value("lab_view", view, DEFAULTS["lab_view"])
         device_pref = st.segmented_control(
             t("image_lab.device"),
             ["auto", "cpu"],
@@ -403,9 +463,9 @@ def _controls() -> dict[str, object]:
             format_func=_labels("device", ("auto", "cpu")).__getitem__,
             key="lab_device",
             default=DEFAULTS["lab_device"],
-            bind="query-params",
             help=t("image_lab.device_help"),
         )
+        write_coded_link_value("lab_device", device_pref, DEFAULTS["lab_device"])
     return {
         "kind": kind,
         "kernel": int(kernel),
@@ -560,6 +620,10 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels:
 
 
 def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels: list[str]) -> None:
+    held = st.session_state.get("lab_compare")
+    if isinstance(held, str):  # an older link's filter label: its place in this bank
+        names = [*run.labels, *labels]
+        st.session_state["lab_compare"] = names.index(held) % len(labels) if held in names else 0
     if not 0 <= int(st.session_state.get("lab_compare") or 0) < len(labels):
         st.session_state["lab_compare"] = 0
     j = st.selectbox(
@@ -568,9 +632,9 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labe
         format_func=lambda i: labels[i],
         key="lab_compare",
         index=0,
-        bind="query-params",
         help=t("image_lab.compare_help"),
     )
+    write_coded_link_value("lab_compare", j, DEFAULTS["lab_compare"])
     if j is None or j >= len(labels):
         j = 0
     kernel = bank.kernels[j, 0].numpy()
@@ -639,9 +703,9 @@ def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
         format_func=_labels("stat", STATS).__getitem__,
         key="lab_stat",
         index=STATS.index(DEFAULTS["lab_stat"]),
-        bind="query-params",
         help=t("image_lab.stat_help"),
     )
+    write_coded_link_value("lab_stat", stat, DEFAULTS["lab_stat"])
     values = {
         "std": run.stats.std,
         "mean_abs": run.stats.mean_abs,
@@ -667,9 +731,9 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
         format_func=_labels("filter", STACK_FILTERS).__getitem__,
         key="lab_stack_filter",
         index=STACK_FILTERS.index(DEFAULTS["lab_stack_filter"]),
-        bind="query-params",
         help=t("image_lab.stack_filter_help"),
     )
+    write_coded_link_value("lab_stack_filter", stack_filter, DEFAULTS["lab_stack_filter"])
     text_a = c2.text_input(
         t("image_lab.stack_a"),
         key="lab_stack_a",
@@ -722,7 +786,7 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
                 str(lab.device_for(s["device"])),
             )
         except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
-            st.error(t("image_lab.stack_failed", error=f"{type(exc).__name__}: {exc}"))
+            st.error(t("image_lab.stack_failed", error=exc))
             return
     run: fl.StackRun = outcome.result  # type: ignore[assignment]
     _run_line(outcome, sum(run.seconds), t("image_lab.what_stacks"))
@@ -868,8 +932,9 @@ def _checked_dilations(s: dict[str, object], height: int, width: int) -> tuple[i
         inside = fl.taps_inside(height, width, s["kernel"], d)
         if inside < s["kernel"] ** 2:
             st.info(
-                t(
+                plural(
                     "image_lab.taps_outside",
+                    inside,
                     d=d,
                     k=s["kernel"],
                     span=effective_kernel_size(s["kernel"], d),
@@ -984,7 +1049,7 @@ def _body() -> None:
                 device,
             )
         except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
-            st.error(t("image_lab.run_failed", error=f"{type(exc).__name__}: {exc}"))
+            st.error(t("image_lab.run_failed", error=exc))
             _hold_tab_links()
             return
     run: fl.MapRun = outcome.result  # type: ignore[assignment]
@@ -999,10 +1064,13 @@ def _body() -> None:
         [_tab_label(c) for c in TABS],
         default=_tab_label(str(DEFAULTS["lab_tab"])),
         key="lab_tab",
-        bind="query-params",
+        on_change="rerun",
     )
+    # the open tab's code in the link; the settings of the closed tabs (kept in session state) too
+    for key in ("lab_tab", "lab_stat", "lab_stack_filter", "lab_compare"):
+        _write_coded(key)
     panes = dict(zip(TABS, tabs, strict=True))
-    # only the tab on screen is drawn (a bound tab bar knows which one is open)
+    # only the tab on screen is drawn (a tab bar with on_change="rerun" knows which one is open)
     if panes["maps"].open is not False:
         with panes["maps"]:
             _maps_tab(run, bank, s, labels)

@@ -59,6 +59,8 @@ from ui.workshop import (
     presets_bar,
     projector,
     style_figure,
+    take_choice_link_value,
+    write_coded_link_value,
 )
 
 # Every control's default, keyed by its widget key (``rf_stack`` is the table's code, see ui/receptive_field).
@@ -169,6 +171,9 @@ def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figu
 def _init_state() -> None:
     for key in DEFAULTS:  # a control hidden this run (no stack, no effective field) is not an unknown value
         keep_link_key(key)
+    # translated choices keep their code in the link (no ``bind``): read it before the widgets are drawn
+    take_choice_link_value("rf_mode", MODES, lambda m: f"receptive_field.mode.{m}")
+    take_choice_link_value("rf_erf_weights", WEIGHT_INITS, lambda w: f"receptive_field.erf.weights.{w}")
     # Widgets get their default through ``value=`` (or ``index=``/``default=``), not session state:
     # Streamlit leaves a widget's own default out of the link, so it must be the page's default.
     st.session_state.setdefault("rf_stack", DEFAULTS["rf_stack"])
@@ -233,12 +238,12 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
         t("receptive_field.mode"),
         MODES,
         key="rf_mode",
-        bind="query-params",
         default=DEFAULTS["rf_mode"],
         required=True,
         format_func={m: t(f"receptive_field.mode.{m}") for m in MODES}.get,  # labels of this run's language
         help=t("receptive_field.mode_help"),
     )
+    write_coded_link_value("rf_mode", mode, DEFAULTS["rf_mode"])  # the code, not the label (no ``bind``)
     mode = mode or "2D"
     causal = mid.toggle(
         t("receptive_field.causal"),
@@ -260,8 +265,8 @@ def stack_editor() -> tuple[tuple[Layer, ...], str, bool, tuple[int, ...]]:
     rates: tuple[int, ...] = ()
     try:
         rates = parse_rates(branch_text or "")
-    except ValueError as err:
-        st.warning(t("receptive_field.branches_ignored", error=err), icon=":material/warning:")
+    except ValueError:  # the warning states the rule once (the library's reason would repeat it)
+        st.warning(t("receptive_field.branches_ignored"), icon=":material/warning:")
 
     editor_key, base_rows = rfui.editor_table(str(DEFAULTS["rf_stack"]))
     frame = pd.DataFrame(base_rows, columns=list(STACK_COLUMNS))
@@ -458,12 +463,12 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         t("receptive_field.erf.weights"),
         WEIGHT_INITS,
         key="rf_erf_weights",
-        bind="query-params",
         index=WEIGHT_INITS.index(str(DEFAULTS["rf_erf_weights"])),
         format_func={w: t(f"receptive_field.erf.weights.{w}") for w in WEIGHT_INITS}.get,
         horizontal=True,
         help=t("receptive_field.erf.weights_help"),
     )
+    write_coded_link_value("rf_erf_weights", weights, DEFAULTS["rf_erf_weights"])
     relu = c2.toggle(
         t("receptive_field.erf.relu"),
         key="rf_erf_relu",

@@ -27,7 +27,7 @@ from dsdcn.figures.sampling import (
 )
 from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif
 from ui.common import figure_from_spec, figure_spec
-from ui.i18n import latex, t
+from ui.i18n import latex, ordinal, plural, t
 from ui.workshop import (
     figure_scale,
     mark_link_value_ignored,
@@ -35,6 +35,8 @@ from ui.workshop import (
     presets_bar,
     projector,
     style_figure,
+    take_choice_link_value,
+    write_coded_link_value,
 )
 
 # Limits of the controls.
@@ -77,11 +79,20 @@ PRESETS: dict[str, dict[str, object]] = {
     },
 }
 
+# the choices shown with translated labels: (widget key, label group, option codes)
+_CODED = (
+    *((f"sg_pad{sfx}", "pad", PADDINGS) for sfx in AXES),
+    ("sg_mode", "mode", MODES),
+    ("sg_view", "view", VIEWS),
+)
 _DRAWN = "_sg_drawn"  # keys of the widgets drawn in this run
 _LINK_CHECKED = "_sg_link_checked"
 
 
 def _init_state() -> None:
+    # translated choices keep their code in the link (no ``bind``): read it before the widgets are drawn
+    for key, group, codes in _CODED:
+        take_choice_link_value(key, codes, lambda code, group=group: f"sampling_grid.{group}.{code}")
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
     st.session_state[_DRAWN] = set()
@@ -147,8 +158,8 @@ def _axis_controls(sfx: str) -> dict:
             key=_drawn(f"sg_pad{sfx}"),
             required=True,
             help=t("sampling_grid.pad_help"),
-            bind="query-params",
         )
+        write_coded_link_value(f"sg_pad{sfx}", kind, DEFAULTS[f"sg_pad{sfx}"])
         padding: str | tuple[int, int] = str(kind)
         if kind == "custom":
             lc, rc = st.columns(2)
@@ -194,8 +205,8 @@ def _controls() -> tuple[list[dict], str, str, bool]:
                 key=_drawn("sg_mode"),
                 help=t("sampling_grid.mode_help"),
                 width=int(190 * figure_scale()),
-                bind="query-params",
             )
+            write_coded_link_value("sg_mode", mode, DEFAULTS["sg_mode"])
             view = st.segmented_control(
                 t("sampling_grid.view"),
                 VIEWS,
@@ -204,8 +215,8 @@ def _controls() -> tuple[list[dict], str, str, bool]:
                 key=_drawn("sg_view"),
                 required=True,
                 help=t("sampling_grid.view_help"),
-                bind="query-params",
             )
+            write_coded_link_value("sg_view", view, DEFAULTS["sg_view"])
             compare = st.toggle(
                 t("sampling_grid.compare"),
                 value=bool(DEFAULTS["sg_compare"]),
@@ -436,13 +447,13 @@ def _formulas(grid: GridSampling) -> None:
             name = "both" if len(axes) == 1 else ("rows" if i == 0 else "cols")
             st.markdown(f"**{t(f'sampling_grid.f.{name}')}**")
         latex(
-            rf"k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}"
-            rf"\qquad p_l = {a.pad_left},\ p_r = {a.pad_right}"
+            rf"\begin{{gathered}} k_\mathrm{{eff}} = d(k-1)+1 = {a.dilation}\cdot{a.kernel_size - 1}+1 = {a.k_eff}"
+            rf" \\ p_l = {a.pad_left},\ p_r = {a.pad_right} \end{{gathered}}"
         )
         latex(
-            r"o = \left\lfloor \frac{n + p_l + p_r - d(k-1) - 1}{s} \right\rfloor + 1 = "
+            r"\begin{aligned} o &= \left\lfloor \frac{n + p_l + p_r - d(k-1) - 1}{s} \right\rfloor + 1 \\ &= "
             rf"\left\lfloor \frac{{{a.n} + {a.pad_left} + {a.pad_right} - {a.k_eff - 1} - 1}}{{{a.stride}}} "
-            rf"\right\rfloor + 1 = {a.out}"
+            rf"\right\rfloor + 1 = {a.out} \end{{aligned}}"
         )
 
 
@@ -475,6 +486,7 @@ def _skip_notes(grid: GridSampling) -> None:
                     s=a.stride,
                     d=a.dilation,
                     g=a.read_every,
+                    nth=ordinal(a.read_every),
                 )
             else:
                 text = t("sampling_grid.note.gap", where=where, count=kinds["gap"])
@@ -606,9 +618,9 @@ def _gif_download(
         if layout:
             caption += " " + t("sampling_grid.gif_caption_both", layout=layout)
     elif layout:
-        caption = t("sampling_grid.gif_caption_compare", frames=frames, layout=layout)
+        caption = plural("sampling_grid.gif_caption_compare", frames, frames=frames, layout=layout)
     else:
-        caption = t("sampling_grid.gif_caption_all", frames=frames)
+        caption = plural("sampling_grid.gif_caption_all", frames, frames=frames)
     c[1].caption(caption)
 
 
@@ -695,6 +707,9 @@ def render() -> None:
     bar = st.container()  # filled last: the preset in view is known once every control has its value
     _body()
     _drop_hidden_link_values()
+    for key, _group, _codes in _CODED:  # a hand-kept choice off screen (per-axis padding when tied) leaves the link
+        if key not in st.session_state[_DRAWN] and key in st.query_params:
+            del st.query_params[key]
     with bar:
         presets_bar(
             PRESETS,

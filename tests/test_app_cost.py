@@ -130,3 +130,16 @@ def test_extreme_kernel_on_tiny_input(page: AppTest) -> None:
     assert reach["note"][0].startswith("not measured:")
     assert list(reach["extent (px)"]) == [449, 449, 449, 449]
     assert reach["layers"][2] == 224
+
+
+def test_a_number_past_its_range_is_clamped_with_a_message(page: AppTest) -> None:
+    """Typing 9999 into C_in (at most 4096) sets 4096 and says so, instead of a silent red box."""
+    page.number_input(key="cost_c_in").set_value(9999).run()
+    assert not page.exception
+    assert page.number_input(key="cost_c_in").value == 4096
+    assert any("9999 was set to 4096" in w.value for w in page.warning)
+    page.number_input(key="cost_c_in").set_value(0).run()
+    assert page.number_input(key="cost_c_in").value == 1
+    assert any("0 was set to 1" in w.value for w in page.warning)
+    page.number_input(key="cost_c_in").set_value(64).run()
+    assert not [w for w in page.warning if "was set to" in w.value]

@@ -220,3 +220,19 @@ def test_out_of_memory_on_the_gpu_falls_back_to_the_cpu(monkeypatch) -> None:
     assert "META ran out of memory" in warnings and "repeated on the CPU" in warnings
     assert "on **CPU" in _texts(at.caption)
     assert len(at.image) >= 32
+
+
+DILATION_OPTIONS = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32]  # the pills of the page
+
+
+def test_dilations_are_capped_at_the_library_limit() -> None:
+    """The pills refuse a ninth dilation (with a notice) instead of the page refusing the run."""
+    at = _open()
+    assert str(fl.MAX_DILATIONS) in at.pills(key="lab_dilations").help
+    at.pills(key="lab_dilations").set_value(DILATION_OPTIONS[:8]).run()
+    assert not at.error
+    at.pills(key="lab_dilations").set_value(DILATION_OPTIONS).run()  # 11: one pick past the limit
+    assert not at.exception and not at.error
+    assert at.pills(key="lab_dilations").value == DILATION_OPTIONS[:8]
+    assert "At most 8 dilations" in " ".join(c.value for c in at.caption)
+    assert "ValueError" not in " ".join(e.value for e in at.error)

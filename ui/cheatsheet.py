@@ -15,7 +15,8 @@ CHEATSHEET: tuple[tuple[str, str], ...] = (
     ),
     (
         "cheat.rf",
-        r"r_l = r_{l-1} + d_l\,(k_l-1)\,j_{l-1},\quad j_l = j_{l-1}\,s_l,\quad r_0 = j_0 = 1",
+        r"\begin{gathered} r_l = r_{l-1} + d_l\,(k_l-1)\,j_{l-1} \\ j_l = j_{l-1}\,s_l,\quad r_0 = j_0 = 1"
+        r" \end{gathered}",
     ),
     (
         "cheat.weights",

@@ -98,7 +98,7 @@ def measure_all(
         except MeasurementRefused as err:
             out[name] = t("cost.not_measured", reason=str(err))
         except (RuntimeError, ValueError, MemoryError) as err:
-            reason = f"{type(err).__name__}: {str(err).splitlines()[0][:300]}"
+            reason = (str(err).splitlines() or [t("cost.no_reason")])[0][:300]  # the reason, not the class
             out[name] = t("cost.failed", reason=reason)
     bar.empty()
     return out

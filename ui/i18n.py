@@ -31,6 +31,20 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def plural(key: str, n: int, **values: object) -> str:
+    """``t(key)`` for a count ``n``: the string ``<key>_one`` when ``n`` is 1 (singular nouns and verbs)."""
+    return t(key + "_one" if n == 1 else key, **values)
+
+
+def ordinal(n: int) -> str:
+    """``n`` as an ordinal in the current language: 1st, 2nd, 3rd, 4th, 11th, 22nd (``n`` as is in Chinese,
+    whose strings say 第 n)."""
+    if current_language() != "en":
+        return str(n)
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 _TEX_WORD = re.compile(r"\\text\{@([a-z_]+)")
 
 

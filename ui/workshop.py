@@ -8,6 +8,8 @@ and the app-wide projector and language switches.
 
 from __future__ import annotations
 
+import html
+import json
 import math
 import numbers
 import re
@@ -16,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.i18n import LANGUAGES, t
+from ui.i18n import CATALOGS, LANGUAGES, t
 
 LANG_KEY = "lang"
 PROJECTOR_KEY = "projector"
@@ -33,7 +35,54 @@ _PROJECTOR_CSS = """
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] p,
   [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }
   .katex { font-size: 1.45em !important; }
+  .katex-display { overflow-x: auto; overflow-y: hidden; }
+  .katex-display > .katex { padding-right: 2px; }  /* KaTeX's last superscript sticks out 2px */
 </style>
+"""
+# Scale a displayed formula (`st.latex`) down to the width of its column when it would not fit: the
+# projector's bigger font makes long formulas wider than a column, and a cut formula is a wrong one.
+# A formula is measured again when its text or its column's width changes (a rerun, an expander opened).
+_FIT_FORMULAS_JS = """
+<script>
+(() => {
+  if (window.__dsdcnFitFormulas) return;
+  window.__dsdcnFitFormulas = true;
+  let seen = new WeakMap();
+  const watched = new WeakSet();
+  const sizes = new ResizeObserver(() => queue());
+  const fit = (box) => {
+    const k = box.querySelector('.katex');
+    const column = box.closest('[data-testid="stMarkdown"]') || box.parentElement;
+    // the width left to the formula: up to its column's right edge, less the help icon's margin
+    const room = Math.floor(column.getBoundingClientRect().right - box.getBoundingClientRect().left) - 12;
+    if (!watched.has(column)) { watched.add(column); sizes.observe(column); }
+    if (!k || box.clientWidth === 0 || room <= 0) return;
+    const stamp = room + '|' + box.textContent;
+    if (seen.get(box) === stamp) return;
+    k.style.removeProperty('font-size');
+    // text and spacing do not scale exactly with the font size: measure again, at most a few times
+    for (let i = 0; i < 4 && k.scrollWidth > room; i++) {
+      const size = parseFloat(getComputedStyle(k).fontSize) * (room - 1) / k.scrollWidth;
+      k.style.setProperty('font-size', size.toFixed(2) + 'px', 'important');
+    }
+    seen.set(box, stamp);
+  };
+  let queued = false;
+  const fitAll = () => {
+    queued = false;
+    document.querySelectorAll('.katex-display').forEach(fit);
+  };
+  const queue = () => { if (!queued) { queued = true; requestAnimationFrame(fitAll); } };
+  new MutationObserver(queue).observe(document.body, {childList: true, subtree: true, characterData: true});
+  sizes.observe(document.body);
+  window.addEventListener('resize', queue);
+  // KaTeX's fonts arrive after the first drawing and change every width: measure everything again
+  const again = () => { seen = new WeakMap(); queue(); };
+  document.fonts.addEventListener('loadingdone', again);
+  document.fonts.ready.then(again);
+  queue();
+})();
+</script>
 """
 
 
@@ -60,7 +109,7 @@ def sidebar_switches() -> None:
         help=t("workshop.projector_help"),
     )
     if projector():
-        st.html(_PROJECTOR_CSS)
+        st.html(_PROJECTOR_CSS + _FIT_FORMULAS_JS, unsafe_allow_javascript=True)
 
 
 def figure_scale() -> float:
@@ -289,6 +338,70 @@ def keep_link_key(key: str) -> None:
     st.session_state.setdefault(_MANUAL_KEYS, set()).add(key)
 
 
+# a plain button that copies the page address (query string included) in the browser: the clipboard API
+# where the page is a secure context (https, localhost), else a hidden text area and the copy command,
+# else a prompt holding the link; the confirmation shows beside the button for a moment
+_COPY_LINK_HTML = """
+<span style="display:inline-flex;align-items:center;gap:0.5rem;flex-wrap:wrap">
+<button type="button" id="{id}" title="{help}" aria-label="{label}" style="font:inherit;color:inherit;
+background:transparent;border:1px solid rgba(128,128,128,0.45);border-radius:0.5rem;padding:0.25rem 0.75rem;
+min-height:2.5rem;cursor:pointer;white-space:nowrap;display:inline-flex;align-items:center;gap:0.4rem">
+{label}</button>
+<span id="{id}_done" role="status" aria-live="polite" style="font-size:0.875em;opacity:0.8"></span>
+</span>
+<script>
+(() => {{
+  const button = document.getElementById({id_js});
+  if (!button || button.dataset.ready) return;
+  button.dataset.ready = "1";
+  const done = document.getElementById({id_js} + "_done");
+  const say = () => {{
+    done.textContent = {done_js};
+    clearTimeout(button.hideTimer);
+    button.hideTimer = setTimeout(() => {{ done.textContent = ""; }}, 2500);
+  }};
+  button.addEventListener("click", async () => {{
+    const url = window.location.href;
+    try {{ await navigator.clipboard.writeText(url); say(); return; }} catch (err) {{}}
+    const area = document.createElement("textarea");
+    area.value = url;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let copied = false;
+    try {{ copied = document.execCommand("copy"); }} catch (err) {{}}
+    area.remove();
+    if (copied) say(); else window.prompt({manual_js}, url);
+  }});
+}})();
+</script>
+"""
+
+
+def _js_string(text: str) -> str:
+    # a JavaScript string literal that cannot end the <script> element it sits in
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def copy_link_button(container: Any, element_id: str) -> None:
+    """A "Copy link" button: puts the page address, with its query string (the view), on the clipboard."""
+    label, help_text = t("workshop.copy_link"), t("workshop.copy_link_help")
+    container.html(
+        _COPY_LINK_HTML.format(
+            id=html.escape(element_id),
+            id_js=_js_string(element_id),
+            label=html.escape(label),
+            help=html.escape(help_text),
+            done_js=_js_string(t("workshop.copy_link_done")),
+            manual_js=_js_string(t("workshop.copy_link_manual")),
+        ),
+        width="content",
+        unsafe_allow_javascript=True,
+    )
+
+
 def presets_bar(
     presets: Mapping[str, Mapping[str, Any]],
     defaults: Mapping[str, Any],
@@ -321,6 +434,7 @@ def presets_bar(
         icon=":material/restart_alt:",
         help=t("workshop.reset_help"),
     )
+    copy_link_button(row, f"{prefix}copy_link")
     for preset_id, values in presets.items():
         wanted = {**defaults, **values}
         if all(st.session_state.get(k) == v for k, v in wanted.items()):
@@ -364,3 +478,57 @@ def write_coded_link_value(key: str, value: object, default: object) -> None:
             del st.query_params[key]
     elif st.query_params.get(key) != str(value):
         st.query_params[key] = str(value)
+
+
+def _choice_parser(codes: Sequence[object], label_key: Callable[[Any], str] | None) -> Callable[[str], Any]:
+    # a link value is an option's code, or (older links) its label in any language
+    by_text: dict[str, object] = {str(code): code for code in codes}
+    if label_key is not None:
+        for catalogue in CATALOGS.values():
+            for code in codes:
+                text = catalogue.get(label_key(code))
+                if text is not None:
+                    by_text.setdefault(text, code)
+    return by_text.get
+
+
+def take_choice_link_value(
+    key: str, codes: Sequence[object], label_key: Callable[[Any], str] | None = None
+) -> None:
+    """``take_coded_link_value`` that also accepts an option's label (``t(label_key(code))``) in any
+    language: links made before the link held codes still open."""
+    take_parsed_link_value(key, _choice_parser(codes, label_key))
+
+
+def take_choices_link_value(
+    key: str, codes: Sequence[object], label_key: Callable[[Any], str] | None = None
+) -> None:
+    """``take_choice_link_value`` for a multi-choice widget (``?key=a&key=b``; ``?key=`` is none chosen).
+
+    Values the page cannot use are left out (the others are kept) and the key is named in the notice.
+    """
+    keep_link_key(key)
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(key)
+    if not raw:
+        return
+    parse = _choice_parser(codes, label_key)
+    parsed = [parse(r) for r in raw if r != ""]
+    chosen = list(dict.fromkeys(p for p in parsed if p is not None))
+    if len(chosen) < len(parsed):
+        mark_link_value_ignored(key)
+    if parsed and not chosen:  # nothing usable: the default
+        del st.query_params[key]
+        return
+    st.session_state[key] = chosen
+
+
+def write_choices_link_value(key: str, values: Iterable[object] | None, default: Iterable[object]) -> None:
+    """``write_coded_link_value`` for a multi-choice widget: one ``?key=code`` per chosen option."""
+    chosen = [str(v) for v in values or ()]
+    if chosen == [str(v) for v in default]:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != (chosen or [""]):
+        st.query_params[key] = chosen or [""]

@@ -130,6 +130,8 @@ STRINGS: dict[str, str] = {
     "cost.measuring": "Measuring",
     "cost.not_measured": "not measured: {reason}",
     "cost.failed": "failed: {reason}",
+    "cost.clamped": "{name} goes from {low} to {high}: {typed} was set to {used}.",
+    "cost.no_reason": "the library gave no reason",
     "cost.press_measure": (
         "Press **Measure on {device}** to time these layers ({n} of them, "
         "{warmup} warm-up + up to {repeats} timed runs each). Changing any input above asks for a "

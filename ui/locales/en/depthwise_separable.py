@@ -110,7 +110,11 @@ STRINGS: dict[str, str] = {
     ),
     "depthwise_separable.saving_label": "Saving",
     "depthwise_separable.saving_value": "{times:.1f}× fewer",
-    "depthwise_separable.saving_help": "Standard over separable: how many times fewer weights and multiply-adds.",
+    "depthwise_separable.saving_value_more": "{times:.1f}× more",
+    "depthwise_separable.saving_help": (
+        "Standard over separable: how many times fewer weights and multiply-adds (or more, when the "
+        "separable layer costs more)."
+    ),
     "depthwise_separable.multiplier_caption": (
         "With a depth multiplier m = {m} both terms are multiplied by m: the 1/C_out + 1/k² of most "
         "tutorials holds for m = 1 only."

@@ -123,8 +123,9 @@ STRINGS: dict[str, str] = {
     "image_lab.dilations": "Dilations to compare",
     "image_lab.dilations_help": (
         "Each chosen dilation runs the whole bank once; the maps appear side by side. A standard layer "
-        "always has d = 1."
+        "always has d = 1. At most {max} at once."
     ),
+    "image_lab.dilations_capped": "At most {max} dilations at once: the last pick was not added.",
     "image_lab.norm": "Map scale",
     "image_lab.norm.per_map": "Per map",
     "image_lab.norm.per_filter": "Per filter (same scale across dilations)",
@@ -182,6 +183,11 @@ STRINGS: dict[str, str] = {
     "image_lab.taps_outside": (
         "At d = {d} the {k}×{k} kernel spans {span} px, wider than this {w}×{h} image allows: only "
         "{inside} of its {taps} taps at the centre pixel land inside the image; the rest read "
+        "'{padding}' padding. 'Same' padding still keeps the map the image's size."
+    ),
+    "image_lab.taps_outside_one": (
+        "At d = {d} the {k}×{k} kernel spans {span} px, wider than this {w}×{h} image allows: only "
+        "{inside} of its {taps} taps at the centre pixel lands inside the image; the rest read "
         "'{padding}' padding. 'Same' padding still keeps the map the image's size."
     ),
     # arithmetic

@@ -77,7 +77,7 @@ STRINGS: dict[str, str] = {
         "Rates of parallel 3×3 branches read after the last layer, as in ASPP (DeepLab). "
         "Leave empty for a plain stack."
     ),
-    "receptive_field.branches_ignored": "Branch rates ignored: whole numbers from 1 to 4096, at most 8, separated by commas ({error}).",
+    "receptive_field.branches_ignored": "Branch rates ignored: use whole numbers from 1 to 4096, at most 8, separated by commas.",
     "receptive_field.col.kind": "kind",
     "receptive_field.col.kind_help": "conv or pool (average/max pooling)",
     "receptive_field.col.kernel": "kernel",
@@ -120,7 +120,8 @@ STRINGS: dict[str, str] = {
     "receptive_field.growth.col.padding": "padding P",
     "receptive_field.growth.col.holes": "holes (1D)",
     "receptive_field.growth.caption": (
-        "k_eff = d(k−1)+1; padding P = Σ p_l j_{l−1} says where the field starts (offset −P)."
+        r"$k_\mathrm{eff} = d\,(k-1)+1$; the padding $P = \sum_l p_l\, j_{l-1}$ says where the field "
+        r"starts (offset $-P$)."
     ),
     # 3 · coverage
     "receptive_field.coverage.header": "3 · Which input pixels reach one output",

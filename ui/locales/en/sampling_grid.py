@@ -147,7 +147,7 @@ STRINGS: dict[str, str] = {
     ),
     "sampling_grid.note.gap_factor": (
         "{where}{count} pixel(s) fall in the gaps between the taps and stride {s} and dilation {d} share "
-        "the factor **{g}**, so every tap lands on the same phase: only every {g}th pixel can be read."
+        "the factor **{g}**, so every tap lands on the same phase: only every {nth} pixel can be read."
     ),
     "sampling_grid.note.gap": (
         "{where}{count} pixel(s) fall in the gaps between the taps and no other window's taps land on them."
@@ -191,6 +191,7 @@ STRINGS: dict[str, str] = {
         "taps numbered as in the figure."
     ),
     "sampling_grid.gif_caption_all": "The GIF has {frames} frames, one per output position.",
+    "sampling_grid.gif_caption_all_one": "The GIF has {frames} frame: there is one output position.",
     "sampling_grid.gif_caption_some": (
         "The GIF has {frames} frames: {total} output positions are bounded the way the animation is "
         "(evenly spread, first and last included)."
@@ -198,6 +199,7 @@ STRINGS: dict[str, str] = {
     "sampling_grid.gif_caption_compare": (
         "The GIF has {frames} frames and both panels, moving together across the input: {layout}."
     ),
+    "sampling_grid.gif_caption_compare_one": "The GIF has {frames} frame with both panels: {layout}.",
     "sampling_grid.gif_caption_both": "Both panels are in it, moving together: {layout}.",
     "sampling_grid.gif_layout.1D": "d = 1 ({n1} outputs) on top, your dilation ({n} outputs) under it",
     "sampling_grid.gif_layout.2D": "d = 1 ({n1} outputs) on the left, your dilation ({n} outputs) beside it",

@@ -10,4 +10,8 @@ STRINGS: dict[str, str] = {
     "workshop.presets": "Lesson presets",
     "workshop.some_settings": "some settings",
     "workshop.link_ignored": "The link had values this page cannot use ({names}); defaults are shown instead.",
+    "workshop.copy_link": "Copy link",
+    "workshop.copy_link_help": "Copy this page's address with every setting on screen: whoever opens it sees the same view, in any language.",
+    "workshop.copy_link_done": "Link copied",
+    "workshop.copy_link_manual": "Copy this link:",
 }

@@ -112,6 +112,8 @@ STRINGS: dict[str, str] = {
     "cost.measuring": "正在测量",
     "cost.not_measured": "未测量：{reason}",
     "cost.failed": "失败：{reason}",
+    "cost.clamped": "{name} 的范围是 {low} 到 {high}：输入的 {typed} 已改为 {used}。",
+    "cost.no_reason": "库没有给出原因",
     "cost.press_measure": (
         "点击 **在 {device} 上测量** 为这些层计时（共 {n} 个，每个预热 {warmup} 次 + 最多计时 {repeats} 次）。"
         "修改上面任何输入后都需要重新测量。"

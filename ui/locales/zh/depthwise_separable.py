@@ -98,7 +98,8 @@ STRINGS: dict[str, str] = {
     "depthwise_separable.ratio_help": "可分离层的参数量或乘加次数除以标准层的（两个比值相同）。",
     "depthwise_separable.saving_label": "节省",
     "depthwise_separable.saving_value": "少 {times:.1f} 倍",
-    "depthwise_separable.saving_help": "标准层除以可分离层：参数量和乘加次数少多少倍。",
+    "depthwise_separable.saving_value_more": "反而是 {times:.1f} 倍",
+    "depthwise_separable.saving_help": "标准层除以可分离层：参数量和乘加次数少多少倍（可分离层更贵时显示它是标准层的多少倍）。",
     "depthwise_separable.multiplier_caption": (
         "深度乘数 m = {m} 时两项都乘以 m：大多数教程里的 1/C_out + 1/k² 只在 m = 1 时成立。"
     ),

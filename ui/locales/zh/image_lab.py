@@ -111,7 +111,8 @@ STRINGS: dict[str, str] = {
     "image_lab.seed": "随机种子",
     "image_lab.seed_help": "随机滤波器来自 torch.Generator().manual_seed(seed)：种子相同，滤波器相同。",
     "image_lab.dilations": "要比较的膨胀率",
-    "image_lab.dilations_help": "每个选中的膨胀率都会运行整组滤波器一次，特征图并排显示。标准卷积的 d 始终为 1。",
+    "image_lab.dilations_help": "每个选中的膨胀率都会运行整组滤波器一次，特征图并排显示。标准卷积的 d 始终为 1。最多同时选 {max} 个。",
+    "image_lab.dilations_capped": "最多同时比较 {max} 个膨胀率：最后一次选择未被加入。",
     "image_lab.norm": "特征图的标度",
     "image_lab.norm.per_map": "每张图单独",
     "image_lab.norm.per_filter": "每个滤波器一个（各膨胀率同一标度）",
@@ -159,6 +160,10 @@ STRINGS: dict[str, str] = {
     "image_lab.refused_left_out": "这些膨胀率已略去。",
     "image_lab.refused_fix": "请选择零填充或复制填充、更小的膨胀率或更小的卷积核。",
     "image_lab.taps_outside": (
+        "d = {d} 时 {k}×{k} 卷积核的范围是 {span} px，超出了这幅 {w}×{h} 图像：中心像素处的 {taps} 个"
+        "采样点中只有 {inside} 个落在图像内，其余读取“{padding}”填充。“same” 填充仍使特征图保持图像尺寸。"
+    ),
+    "image_lab.taps_outside_one": (
         "d = {d} 时 {k}×{k} 卷积核的范围是 {span} px，超出了这幅 {w}×{h} 图像：中心像素处的 {taps} 个"
         "采样点中只有 {inside} 个落在图像内，其余读取“{padding}”填充。“same” 填充仍使特征图保持图像尺寸。"
     ),

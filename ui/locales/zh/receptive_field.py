@@ -56,7 +56,7 @@ STRINGS: dict[str, str] = {
     "receptive_field.branches_help": (
         "在最后一层之后读取的并行 3×3 分支的膨胀率，如 ASPP（DeepLab）。普通堆叠请留空。"
     ),
-    "receptive_field.branches_ignored": "分支膨胀率未采用：请输入 1 到 4096 的整数，最多 8 个，用逗号分隔（{error}）。",
+    "receptive_field.branches_ignored": "分支膨胀率未采用：请输入 1 到 4096 的整数，最多 8 个，用逗号分隔。",
     "receptive_field.col.kind": "类型",
     "receptive_field.col.kind_help": "conv（卷积）或 pool（平均/最大池化）",
     "receptive_field.col.kernel": "卷积核",
@@ -93,7 +93,7 @@ STRINGS: dict[str, str] = {
     "receptive_field.growth.col.stride": "有效步幅 j",
     "receptive_field.growth.col.padding": "有效填充 P",
     "receptive_field.growth.col.holes": "空洞（一维）",
-    "receptive_field.growth.caption": "k_eff = d(k−1)+1；有效填充 P = Σ p_l j_{l−1} 表示感受野的起点（偏移 −P）。",
+    "receptive_field.growth.caption": r"$k_\mathrm{eff} = d\,(k-1)+1$；有效填充 $P = \sum_l p_l\, j_{l-1}$ 表示感受野的起点（偏移 $-P$）。",
     # 3 · coverage
     "receptive_field.coverage.header": "3 · 哪些输入像素能到达同一个输出",
     "receptive_field.coverage.text": (

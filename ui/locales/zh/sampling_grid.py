@@ -112,7 +112,7 @@ STRINGS: dict[str, str] = {
     "sampling_grid.note.between": "{where}步幅 **{s}** 大于卷积核的跨度 **{k_eff}**：两个窗口之间的像素被跳过（共 {count} 个）。",
     "sampling_grid.note.gap_factor": (
         "{where}{count} 个像素落在采样点之间的空洞里，而步幅 {s} 与膨胀率 {d} 有公因子 **{g}**，"
-        "所有采样点落在同一相位上：只有每第 {g} 个像素能被读取。"
+        "所有采样点落在同一相位上：只有每第 {nth} 个像素能被读取。"
     ),
     "sampling_grid.note.gap": "{where}{count} 个像素落在采样点之间的空洞里，其他窗口的采样点也不落在它们上面。",
     "sampling_grid.note.edge_leftover": "{where}边缘的 {count} 个像素从未被读取：最后 {left} 个填充后位置不够再走一个步幅。",
@@ -144,8 +144,10 @@ STRINGS: dict[str, str] = {
     "sampling_grid.gif": "下载 GIF",
     "sampling_grid.gif_help": "把当前设置的动画保存为 GIF 动图，用于幻灯片：每个输出位置一帧，采样点编号与图中相同。",
     "sampling_grid.gif_caption_all": "GIF 共 {frames} 帧，每个输出位置一帧。",
+    "sampling_grid.gif_caption_all_one": "GIF 共 {frames} 帧：只有一个输出位置。",
     "sampling_grid.gif_caption_some": "GIF 共 {frames} 帧：{total} 个输出位置按与动画相同的方式限制（均匀选取，含首尾）。",
     "sampling_grid.gif_caption_compare": "GIF 共 {frames} 帧，包含两个面板，在输入上同步移动：{layout}。",
+    "sampling_grid.gif_caption_compare_one": "GIF 共 {frames} 帧，包含两个面板：{layout}。",
     "sampling_grid.gif_caption_both": "GIF 包含两个面板并同步移动：{layout}。",
     "sampling_grid.gif_layout.1D": "d = 1（{n1} 个输出）在上，当前膨胀率（{n} 个输出）在下",
     "sampling_grid.gif_layout.2D": "d = 1（{n1} 个输出）在左，当前膨胀率（{n} 个输出）在右",

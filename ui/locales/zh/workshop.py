@@ -10,4 +10,8 @@ STRINGS: dict[str, str] = {
     "workshop.presets": "课程预设",
     "workshop.some_settings": "部分设置",
     "workshop.link_ignored": "链接中有本页无法使用的值（{names}），已改用默认值。",
+    "workshop.copy_link": "复制链接",
+    "workshop.copy_link_help": "复制本页地址及屏幕上的全部设置：任何人打开它都会看到相同的视图，无论使用哪种语言。",
+    "workshop.copy_link_done": "链接已复制",
+    "workshop.copy_link_manual": "请复制此链接：",
 }
