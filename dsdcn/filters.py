@@ -35,7 +35,8 @@ import math
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -43,6 +44,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from . import engine
 from .cost import Cost, conv_cost
 from .geometry import check_int, check_padding_mode, effective_kernel_size, sampling_taps
 
@@ -71,6 +73,12 @@ MAX_STACK_LAYERS = 8
 LUMA = (0.299, 0.587, 0.114)
 # outputs are computed in chunks of filters so one chunk's maps stay below this many bytes
 CHUNK_BYTES = 256 * 2**20
+# statistics are reduced in blocks of this many bytes of maps, small enough to stay in cache through
+# the fused reductions, or of the large size where that measures faster (an accelerator; a CPU whose
+# cores other processes hold, where every parallel op waits for a time slice)
+STAT_BLOCK_BYTES = 2 * 2**20
+STAT_BLOCK_BYTES_LARGE = 64 * 2**20
+STAT_RETRY_SECONDS = 0.5
 # display ranges may clip this percentage at each end, estimated on at most this many pixels a channel
 CLIP_PERCENT = 0.5
 PERCENTILE_PIXELS = 2**17
@@ -396,13 +404,14 @@ def taps_inside(height: int, width: int, kernel_size: int, dilation: int) -> int
 def _same_conv(
     x: torch.Tensor, weight: torch.Tensor, dilation: int, padding_mode: str, groups: int
 ) -> torch.Tensor:
-    # "same" padding for an odd kernel is symmetric: d*(k-1)/2 on every side
+    # "same" padding for an odd kernel is symmetric: d*(k-1)/2 on every side; the convolution runs by
+    # the fastest exact algorithm for its shape (dsdcn.engine times them on first use)
     pad = dilation * (weight.shape[-1] - 1) // 2
     if padding_mode == "zeros":
-        return F.conv2d(x, weight, padding=pad, dilation=dilation, groups=groups)
+        return engine.conv2d(x, weight, padding=pad, dilation=dilation, groups=groups)
     if pad:
         x = F.pad(x, (pad, pad, pad, pad), mode=padding_mode)
-    return F.conv2d(x, weight, dilation=dilation, groups=groups)
+    return engine.conv2d(x, weight, dilation=dilation, groups=groups)
 
 
 def _check_run_args(x: torch.Tensor, bank: FilterBank, dilation: int, padding_mode: str) -> None:
@@ -447,9 +456,9 @@ def feature_maps(
 ) -> torch.Tensor:
     """Maps of every filter at one dilation, ``(F, M, H, W)`` ("same" padding keeps ``H, W``).
 
-    ``x`` is ``(1, C, H, W)``. Depthwise convolutions run in ``channels_last`` (2-3x faster on CPU and
-    fast at every dilation, where the default layout falls off oneDNN's fast kernel from ``d = 7`` on;
-    the results are bit-identical). The depthwise result is a view ``(F, C, H, W)`` of that output.
+    ``x`` is ``(1, C, H, W)``. Every convolution runs by the fastest exact algorithm for its shape
+    (:func:`dsdcn.engine.conv2d`; results agree with ``F.conv2d`` to rounding); depthwise inputs are
+    handed over in ``channels_last``. The depthwise result is a view ``(F, C, H, W)`` when it can be.
     """
     y = _raw_maps(x, bank, kind, dilation, padding_mode)
     h, w = int(x.shape[2]), int(x.shape[3])
@@ -568,8 +577,10 @@ def run_bank(
 ) -> MapRun:
     """Run ``bank`` as a ``kind`` layer at each of ``dilations`` on ``x`` (``(1, C, H, W)``, its device).
 
-    Full-resolution maps are reduced on the device to statistics, previews and a crop; at most one
-    chunk of filters' maps (about :data:`CHUNK_BYTES`) is alive at a time.
+    Full-resolution maps are reduced on the device to statistics (one fused pass in cache-sized blocks,
+    the differences to the first dilation included), previews and a crop. Alive at a time: one chunk of
+    filters' maps (about :data:`CHUNK_BYTES`), the same chunk at the first dilation and one block of
+    scratch (at most :data:`STAT_BLOCK_BYTES_LARGE`).
     """
     ds = tuple(check_int("dilation", d, 1) for d in dilations)
     if not ds:
@@ -592,6 +603,7 @@ def run_bank(
     }
     conv_seconds = [0.0] * n_d
     chunk = _chunk_filters(bank, kind, h, w)
+    blocks = _Blocks(device)
     start = time.perf_counter()
     with torch.inference_mode():
         for f0 in range(0, n_f, chunk):
@@ -604,19 +616,16 @@ def run_bank(
                 raw = _raw_maps(x, sub, kind, d, padding_mode)
                 _sync(device)
                 conv_seconds[i] += time.perf_counter() - t0
-                for name, values in _map_stats(raw, kind, sub.size, m).items():
+                raw = _dense(raw)
+                moments = _moments(raw, reference, blocks)
+                for name, values in _map_stats(moments, kind, sub.size, m, h * w).items():
                     stat[name][i, rows] = values
                 stat["low"][i, rows], stat["high"][i, rows] = _percentiles(raw, kind, sub.size, m)
-                if reference is None:
-                    reference = raw
-                else:
-                    dmean, dmax = _diff_stats(raw, reference)
-                    stat["dmean"][i, rows] = _map_order(dmean, kind, sub.size, m).mean(axis=1)
-                    stat["dmax"][i, rows] = _map_order(dmax, kind, sub.size, m).max(axis=1)
-                small = F.adaptive_avg_pool2d(raw, (ph, pw))[0]
-                preview[i, rows] = _map_order(_to_half(small), kind, sub.size, m)
+                preview[i, rows] = _map_order(_to_half(_area_pool(raw, ph, pw)[0]), kind, sub.size, m)
                 detail = raw[0, :, top : top + ch, left : left + cw]
                 crop[i, rows] = _map_order(_to_half(detail), kind, sub.size, m)
+                if reference is None:
+                    reference = raw
                 del raw
             del reference
     _sync(device)
@@ -653,72 +662,168 @@ def _to_half(t: torch.Tensor) -> np.ndarray:
     return t.clamp(-60000.0, 60000.0).to(torch.float16).cpu().numpy()
 
 
-def _pixel_blocks(raw: torch.Tensor) -> tuple[list[torch.Tensor], int, int]:
-    # cache-sized 2D blocks of (1, n, H, W), the axis that runs over pixels, and how many pixels share
-    # a row: per-channel reductions by torch are slow on channels_last (up to 10x), so there the data
-    # are viewed as (pixels / g, g * n) rows and reduced in blocks of about 4 MB
+def _dense(raw: torch.Tensor) -> torch.Tensor:
+    # raw in NCHW or channels_last memory, the two layouts the reductions read (conv algorithms give one)
+    if raw.is_contiguous() or raw.is_contiguous(memory_format=torch.channels_last):
+        return raw
+    return raw.contiguous()
+
+
+def _area_pool(raw: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    # area downscaling of (1, n, H, W) to (height, width): adaptive average pooling, which is plain
+    # average pooling (faster, the same windows) when the sizes divide
+    h, w = int(raw.shape[2]), int(raw.shape[3])
+    if (h, w) == (height, width):
+        return raw
+    if h % height == 0 and w % width == 0:
+        return F.avg_pool2d(raw, (h // height, w // width))
+    return F.adaptive_avg_pool2d(raw, (height, width))
+
+
+class _Blocks:
+    # block sizes for the fused reductions of one run, chosen by measurement: the cheaper size in seconds
+    # per byte (the best of each size's last few blocks, so one hiccup does not count) is used, and the
+    # other is measured again once its figures are STAT_RETRY_SECONDS old. Large blocks win where other
+    # processes hold the cores (every parallel op then waits for a time slice) and on an accelerator.
+
+    def __init__(self, device: torch.device) -> None:
+        self.costs: dict[int, deque[float]] = {
+            size: deque(maxlen=4) for size in (STAT_BLOCK_BYTES, STAT_BLOCK_BYTES_LARGE)
+        }
+        self.seen: dict[int, float] = dict.fromkeys(self.costs, -math.inf)
+        if device.type != "cpu":  # one launch per op: large blocks only
+            self.costs[STAT_BLOCK_BYTES].append(math.inf)
+            self.seen[STAT_BLOCK_BYTES] = math.inf
+        self.clock: Callable[[], float] = time.perf_counter
+
+    def size(self) -> int:
+        """Bytes of maps in the next block."""
+        now = self.clock()
+        for size, costs in self.costs.items():
+            if not costs or now - self.seen[size] > STAT_RETRY_SECONDS:
+                costs.clear()
+                return size
+        return min(self.costs, key=lambda size: min(self.costs[size]))
+
+    def spans(self, count: int, item_bytes: int) -> Iterator[slice]:
+        # consecutive slices of range(count), items of item_bytes each, timed while the caller uses them
+        start = 0
+        while start < count:
+            size = self.size()
+            stop = min(count, start + max(1, size // item_bytes))
+            t0 = self.clock()
+            yield slice(start, stop)
+            self.seen[size] = self.clock()
+            if 2 * (stop - start) * item_bytes >= size or (start, stop) == (0, count):  # not a stub
+                self.costs[size].append((self.seen[size] - t0) / ((stop - start) * item_bytes))
+            start = stop
+
+
+def _pixel_group(pixels: int) -> int:
+    # pixels per row of the channels_last matrix: rows of 64 pixels x n channels reduce well on a CPU
+    return next(g for g in (64, 32, 16, 8, 4, 2, 1) if pixels % g == 0)
+
+
+def _moments(
+    raw: torch.Tensor, reference: torch.Tensor | None = None, blocks: _Blocks | None = None
+) -> dict[str, np.ndarray]:
+    # per channel of (1, n, H, W) in one blocked pass: "min", "max", "sum", "sq" (sum of squares), "abs"
+    # (sum of |v|) and, against a reference of the same shape in any layout, "dabs" (sum of |v - ref|)
+    # and "dmax" (largest |v - ref|); float32 within a block, float64 across blocks
     n, h, w = int(raw.shape[1]), int(raw.shape[2]), int(raw.shape[3])
+    raw = _dense(raw)
+    ref = reference[0].reshape(n, h * w) if reference is not None else None  # (n, P), a view in either layout
+    plan = blocks if blocks is not None else _Blocks(raw.device)
     if raw.is_contiguous():
-        view = raw.reshape(n, h * w)
-        cols = max(1, (4 * 2**20) // (n * 4))
-        return list(view.split(cols, dim=1)), 1, 1
-    pixels = raw[0].permute(1, 2, 0)  # (H, W, n): a view of a channels_last tensor
-    if not pixels.is_contiguous():
-        pixels = pixels.contiguous()
-    group = next(g for g in (64, 32, 16, 8, 4, 2, 1) if (h * w) % g == 0)
-    view = pixels.reshape(h * w // group, group * n)
-    rows = max(1, (4 * 2**20) // (group * n * 4))
-    return list(view.split(rows, dim=0)), 0, group
-
-
-def _channel_moments(raw: torch.Tensor, reference: torch.Tensor | None = None) -> dict[str, np.ndarray]:
-    # per channel of (1, n, H, W), or of raw - reference: min, max, sum, sum of squares, sum of |v|;
-    # float32 within a block, float64 across blocks
-    blocks, axis, group = _pixel_blocks(raw)
-    ref_blocks = _pixel_blocks(reference)[0] if reference is not None else [None] * len(blocks)
-    sums: list[torch.Tensor] = []
-    for blk, ref in zip(blocks, ref_blocks, strict=True):
-        v = blk if ref is None else blk - ref
-        sums.append(
-            torch.stack(
-                [
-                    v.sum(dim=axis),
-                    (v * v).sum(dim=axis),
-                    v.abs().sum(dim=axis),
-                    v.amin(dim=axis),
-                    v.amax(dim=axis),
-                ]
-            )
-        )
-    table = torch.stack(sums).double().cpu().numpy()  # (blocks, 5, group * n)
-    n = int(raw.shape[1])
-
-    def fold(values: np.ndarray, op: str) -> np.ndarray:
-        arr = values.reshape(-1, group, n).reshape(-1, n)
-        return {"sum": arr.sum(axis=0), "min": arr.min(axis=0), "max": arr.max(axis=0)}[op]
-
-    return {
-        "sum": fold(table[:, 0], "sum"),
-        "sq": fold(table[:, 1], "sum"),
-        "abs": fold(table[:, 2], "sum"),
-        "min": fold(table[:, 3], "min"),
-        "max": fold(table[:, 4], "max"),
+        table = _row_moments(raw.view(n, h * w), ref, plan)
+    else:
+        table = _pixel_moments(raw, ref, plan)
+    t = table.double()  # (blocks, k, n): float64 only for these few partial results
+    out = {
+        "min": t[:, 0].amin(0),
+        "max": t[:, 1].amax(0),
+        "sum": t[:, 2].sum(0),
+        "sq": t[:, 3].sum(0),
+        "abs": t[:, 4].sum(0),
     }
+    if ref is not None:
+        out["dabs"] = t[:, 5].sum(0)
+        out["dmax"] = t[:, 6].amax(0)
+    return {name: v.cpu().numpy() for name, v in out.items()}
 
 
-def _map_stats(raw: torch.Tensor, kind: str, n_filters: int, m: int) -> dict[str, np.ndarray]:
+def _row_moments(rows: torch.Tensor, ref: torch.Tensor | None, blocks: _Blocks) -> torch.Tensor:
+    # NCHW maps as (n, P) rows, blocks of columns: reductions along the contiguous axis, and no
+    # temporary but the difference; returns (blocks, 5 or 7, n)
+    n, p = int(rows.shape[0]), int(rows.shape[1])
+    diff = rows.new_empty(0)
+    parts: list[torch.Tensor] = []
+    for cols in blocks.spans(p, n * rows.element_size()):
+        v = rows[:, cols]
+        part = [
+            v.amin(1),
+            v.amax(1),
+            v.sum(1),
+            torch.linalg.vector_norm(v, 2, dim=1).square(),
+            torch.linalg.vector_norm(v, 1, dim=1),
+        ]
+        if ref is not None:
+            if diff.numel() < v.numel():
+                diff = rows.new_empty(v.numel())
+            dv = torch.sub(v, ref[:, cols], out=diff[: v.numel()].view(v.shape)).abs_()
+            part += [dv.sum(1), dv.amax(1)]
+        parts.append(torch.stack(part))
+    return torch.stack(parts)
+
+
+def _pixel_moments(raw: torch.Tensor, ref: torch.Tensor | None, blocks: _Blocks) -> torch.Tensor:
+    # channels_last maps as rows of g pixels x n channels, blocks of rows: the reductions run down the
+    # columns (torch reduces the channels of a channels_last tensor up to 10x slower) and the sums are
+    # matrix-vector products; returns (blocks * g, 5 or 7, n)
+    n, p = int(raw.shape[1]), int(raw.shape[2]) * int(raw.shape[3])
+    g = _pixel_group(p)
+    width = g * n
+    mat = raw[0].permute(1, 2, 0).reshape(p // g, width)  # a view
+    scratch, ones = raw.new_empty(0), raw.new_empty(0)
+    parts: list[torch.Tensor] = []
+    for span in blocks.spans(p // g, width * raw.element_size()):
+        v = mat[span]
+        r = int(v.shape[0])
+        if ones.numel() < r:
+            scratch, ones = raw.new_empty(r * width), raw.new_ones(1, r)
+        buf, one = scratch[: r * width].view(r, width), ones[:, :r]
+        part = [v.amin(0), v.amax(0), (one @ v)[0]]
+        torch.abs(v, out=buf)
+        sum_abs = (one @ buf)[0]
+        part += [(one @ buf.mul_(buf))[0], sum_abs]  # |v|^2 is v^2 exactly
+        if ref is not None:
+            there = ref[:, span.start * g : span.stop * g].t().view(r, g, n)
+            torch.sub(v.view(r, g, n), there, out=buf.view(r, g, n)).abs_()
+            part += [(one @ buf)[0], buf.amax(0)]
+        parts.append(torch.stack(part))
+    table = torch.stack(parts)  # (blocks, k, g * n): fold the g pixels of a row into the blocks axis
+    return table.reshape(len(parts), -1, g, n).transpose(1, 2).reshape(len(parts) * g, -1, n)
+
+
+def _map_stats(
+    moments: dict[str, np.ndarray], kind: str, n_filters: int, m: int, pixels: int
+) -> dict[str, np.ndarray]:
     # per output channel, then pooled over the M equal-sized channels of each map
-    count = raw.shape[2] * raw.shape[3] * m
-    mo = {name: _map_order(v, kind, n_filters, m) for name, v in _channel_moments(raw).items()}
+    count = pixels * m
+    mo = {name: _map_order(v, kind, n_filters, m) for name, v in moments.items()}
     mean = mo["sum"].sum(axis=1) / count
     var = mo["sq"].sum(axis=1) / count - mean**2
-    return {
+    out = {
         "min": mo["min"].min(axis=1),
         "max": mo["max"].max(axis=1),
         "mean": mean,
         "std": np.sqrt(np.maximum(var, 0.0)),
         "abs": mo["abs"].sum(axis=1) / count,
     }
+    if "dabs" in mo:
+        out["dmean"] = mo["dabs"].sum(axis=1) / count
+        out["dmax"] = mo["dmax"].max(axis=1)
+    return out
 
 
 def percentile_step(height: int, width: int) -> int:
@@ -732,30 +837,30 @@ def percentile_step(height: int, width: int) -> int:
 def _percentiles(raw: torch.Tensor, kind: str, n_filters: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     # CLIP_PERCENT and 100 - CLIP_PERCENT percentiles of each map (its M channels pooled), on a grid
     step = percentile_step(int(raw.shape[2]), int(raw.shape[3]))
-    grid = raw[0, :, ::step, ::step].reshape(raw.shape[1], -1)
-    if kind == "depthwise":
-        grid = grid.reshape(m, n_filters, -1).transpose(0, 1)
+    grid = raw[0, :, ::step, ::step]
+    if kind == "depthwise":  # channel c*F + f is filter f on channel c: gather each filter's M channels
+        grid = grid.reshape(m, n_filters, *grid.shape[1:]).transpose(0, 1)
     per_map = grid.reshape(n_filters, -1)
     return _quantile(per_map, CLIP_PERCENT / 100), _quantile(per_map, 1 - CLIP_PERCENT / 100)
 
 
 def _quantile(rows: torch.Tensor, q: float) -> np.ndarray:
-    # torch.quantile's linear interpolation per row, from two order statistics (kthvalue is O(n);
-    # quantile sorts every row, 4-5x slower here)
+    # torch.quantile's linear interpolation per row, from the two order statistics around q*(n-1), taken
+    # with topk from the nearer end (O(n); quantile sorts every row, kthvalue is 2-3x slower than topk)
     n = int(rows.shape[1])
     pos = q * (n - 1)
     below = math.floor(pos)
-    lower = rows.kthvalue(below + 1, dim=1).values.double().cpu().numpy()
-    if below + 1 >= n or pos == below:
-        return lower
-    upper = rows.kthvalue(below + 2, dim=1).values.double().cpu().numpy()
-    return lower + (pos - below) * (upper - lower)
-
-
-def _diff_stats(raw: torch.Tensor, reference: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    # per output channel: mean and largest |raw - reference|
-    mo = _channel_moments(raw, reference)
-    return mo["abs"] / (raw.shape[2] * raw.shape[3]), np.maximum(-mo["min"], mo["max"])
+    above = min(below + 1, n - 1)
+    if below <= n - 1 - above:
+        ranked = rows.topk(above + 1, dim=1, largest=False, sorted=True).values
+        lower, upper = ranked[:, below], ranked[:, above]
+    else:  # descending: ascending rank i is at n - 1 - i
+        ranked = rows.topk(n - below, dim=1, largest=True, sorted=True).values
+        lower, upper = ranked[:, n - 1 - below], ranked[:, n - 1 - above]
+    lo = lower.double().cpu().numpy()
+    if pos == below:
+        return lo
+    return lo + (pos - below) * (upper.double().cpu().numpy() - lo)
 
 
 # ---------------------------------------------------------------------------------------------------
