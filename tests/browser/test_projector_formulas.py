@@ -15,13 +15,22 @@ _WIDTHS = """() => [...document.querySelectorAll('.katex-display')]
     .map(e => ({scroll: e.scrollWidth, client: e.clientWidth, text: e.textContent.slice(0, 40)}))"""
 
 
-@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
-def test_projector_formulas_fit_their_column(browser, app_url: str, width: int, height: int) -> None:
+# each page in each language once, at a desktop or a phone width (the suite's time budget)
+@pytest.mark.parametrize(
+    ("width", "height", "views"),
+    [
+        (1440, 900, [("", "English"), ("sampling-grid", "中文")]),
+        (390, 844, [("", "中文"), ("sampling-grid", "English")]),
+    ],
+)
+def test_projector_formulas_fit_their_column(
+    browser, app_url: str, width: int, height: int, views: list[tuple[str, str]]
+) -> None:
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         pg = context.new_page()
         pg.set_default_timeout(30_000)
-        for url_path, lang in [("", "English"), ("", "中文"), ("sampling-grid", "English"), ("sampling-grid", "中文")]:
+        for url_path, lang in views:
             open_page(pg, app_url, url_path, f"projector=true&lang={lang}")
             if url_path:  # open the explanation, whose formulas sit in two narrow columns
                 explain = (EN if lang == "English" else ZH)["sampling_grid.explain"]
