@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import subprocess
 import sys
@@ -51,6 +52,11 @@ def photo(side: int = SIDE) -> np.ndarray:
     big = np.asarray(base.resize((side, side), Image.Resampling.LANCZOS), dtype=np.float32)
     noise = np.random.default_rng(0).normal(0, 2.0, big.shape).astype(np.float32)
     return np.clip(big + noise, 0, 255).astype(np.uint8)
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages: other processes on the cores slow every figure."""
+    return " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 def spread(times: list[float]) -> str:
@@ -155,7 +161,7 @@ def main() -> None:
     bank = fl.make_bank(BANK, 3, 3, gabor_orientations=4)
     print(
         f"torch {torch.__version__}, device {device}, {torch.get_num_threads()} threads, "
-        f"allocator thresholds raised: {tuned}"
+        f"allocator thresholds raised: {tuned}, load average {load()}"
     )
     print(
         f"input {args.side}x{args.side} RGB, {bank.size} filters ({', '.join(bank.labels)}), "
@@ -166,7 +172,7 @@ def main() -> None:
     print(
         f"\nsummary ({args.side}x{args.side}, {torch.get_num_threads()} threads; target whole <= {TARGET_SECONDS:g} s)"
     )
-    print(f"{'kind':<10} {'whole':>8} {'conv':>8} {'ratio':>6}")
+    print(f"{'kind':<10} {'whole':>8} {'conv':>8} {'ratio':>6}   (load average now {load()})")
     for kind, (whole, conv) in summary.items():
         mark = "ok" if whole <= TARGET_SECONDS else "over"
         print(f"{kind:<10} {whole:>7.3f}s {conv:>7.3f}s {whole / conv:>6.2f}  {mark}")

@@ -76,9 +76,9 @@ CHUNK_BYTES = 256 * 2**20
 # statistics are reduced in blocks of this many bytes of maps, small enough to stay in cache through
 # the fused reductions, or of the large size where that measures faster (an accelerator; a CPU whose
 # cores other processes hold, where every parallel op waits for a time slice)
-STAT_BLOCK_BYTES = 2 * 2**20
+STAT_BLOCK_BYTES = 4 * 2**20
 STAT_BLOCK_BYTES_LARGE = 64 * 2**20
-STAT_RETRY_SECONDS = 0.5
+STAT_RETRY_SECONDS = 1.0
 # display ranges may clip this percentage at each end, estimated on at most this many pixels a channel
 CLIP_PERCENT = 0.5
 PERCENTILE_PIXELS = 2**17
@@ -738,7 +738,7 @@ def _moments(
         table = _row_moments(raw.view(n, h * w), ref, plan)
     else:
         table = _pixel_moments(raw, ref, plan)
-    t = table.double()  # (blocks, k, n): float64 only for these few partial results
+    t = table.cpu().double()  # (blocks, k, n): float64 (on the CPU: MPS has none) for these few partials
     out = {
         "min": t[:, 0].amin(0),
         "max": t[:, 1].amax(0),
@@ -749,57 +749,54 @@ def _moments(
     if ref is not None:
         out["dabs"] = t[:, 5].sum(0)
         out["dmax"] = t[:, 6].amax(0)
-    return {name: v.cpu().numpy() for name, v in out.items()}
+    return {name: v.numpy() for name, v in out.items()}
 
 
 def _row_moments(rows: torch.Tensor, ref: torch.Tensor | None, blocks: _Blocks) -> torch.Tensor:
-    # NCHW maps as (n, P) rows, blocks of columns: reductions along the contiguous axis, and no
-    # temporary but the difference; returns (blocks, 5 or 7, n)
+    # NCHW maps as (n, P) rows, blocks of columns: reductions along the contiguous axis; |v|, v^2 and
+    # |v - ref| go through one scratch block (torch's sums are cascaded: float32 stays accurate, where
+    # vector_norm and matrix-vector products drift by 1e-5 to 1e-3 over millions of pixels)
     n, p = int(rows.shape[0]), int(rows.shape[1])
-    diff = rows.new_empty(0)
+    scratch = rows.new_empty(0)
     parts: list[torch.Tensor] = []
     for cols in blocks.spans(p, n * rows.element_size()):
         v = rows[:, cols]
-        part = [
-            v.amin(1),
-            v.amax(1),
-            v.sum(1),
-            torch.linalg.vector_norm(v, 2, dim=1).square(),
-            torch.linalg.vector_norm(v, 1, dim=1),
-        ]
+        if scratch.numel() < v.numel():
+            scratch = rows.new_empty(v.numel())
+        buf = scratch[: v.numel()].view(v.shape)
+        part = [v.amin(1), v.amax(1), v.sum(1)]
+        sum_abs = torch.abs(v, out=buf).sum(1)
+        part += [buf.mul_(buf).sum(1), sum_abs]  # |v|^2 is v^2 exactly
         if ref is not None:
-            if diff.numel() < v.numel():
-                diff = rows.new_empty(v.numel())
-            dv = torch.sub(v, ref[:, cols], out=diff[: v.numel()].view(v.shape)).abs_()
-            part += [dv.sum(1), dv.amax(1)]
+            torch.sub(v, ref[:, cols], out=buf).abs_()
+            part += [buf.sum(1), buf.amax(1)]
         parts.append(torch.stack(part))
     return torch.stack(parts)
 
 
 def _pixel_moments(raw: torch.Tensor, ref: torch.Tensor | None, blocks: _Blocks) -> torch.Tensor:
     # channels_last maps as rows of g pixels x n channels, blocks of rows: the reductions run down the
-    # columns (torch reduces the channels of a channels_last tensor up to 10x slower) and the sums are
-    # matrix-vector products; returns (blocks * g, 5 or 7, n)
+    # columns (torch reduces the channels of a channels_last tensor up to 10x slower); |v|, v^2 and
+    # |v - ref| go through one scratch block; returns (blocks * g, 5 or 7, n)
     n, p = int(raw.shape[1]), int(raw.shape[2]) * int(raw.shape[3])
     g = _pixel_group(p)
     width = g * n
     mat = raw[0].permute(1, 2, 0).reshape(p // g, width)  # a view
-    scratch, ones = raw.new_empty(0), raw.new_empty(0)
+    scratch = raw.new_empty(0)
     parts: list[torch.Tensor] = []
     for span in blocks.spans(p // g, width * raw.element_size()):
         v = mat[span]
         r = int(v.shape[0])
-        if ones.numel() < r:
-            scratch, ones = raw.new_empty(r * width), raw.new_ones(1, r)
-        buf, one = scratch[: r * width].view(r, width), ones[:, :r]
-        part = [v.amin(0), v.amax(0), (one @ v)[0]]
-        torch.abs(v, out=buf)
-        sum_abs = (one @ buf)[0]
-        part += [(one @ buf.mul_(buf))[0], sum_abs]  # |v|^2 is v^2 exactly
+        if scratch.numel() < v.numel():
+            scratch = raw.new_empty(v.numel())
+        buf = scratch[: v.numel()].view(r, width)
+        part = [v.amin(0), v.amax(0), v.sum(0)]
+        sum_abs = torch.abs(v, out=buf).sum(0)
+        part += [buf.mul_(buf).sum(0), sum_abs]  # |v|^2 is v^2 exactly
         if ref is not None:
             there = ref[:, span.start * g : span.stop * g].t().view(r, g, n)
             torch.sub(v.view(r, g, n), there, out=buf.view(r, g, n)).abs_()
-            part += [(one @ buf)[0], buf.amax(0)]
+            part += [buf.sum(0), buf.amax(0)]
         parts.append(torch.stack(part))
     table = torch.stack(parts)  # (blocks, k, g * n): fold the g pixels of a row into the blocks axis
     return table.reshape(len(parts), -1, g, n).transpose(1, 2).reshape(len(parts) * g, -1, n)
@@ -857,10 +854,10 @@ def _quantile(rows: torch.Tensor, q: float) -> np.ndarray:
     else:  # descending: ascending rank i is at n - 1 - i
         ranked = rows.topk(n - below, dim=1, largest=True, sorted=True).values
         lower, upper = ranked[:, n - 1 - below], ranked[:, n - 1 - above]
-    lo = lower.double().cpu().numpy()
+    lo = lower.cpu().double().numpy()
     if pos == below:
         return lo
-    return lo + (pos - below) * (upper.double().cpu().numpy() - lo)
+    return lo + (pos - below) * (upper.cpu().double().numpy() - lo)
 
 
 # ---------------------------------------------------------------------------------------------------

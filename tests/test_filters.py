@@ -649,6 +649,22 @@ class TestFusedStatistics:
             rtol, atol = tolerances.get(name, (1e-5, 0.0))
             torch.testing.assert_close(torch.from_numpy(got[name]), value, rtol=rtol, atol=atol, msg=name)
 
+    @pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+    @pytest.mark.parametrize("block", [2**22, 2**26])  # the default sizes: cache-sized and large
+    def test_moments_keep_float64_accuracy_over_a_million_pixels(self, layout, block, monkeypatch) -> None:
+        # positive values with an offset: float32 sums that accumulate naively (vector_norm, matrix-vector
+        # products) drift by 1e-5 and more at this size; cascaded sums stay near float64
+        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", block)
+        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", block)
+        g = torch.Generator().manual_seed(5)
+        v = 0.3 + 0.1 * torch.rand((1, 3, 1024, 1024), generator=g)
+        ref = torch.rand((1, 3, 1024, 1024), generator=g)
+        got = fl._moments(_laid_out(v, layout), ref)
+        x, r = v.double()[0].reshape(3, -1), ref.double()[0].reshape(3, -1)
+        want = {"sum": x.sum(1), "sq": (x * x).sum(1), "abs": x.abs().sum(1), "dabs": (x - r).abs().sum(1)}
+        for name, value in want.items():
+            torch.testing.assert_close(torch.from_numpy(got[name]), value, rtol=1e-6, atol=0.0, msg=name)
+
     def test_blocks_take_the_size_that_measures_faster(self, monkeypatch) -> None:
         monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", 40)
         monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", 400)
