@@ -134,10 +134,8 @@ def _unfold_bytes(shape: ConvShape) -> int:
 def output_size(shape: ConvShape) -> Pair:
     """``(H_out, W_out)`` of the call: ``floor((n + 2p - d(k-1) - 1) / s) + 1`` per axis."""
     return tuple(  # type: ignore[return-value]
-        (n + 2 * p - d * (k - 1) - 1) // s + 1
-        for n, p, d, k, s in zip(
-            shape.size, shape.padding, shape.dilation, shape.kernel, shape.stride, strict=True
-        )
+        _out_len(*axis)
+        for axis in zip(shape.size, shape.padding, shape.dilation, shape.kernel, shape.stride, strict=True)
     )
 
 
@@ -164,22 +162,29 @@ def _channels_last(
     return F.conv2d(x.contiguous(memory_format=cl), w.contiguous(memory_format=cl), b, s, p, d, g)
 
 
-def _phase_geometry(n: int, p: int, d: int, k: int) -> tuple[int, int, int]:
-    # padded length rounded up to whole phases, phase length, output length
-    padded = n + 2 * p
-    rounded = -(-padded // d) * d
-    return rounded, rounded // d, padded - d * (k - 1)
+def _out_len(n: int, p: int, d: int, k: int, s: int) -> int:
+    # PyTorch's output length of one axis
+    return (n + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+def _fold(x: torch.Tensor, w: torch.Tensor, p: Pair, d: Pair) -> tuple[tuple[int, int, int, int], Pair, Pair]:
+    # the zero padding (left, right, top, bottom) that rounds each padded axis up to whole phases of the
+    # dilation, the phase grid's size (rows, cols) and the output size (stride 1)
+    h, wd = x.shape[-2:]
+    kh, kw = w.shape[-2:]
+    rows, cols = -(-(h + 2 * p[0]) // d[0]), -(-(wd + 2 * p[1]) // d[1])
+    pad = (p[1], cols * d[1] - wd - p[1], p[0], rows * d[0] - h - p[0])
+    return pad, (rows, cols), (_out_len(h, p[0], d[0], kh, 1), _out_len(wd, p[1], d[1], kw, 1))
 
 
 def _space_to_batch(
     x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
 ) -> torch.Tensor:
     # output (i, j) reads x_pad[i + dh*m, j + dw*n]: phase (i % dh, j % dw), row i // dh + m of that phase
-    n, c, h, wd = x.shape
-    (dh, dw), (kh, kw) = d, w.shape[-2:]
-    hr, a, oh = _phase_geometry(h, p[0], dh, kh)
-    wr, bb, ow = _phase_geometry(wd, p[1], dw, kw)
-    xp = F.pad(x, (p[1], wr - wd - p[1], p[0], hr - h - p[0]))
+    n, c = x.shape[:2]
+    dh, dw = d
+    pad, (a, bb), (oh, ow) = _fold(x, w, p, d)
+    xp = F.pad(x, pad)
     xb = xp.reshape(n, c, a, dh, bb, dw).permute(0, 3, 5, 1, 2, 4).reshape(n * dh * dw, c, a, bb)
     y = F.conv2d(xb, w, b, 1, 0, 1, g)
     co, ya, yb = y.shape[1:]
@@ -191,11 +196,10 @@ def _space_to_batch_cl(
     x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None, s: Pair, p: Pair, d: Pair, g: int
 ) -> torch.Tensor:
     # the same fold in NHWC memory: every move copies a row of C values
-    n, c, h, wd = x.shape
-    (dh, dw), (kh, kw) = d, w.shape[-2:]
-    hr, a, oh = _phase_geometry(h, p[0], dh, kh)
-    wr, bb, ow = _phase_geometry(wd, p[1], dw, kw)
-    xh = F.pad(x.permute(0, 2, 3, 1), (0, 0, p[1], wr - wd - p[1], p[0], hr - h - p[0]))
+    n, c = x.shape[:2]
+    dh, dw = d
+    pad, (a, bb), (oh, ow) = _fold(x, w, p, d)
+    xh = F.pad(x.permute(0, 2, 3, 1), (0, 0, *pad))
     xb = xh.reshape(n, a, dh, bb, dw, c).permute(0, 2, 4, 1, 3, 5).reshape(n * dh * dw, a, bb, c)
     y = F.conv2d(xb.permute(0, 3, 1, 2), w.contiguous(memory_format=torch.channels_last), b, 1, 0, 1, g)
     co, ya, yb = y.shape[1:]
@@ -211,8 +215,7 @@ def _unfold(
 ) -> torch.Tensor:
     n, c, h, wd = x.shape
     co, cg, kh, kw = w.shape
-    oh = (h + 2 * p[0] - d[0] * (kh - 1) - 1) // s[0] + 1
-    ow = (wd + 2 * p[1] - d[1] * (kw - 1) - 1) // s[1] + 1
+    oh, ow = _out_len(h, p[0], d[0], kh, s[0]), _out_len(wd, p[1], d[1], kw, s[1])
     cols = F.unfold(x, (kh, kw), dilation=d, padding=p, stride=s)  # (N, C*kh*kw, L), channel-major
     cols = cols.reshape(n, g, cg * kh * kw, oh * ow)
     y = torch.matmul(w.reshape(g, co // g, cg * kh * kw), cols)  # (N, g, co/g, L)
