@@ -42,6 +42,17 @@ class Settings:
     repeats: int
     max_seconds: float
 
+    def timing(self) -> dict[str, object]:
+        """The keyword arguments every measurement of the page shares (device, dtype, timing, threads)."""
+        return {
+            "device": self.device,
+            "dtype": self.dtype,
+            "warmup": self.warmup,
+            "repeats": self.repeats,
+            "max_seconds": self.max_seconds,
+            "threads": self.threads or None,
+        }
+
 
 @st.cache_resource(show_spinner=False)
 def dtypes_for(device: str) -> tuple[str, ...]:
@@ -65,13 +76,8 @@ def cached_measure(
         height,
         width,
         batch,
-        device=settings.device,
-        dtype=settings.dtype,
         memory_format=settings.memory_format,
-        warmup=settings.warmup,
-        repeats=settings.repeats,
-        max_seconds=settings.max_seconds,
-        threads=settings.threads or None,
+        **settings.timing(),  # type: ignore[arg-type]
     )
 
 

@@ -28,12 +28,7 @@ def cached_algorithms(
         height,
         width,
         batch,
-        device=settings.device,
-        dtype=settings.dtype,
-        warmup=settings.warmup,
-        repeats=settings.repeats,
-        max_seconds=settings.max_seconds,
-        threads=settings.threads or None,
+        **settings.timing(),  # type: ignore[arg-type]
     )
 
 
