@@ -33,3 +33,45 @@ def element_text(at: Any) -> str:
     return "\n".join(
         str(node.proto) for node in _elements(at._tree) if getattr(node, "proto", None) is not None
     )
+
+
+# Suite time per part (unit, AppTest, browser), printed at the end of every run: CI must stay under
+# 15 minutes on a 2-core machine, and this says where the time goes.
+_PART_SECONDS: dict[str, float] = {}
+_PART_TESTS: dict[str, set[str]] = {}
+_APPTEST_FILES: dict[str, bool] = {}
+
+
+def _part(nodeid: str, keywords: Any) -> str:
+    """``browser``, ``AppTest`` or ``unit``: by marker, then by whether the test file drives AppTest."""
+    if "browser" in keywords:
+        return "browser"
+    path = nodeid.split("::", 1)[0]
+    if path not in _APPTEST_FILES:
+        try:
+            _APPTEST_FILES[path] = "AppTest" in (ROOT / path).read_text(encoding="utf-8")
+        except OSError:
+            _APPTEST_FILES[path] = False
+    return "AppTest" if _APPTEST_FILES[path] else "unit"
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    """Add each phase's duration (setup, call, teardown) to its part."""
+    part = _part(report.nodeid, report.keywords)
+    _PART_SECONDS[part] = _PART_SECONDS.get(part, 0.0) + report.duration
+    _PART_TESTS.setdefault(part, set()).add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per part: tests and seconds."""
+    if not _PART_SECONDS:
+        return
+    terminalreporter.section("suite time per part")
+    for part in ("unit", "AppTest", "browser"):
+        if part in _PART_SECONDS:
+            terminalreporter.write_line(
+                f"{part:8} {len(_PART_TESTS[part]):4d} tests  {_PART_SECONDS[part]:7.1f} s"
+            )
+    terminalreporter.write_line(
+        f"{'total':8} {sum(map(len, _PART_TESTS.values())):4d} tests  {sum(_PART_SECONDS.values()):7.1f} s"
+    )
