@@ -308,12 +308,13 @@ def _labels() -> dict[str, str]:
     return {name: t(f"sampling_grid.fig.{name}") for name in LABELS}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# a grid, its figure dict and its GIF are tens to hundreds of KB: 104 entries stay well under 100 MB
+@st.cache_data(max_entries=64, ttl="1h", show_spinner=False)
 def _grid(axes: tuple[tuple, ...], mode: str) -> GridSampling:
     return grid_sampling([axis_sampling(n, k, s, padding, d, mode) for n, k, s, padding, d in axes])
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, ttl="1h", show_spinner=False)
 def _figure(
     axes: tuple[tuple, ...],
     mode: str,
@@ -340,7 +341,7 @@ def _figure(
     return figure_spec(fig)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl="1h", show_spinner=False)
 def _gif(axes: tuple[tuple, ...], mode: str, compare_axes: tuple[tuple, ...] | None) -> bytes:
     compare_with = None if compare_axes is None else _grid(compare_axes, mode)
     return sampling_gif(_grid(axes, mode), compare_with=compare_with)

@@ -16,7 +16,8 @@ from dsdcn.device import DeviceChoice, choose_device
 from ui.i18n import t
 
 
-@st.cache_resource(show_spinner=False)
+# one entry of a few bytes; re-probed once a day
+@st.cache_resource(show_spinner=False, max_entries=1, ttl="1d")
 def device_choice() -> DeviceChoice:
     """The device probe, done once per process."""
     return choose_device("auto")
@@ -51,7 +52,9 @@ def figure_from_spec(spec: dict[str, Any]) -> go.Figure:
     return go.Figure(spec)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# 64 figures × under 1 MB of plotly dict each (a 2D coverage heatmap is the largest) ≤ 64 MB; dropped after
+# an hour unused
+@st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
 def _cached_spec(module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     # the builder's figure, by its arguments (st.cache_data hands every caller its own copy)
     return figure_spec(getattr(importlib.import_module(module), name)(*args, **kwargs))

@@ -54,19 +54,21 @@ class Settings:
         }
 
 
-@st.cache_resource(show_spinner=False)
+# one short tuple per device
+@st.cache_resource(show_spinner=False, max_entries=4, ttl="1d")
 def dtypes_for(device: str) -> tuple[str, ...]:
     """Dtypes the device runs convolutions in (probed once per process)."""
     return supported_dtypes(device)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# 256 counts and 512 measurements of a few KB each: ≤ 4 MB; a measurement is redone after an hour
+@st.cache_data(show_spinner=False, max_entries=256, ttl="1h")
 def cached_count(specs: tuple[LayerSpec, ...], height: int, width: int, batch: int) -> Counted:
     """``counted_cost`` (meta device, nothing allocated), cached."""
     return counted_cost(specs, height, width, batch)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=512, ttl="1h")
 def cached_measure(
     specs: tuple[LayerSpec, ...], height: int, width: int, batch: int, settings: Settings
 ) -> Measurement:

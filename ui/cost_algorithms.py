@@ -18,7 +18,8 @@ from ui.i18n import t
 from ui.workshop import plotly_config, projector
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# 256 timings of a few KB each
+@st.cache_data(show_spinner=False, max_entries=256, ttl="1h")
 def cached_algorithms(
     spec: LayerSpec, height: int, width: int, batch: int, settings: Settings
 ) -> AlgorithmLatency:

@@ -83,7 +83,8 @@ def code_of_label(value: object, keys: Iterable[str]) -> str | None:
     return None
 
 
-@st.cache_data(show_spinner=False)
+# one tuple of labels per max_count
+@st.cache_data(show_spinner=False, max_entries=8, ttl="1d")
 def possible_bank_labels(max_count: int = 8) -> tuple[str, ...]:
     """Every label a filter bank can have (Gabor and random filters up to ``max_count``), in the library's words."""
     names = [n for n in fl.FILTER_KINDS if n not in ("gabor", "random")]
@@ -94,25 +95,27 @@ def possible_bank_labels(max_count: int = 8) -> tuple[str, ...]:
     return tuple(labels)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1, ttl="1d")
 def allocator_tuned() -> bool:
     """Raise glibc's mmap/trim thresholds once per process (big conv outputs are not page-faulted anew)."""
     return fl.tune_allocator()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1, ttl="1h")
 def sample_names() -> list[str]:
     """File names of the bundled samples."""
     return sorted(p.name for p in SAMPLES_DIR.glob("*.png"))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# the bundled samples: under 1 MB each
+@st.cache_data(show_spinner=False, max_entries=8, ttl="1h")
 def sample_bytes(name: str) -> bytes:
     """The bytes of one bundled sample."""
     return (SAMPLES_DIR / name).read_bytes()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# 2048²×3 bytes + a 512² thumbnail = 13 MB per image: 6 images ≤ 80 MB; gone 10 minutes after last use
+@st.cache_data(show_spinner=False, max_entries=6, ttl="10m")
 def decode(digest: str, _data: bytes, max_side: int = MAX_SIDE) -> tuple[np.ndarray, np.ndarray]:
     """The image as ``(H, W, 3)`` uint8 at full resolution (at most ``max_side``) and a display thumbnail.
 
@@ -138,7 +141,9 @@ class Outcome:
     run_id: str
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
+# a run keeps float16 previews (≤ 384²) and crops (192²): 11 MB for the default 4 dilations × 8 filters,
+# 200 MB at most (8 dilations × 24 filters × 3 depthwise channels); 6 runs: ~70 MB usually, 1.2 GB at most
+@st.cache_data(show_spinner=False, max_entries=6, ttl="10m")
 def compute_maps(
     digest: str,
     _rgb: np.ndarray,
@@ -165,7 +170,8 @@ def compute_maps(
     return Outcome(result, str(used), fallback, time.time(), run_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
+# two schedules' previews and crops: under 1 MB a run
+@st.cache_data(show_spinner=False, max_entries=12, ttl="10m")
 def compute_stacks(
     digest: str,
     _rgb: np.ndarray,
@@ -204,19 +210,21 @@ def kernel_image(kernel: np.ndarray, side: int = 96) -> np.ndarray:
     return fl.zoom_nearest(image, max(1, side // kernel.shape[0]))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# kernel thumbnails of a few KB
+@st.cache_data(show_spinner=False, max_entries=256, ttl="1h")
 def kernel_jpeg(kernel: np.ndarray, side: int = 96) -> bytes:
     """:func:`kernel_image` as JPEG bytes (a kernel is small: it is its own cache key)."""
     return jpeg(kernel_image(kernel, side))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl="1h")
 def colorbar_jpeg(colormap: str, width: int, height: int) -> bytes:
     """``dsdcn.filters.colorbar_image`` as JPEG bytes."""
     return jpeg(fl.colorbar_image(colormap, width, height))
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
+# JPEGs of one run's maps: ~50-150 KB a map, 32 maps by default (~3 MB); 12 renderings ≤ ~40 MB usually
+@st.cache_data(show_spinner=False, max_entries=12, ttl="10m")
 def map_jpegs(
     run_id: str,
     scale: tuple[object, ...],

@@ -45,39 +45,40 @@ def from_key(key: LayerKey) -> tuple[Layer, ...]:
     return tuple(Layer(k, s, d, p, kind) for k, s, d, p, kind in key)  # type: ignore[arg-type]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# the caches of this page hold tables and fields of a few KB to ~1 MB (ERF maps): ≤ 100 MB together
+@st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
 def growth(key: LayerKey) -> list[GrowthRow]:
     """Growth table of the stack."""
     return growth_table(from_key(key))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
 def verdict(key: LayerKey, causal: bool) -> Gridding:
     """Gridding verdict of the stack."""
     return gridding(from_key(key), causal)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
 def views(key: LayerKey, causal: bool, max_cells: int, indices: tuple[int, ...]) -> list[FieldView]:
     """The field after the layers ``indices`` on one drawing grid."""
     return layer_views(from_key(key), causal, max_cells, indices)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
 def final_view(key: LayerKey, causal: bool, max_cells: int) -> FieldView:
     """The field of the whole stack on its own drawing grid."""
     field = stack_field(from_key(key), causal)
     return field_view(field, grid_for(field.start, field.stop, max_cells))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
 def coverage_share(key: LayerKey, ndim: int, mass: float) -> float:
     """Share of the extent holding ``mass`` of the paths (1D, or the square field in 2D)."""
     counts = path_counts(from_key(key)).astype(float)
     return mass_share(np.outer(counts, counts) if ndim == 2 else counts, mass)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
 def erf(
     key: LayerKey, ndim: int, weights: str, relu: bool, channels: int, samples: int, seed: int, device: str
 ) -> ERF:
@@ -94,13 +95,13 @@ def erf(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
 def suggestion(n_layers: int, kernel_size: int, max_dilation: int) -> Suggestion:
     """The hole-free schedule with the largest extent."""
     return suggest_schedule(n_layers, kernel_size, max_dilation)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl="1h")
 def branches(key: LayerKey, rates: tuple[int, ...]) -> list[Branch]:
     """Parallel branches (ASPP) after the stack."""
     return branch_fields(from_key(key), rates)

@@ -19,7 +19,8 @@ def step_input_size(effective_kernel: int) -> int:
     return min(max(effective_kernel + 2, 7), 25)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# 64 step-throughs of inputs at most 25×25 per channel: well under 1 MB each
+@st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
 def cached_step_through(
     in_channels: int,
     out_channels: int,

@@ -253,7 +253,8 @@ def model_name(spec: ModelSpec, number: int, ndim: int = 2) -> str:
     return t("training_lab.name.dilated", n=number, rates=rates)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# 4 × 512×512×3 bytes = 3 MB
+@st.cache_data(show_spinner=False, max_entries=4, ttl="1h")
 def sample_rgb(name: str) -> np.ndarray:
     """A bundled sample as an RGB array (at most ``TRAIN_SIDE`` per side)."""
     if name not in SAMPLES:
@@ -262,7 +263,8 @@ def sample_rgb(name: str) -> np.ndarray:
     return np.asarray(image)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# 4 × 512×512×3 bytes = 3 MB
+@st.cache_data(show_spinner=False, max_entries=4, ttl="15m")
 def upload_rgb(digest: str, _data: bytes) -> np.ndarray:
     """An uploaded image as an RGB array (at most ``TRAIN_SIDE`` per side); ``ImageError`` if unusable."""
     return np.asarray(load_image(_data, max_side=TRAIN_SIDE))
@@ -279,7 +281,8 @@ def make_task(s: Settings, image: np.ndarray | None) -> Task:
     return filter_task(s.image_digest, s.operator, s.sigma, image)
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
+# 6 tasks × (a 512² image + its float32 target) ≈ 6 × 2 MB
+@st.cache_resource(show_spinner=False, max_entries=6, ttl="30m")
 def filter_task(digest: str, operator: str, sigma: float, _image: np.ndarray) -> FilterTask:
     """The wide-filter task of one image (its target computed once per process; read-only)."""
     return FilterTask(_image, operator, sigma)  # type: ignore[arg-type]
