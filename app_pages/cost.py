@@ -38,7 +38,9 @@ from ui.cost import (
     dtypes_for,
     forget_all,
     measure_all,
+    press_estimate,
     recall,
+    refused_press,
     remember,
     style_cost_figure,
 )
@@ -402,7 +404,9 @@ def render() -> None:
         )
     if again:
         forget_all()
-    if pressed or again:
+    if (pressed or again) and not refused_press(
+        len(items), press_estimate(items, h, w, batch, settings), t("cost.fix_measure")
+    ):
         remember(key, measure_all(items, h, w, batch, settings, t("cost.measuring"), display))
     results = recall(key)
     if results is None:
@@ -566,7 +570,9 @@ def render() -> None:
             icon=":material/show_chart:",
             help=t("cost.run_sweep_help", n=len(sweep_items)),
         )
-    if sweep_pressed:
+    if sweep_pressed and not refused_press(
+        len(sweep_items), press_estimate(sweep_items, h, w, batch, settings), t("cost.fix_sweep")
+    ):
         remember(
             sweep_key, measure_all(sweep_items, h, w, batch, settings, t("cost.sweeping"), sweep_display)
         )

@@ -10,10 +10,12 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from dsdcn import budget
 from dsdcn import filters as fl
 from dsdcn.figures.imaging import ImagingText, create_response_heatmap, create_stats_chart
 from dsdcn.geometry import effective_kernel_size, resolve_padding
 from dsdcn.imaging import ImageError, image_digest, inspect_image
+from dsdcn.measure import format_bytes
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice
@@ -117,6 +119,7 @@ STACK_FILTERS = ("box", "gaussian", "sobel_x", "sobel_y", "laplacian", "identity
 # settings shown inside the tabs: they wait in the link while the tabs cannot be drawn (no image yet)
 TAB_KEYS = ("lab_tab", "lab_compare", "lab_stat", "lab_stack_filter", "lab_stack_a", "lab_stack_b")
 SCHEDULE_CHARS = 40
+RESPONSE_CELLS = 257  # most cells a side of a stack's response heatmap (what a screen shows)
 # choices shown with translated labels keep their code in the link, by hand (no ``bind``: Streamlit would
 # write the label of this run's language): widget key -> (label group, option codes)
 CODED: dict[str, tuple[str, tuple[object, ...]]] = {
@@ -722,6 +725,37 @@ def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
     data_table(_stats_table(run, labels), key="lab_stats_table")
 
 
+def _too_heavy(need: budget.Estimate, fix: str) -> bool:
+    """Say so (and return True) when ``need`` passes the room's budget: the run is not started."""
+    refused = need.refusal()
+    if refused is None:
+        return False
+    st.warning(
+        t(
+            "image_lab.too_heavy",
+            seconds=f"{refused.seconds:,.0f}",
+            memory=format_bytes(refused.bytes),
+            limit_s=f"{refused.budget.seconds:g}",
+            limit_mem=format_bytes(refused.budget.bytes),
+            fix=fix,
+        ),
+        icon=":material/hourglass_disabled:",
+    )
+    return True
+
+
+def _response_chart(response: np.ndarray, title: str, text: ImagingText, key: str, name: str) -> int:
+    """The response heatmap, in cells small enough for a screen (and a browser message); returns the
+    cell side in offsets (1: every offset drawn)."""
+    cells, centres = fl.response_cells(response, RESPONSE_CELLS)
+    fig = create_response_heatmap(cells, title, text)
+    block = centres[1] - centres[0] if len(centres) > 1 else 1
+    if block > 1:
+        fig.update_traces(x=centres, y=centres)
+    _chart(fig, key, name)
+    return block
+
+
 def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
     st.markdown(t("image_lab.stack_intro"))
     c1, c2, c3 = st.columns(3)
@@ -772,6 +806,11 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
             )
         )
         return
+    device = str(lab.device_for(s["device"]))
+    need = budget.stacks_estimate(h, w, 1 if s["grey"] else 3, k, (sched_a, sched_b), device.split(":")[0])
+    extent = max(fl.stack_extent(k, sched_a), fl.stack_extent(k, sched_b))
+    if _too_heavy(need, t("image_lab.fix_stack", extent=f"{extent:,}")):
+        return
     with st.spinner(t("image_lab.stack_spinner")):
         try:
             outcome = lab.compute_stacks(
@@ -783,8 +822,11 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
                 sched_a,
                 sched_b,
                 s["padding"],
-                str(lab.device_for(s["device"])),
+                device,
             )
+        except budget.Busy:
+            st.warning(t("image_lab.busy"), icon=":material/hourglass_top:")
+            return
         except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
             st.error(t("image_lab.stack_failed", error=exc))
             return
@@ -840,11 +882,13 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
     text = _figure_text()
     with f1:
         title_a = t("image_lab.stack_response", name="A", ds=", ".join(map(str, sched_a)))
-        _chart(create_response_heatmap(run.responses[0], title_a, text), "lab_resp_a", "image-lab-stack-a")
+        block_a = _response_chart(run.responses[0], title_a, text, "lab_resp_a", "image-lab-stack-a")
     with f2:
         title_b = t("image_lab.stack_response", name="B", ds=", ".join(map(str, sched_b)))
-        _chart(create_response_heatmap(run.responses[1], title_b, text), "lab_resp_b", "image-lab-stack-b")
-    st.caption(t("image_lab.stack_response_caption"))
+        block_b = _response_chart(run.responses[1], title_b, text, "lab_resp_b", "image-lab-stack-b")
+    block = max(block_a, block_b)
+    cells = t("image_lab.response_cells", block=block) if block > 1 else ""
+    st.caption(t("image_lab.stack_response_caption") + cells)
 
 
 def _download_tab(
@@ -1029,6 +1073,13 @@ def _body() -> None:
         _formulas(s, height, width, bank)
 
     device = str(lab.device_for(s["device"]))
+    n_d, kind = len(s["dilations"]), s["kind"]
+    need = budget.bank_estimate(
+        height, width, bank.channels, bank.size, s["kernel"], kind, n_d, device.split(":")[0]
+    )
+    if _too_heavy(need, t("image_lab.fix_bank")):
+        _hold_tab_links()
+        return
     n_maps = len(s["dilations"]) * bank.size
     with st.spinner(
         t("image_lab.spinner", f=bank.size, d=len(s["dilations"]), n=n_maps, device=device.upper())
@@ -1048,6 +1099,10 @@ def _body() -> None:
                 s["padding"],
                 device,
             )
+        except budget.Busy:
+            st.warning(t("image_lab.busy"), icon=":material/hourglass_top:")
+            _hold_tab_links()
+            return
         except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
             st.error(t("image_lab.run_failed", error=exc))
             _hold_tab_links()

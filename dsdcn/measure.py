@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from . import engine
+from . import budget, engine
 from .cost import CONV_KINDS, ConvKind, Cost, conv_cost
 from .device import available_memory, cpu_threads, synchronize
 from .geometry import Padding, check_int, resolve_padding
@@ -326,6 +326,8 @@ def check_fits(
         raise ValueError(f"fraction must be in (0, 1], got {fraction}")
     needed = memory_estimate(specs, height, width, batch, dtype)
     free = available if available is not None else available_memory(dev)
+    if free is not None and available is None:  # what other requests of this process hold is not free
+        free = max(free - budget.reserved(dev.type), 0)
     if free is not None and needed > fraction * free:
         raise MeasurementRefused(
             f"this shape needs about {format_bytes(needed)} on {dev.type.upper()}, but only "
@@ -515,12 +517,13 @@ def measure_latency(
     counted = counted_cost(stack, height, width, b)
     traffic = traffic_bytes(stack, height, width, b, torch_dtype)
     fmt = torch.channels_last if memory_format == "channels_last" else torch.contiguous_format
-    gen = torch.Generator().manual_seed(seed)
-    module = build_module(stack, dev, torch_dtype, gen).to(memory_format=fmt)
-    x = torch.randn(b, stack[0].in_channels, height, width, generator=gen)
-    x = x.to(device=dev, dtype=torch_dtype).contiguous(memory_format=fmt)
-    with torch.inference_mode(), cpu_threads(threads if dev.type == "cpu" else None):
-        timing = time_runs(lambda: module(x), dev, warmup, repeats, max_seconds)
+    with budget.reserve(memory, dev.type):  # held, and counted, while the run lives
+        gen = torch.Generator().manual_seed(seed)
+        module = build_module(stack, dev, torch_dtype, gen).to(memory_format=fmt)
+        x = torch.randn(b, stack[0].in_channels, height, width, generator=gen)
+        x = x.to(device=dev, dtype=torch_dtype).contiguous(memory_format=fmt)
+        with torch.inference_mode(), cpu_threads(threads if dev.type == "cpu" else None):
+            timing = time_runs(lambda: module(x), dev, warmup, repeats, max_seconds)
     used_threads = (threads or torch.get_num_threads()) if dev.type == "cpu" else 0
     return Measurement(
         dev.type, dtype, memory_format, b, height, width, timing, counted.flops, traffic, memory, used_threads
@@ -652,7 +655,26 @@ def measure_algorithms(
     dev = torch.device(device)
     torch_dtype = parse_dtype(dtype)
     b = check_int("batch", batch, 1)
-    check_fits(spec, height, width, b, dev, torch_dtype, memory_fraction / 3)
+    memory = check_fits(spec, height, width, b, dev, torch_dtype, memory_fraction / 3)
+    with budget.reserve(3 * memory, dev.type):
+        return _time_algorithms(
+            spec, height, width, b, dev, torch_dtype, warmup, repeats, max_seconds, seed, threads
+        )
+
+
+def _time_algorithms(
+    spec: LayerSpec,
+    height: int,
+    width: int,
+    b: int,
+    dev: torch.device,
+    torch_dtype: torch.dtype,
+    warmup: int,
+    repeats: int,
+    max_seconds: float,
+    seed: int,
+    threads: int | None,
+) -> AlgorithmLatency:
     gen = torch.Generator().manual_seed(seed)
     groups = spec.in_channels if spec.kind == "depthwise" else 1
     k, d, s = spec.kernel_size, spec.dilation, spec.stride
@@ -671,3 +693,42 @@ def measure_algorithms(
                 timings[name] = time_runs(run, dev, warmup, repeats, max_seconds)
     flops = 2 * formula_cost(spec, height, width).macs * b
     return AlgorithmLatency(d, timings, flops)
+
+
+def measurement_estimate(
+    specs: LayerSpec | Stack,
+    height: int,
+    width: int,
+    batch: int = 1,
+    device: torch.device | str = "cpu",
+    dtype: str = "float32",
+    warmup: int = 2,
+    repeats: int = 10,
+    max_seconds: float = 1.0,
+    algorithms: int = 1,
+) -> budget.Estimate:
+    """Wall time and memory of ``measure_latency`` (or, with ``algorithms`` > 1, ``measure_algorithms``
+    timing that many algorithms) from sizes alone: each pass from its MACs and least memory traffic
+    (``dsdcn.budget.pass_seconds``), as many passes as ``time_runs`` would make; allocates nothing."""
+    dev = torch.device(device)
+    torch_dtype = parse_dtype(dtype)
+    b = check_int("batch", batch, 1)
+    depthwise = cached = 0
+    h, w = height, width
+    for spec in _as_stack(specs):  # the depthwise part of each layer runs at its own (slow) rate
+        c = spec.cost(h, w)
+        if spec.kind in ("depthwise", "separable"):
+            channels = spec.in_channels * spec.depth_multiplier
+            macs = channels * spec.kernel_size**2 * c.out_height * c.out_width * b
+            touched = (spec.in_channels * h * w + channels * c.out_height * c.out_width) * b
+            if touched * _bytes_of(torch_dtype) <= budget.CACHED_BYTES:
+                cached += macs
+            else:
+                depthwise += macs
+        h, w = c.out_height, c.out_width
+    dense = formula_cost(specs, height, width).macs * b - depthwise - cached
+    traffic = traffic_bytes(specs, height, width, b, torch_dtype)
+    one = budget.pass_seconds(dense, depthwise, traffic, dev.type, cached)
+    seconds = algorithms * budget.timed_passes(one, warmup, repeats, max_seconds) + budget.MEASURE_OVERHEAD_S
+    memory = memory_estimate(specs, height, width, b, torch_dtype) * (3 if algorithms > 1 else 1)
+    return budget.Estimate(seconds, memory)

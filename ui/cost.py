@@ -14,13 +14,17 @@ from typing import Any
 
 import streamlit as st
 
+from dsdcn import budget
 from dsdcn.measure import (
     Counted,
     LayerSpec,
     Measurement,
     MeasurementRefused,
+    check_fits,
     counted_cost,
+    format_bytes,
     measure_latency,
+    measurement_estimate,
     supported_dtypes,
 )
 from ui.i18n import t
@@ -105,11 +109,65 @@ def measure_all(
             out[name] = cached_measure(specs, height, width, batch, settings)
         except MeasurementRefused as err:
             out[name] = t("cost.not_measured", reason=str(err))
+        except budget.Busy:
+            out[name] = t("cost.busy")
         except (RuntimeError, ValueError, MemoryError) as err:
             reason = (str(err).splitlines() or [t("cost.no_reason")])[0][:300]  # the reason, not the class
             out[name] = t("cost.failed", reason=reason)
     bar.empty()
     return out
+
+
+def press_estimate(
+    items: Sequence[tuple[str, tuple[LayerSpec, ...]]],
+    height: int,
+    width: int,
+    batch: int,
+    settings: Settings,
+    algorithms: int = 1,
+) -> budget.Estimate:
+    """What one press measuring every item costs (``dsdcn.measure.measurement_estimate``, one after the
+    other); items the library refuses before allocating (``check_fits``) cost nothing."""
+    total = budget.Estimate(0.0, 0)
+    for _, specs in items:
+        try:
+            check_fits(specs, height, width, batch, settings.device)
+        except MeasurementRefused:
+            continue
+        total += measurement_estimate(
+            specs,
+            height,
+            width,
+            batch,
+            settings.device,
+            settings.dtype,
+            settings.warmup,
+            settings.repeats,
+            settings.max_seconds,
+            algorithms,
+        )
+    return total
+
+
+def refused_press(n: int, need: budget.Estimate, fix: str) -> bool:
+    """Say so (and return True) when a press of ``n`` measurements costing ``need`` passes the room's
+    budget; ``fix`` is the translated suggestion."""
+    refused = need.refusal()
+    if refused is None:
+        return False
+    st.warning(
+        t(
+            "cost.too_heavy",
+            n=n,
+            seconds=f"{refused.seconds:,.0f}",
+            memory=format_bytes(refused.bytes),
+            limit_s=f"{refused.budget.seconds:g}",
+            limit_mem=format_bytes(refused.budget.bytes),
+            fix=fix,
+        ),
+        icon=":material/hourglass_disabled:",
+    )
+    return True
 
 
 def remember(key: tuple, results: dict[str, Measurement | str]) -> None:

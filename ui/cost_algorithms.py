@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dsdcn.budget import Busy
 from dsdcn.engine import ALGORITHMS
 from dsdcn.figures.algorithms import AlgorithmFigureText, create_algorithm_figure, fastest
 from dsdcn.figures.theme import PROJECTOR, STANDARD
 from dsdcn.measure import AlgorithmLatency, LayerSpec, MeasurementRefused, measure_algorithms
-from ui.cost import Settings, recall, remember
+from ui.cost import Settings, press_estimate, recall, refused_press, remember
 from ui.i18n import t
 from ui.workshop import plotly_config, projector
 
@@ -43,6 +44,8 @@ def _measure(specs: list[LayerSpec], height: int, width: int, batch: int, settin
             out[spec.dilation] = cached_algorithms(spec, height, width, batch, settings)
         except MeasurementRefused as err:
             out[spec.dilation] = t("cost.not_measured", reason=str(err))
+        except Busy:
+            out[spec.dilation] = t("cost.busy")
         except (RuntimeError, ValueError, MemoryError) as err:
             out[spec.dilation] = t("cost.failed", reason=str(err).splitlines()[0][:300])
     bar.empty()
@@ -84,6 +87,10 @@ def algorithm_section(
         key="cost_algo_run",
         icon=":material/speed:",
         help=t("cost.algo.run_help", n=len(dilations)),
+    ) and not refused_press(
+        len(specs),
+        press_estimate([(str(sp.dilation), (sp,)) for sp in specs], h, w, batch, settings, len(ALGORITHMS)),
+        t("cost.fix_sweep"),
     ):
         remember(key, _measure(specs, h, w, batch, settings))
     results = recall(key)

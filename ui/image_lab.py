@@ -15,6 +15,7 @@ import streamlit as st
 import torch
 from PIL import Image
 
+from dsdcn import budget
 from dsdcn import filters as fl
 from dsdcn.device import pick_device
 from dsdcn.imaging import load_image, thumbnail
@@ -162,9 +163,15 @@ def compute_maps(
     bank = fl.make_bank(filters, kernel_size, 1 if grey else 3, gabor_orientations, random_count, seed)
     run_id = uuid.uuid4().hex
 
+    h, w = int(_rgb.shape[0]), int(_rgb.shape[1])
+
     def run(dev: torch.device) -> fl.MapRun:
-        x = fl.image_tensor(_rgb, grey, dev)
-        return fl.run_bank(x, bank, kind, dilations, padding_mode, run_id=run_id)  # type: ignore[arg-type]
+        need = budget.bank_estimate(
+            h, w, bank.channels, bank.size, kernel_size, kind, len(dilations), dev.type
+        )
+        with budget.reserve(need.bytes, dev.type):  # counted with every other heavy request of the server
+            x = fl.image_tensor(_rgb, grey, dev)
+            return fl.run_bank(x, bank, kind, dilations, padding_mode, run_id=run_id)  # type: ignore[arg-type]
 
     result, used, fallback = fl.run_with_fallback(run, torch.device(device))
     return Outcome(result, str(used), fallback, time.time(), run_id)
@@ -187,9 +194,13 @@ def compute_stacks(
     kernel = fl.make_bank((stack_filter,), kernel_size, 1, 1, 1, 0).kernels[0, 0]
     run_id = uuid.uuid4().hex
 
+    h, w = int(_rgb.shape[0]), int(_rgb.shape[1])
+
     def run(dev: torch.device) -> fl.StackRun:
-        x = fl.image_tensor(_rgb, grey, dev)
-        return fl.run_stacks(x, kernel, schedule_a, schedule_b, padding_mode)
+        need = budget.stacks_estimate(h, w, 1 if grey else 3, kernel_size, (schedule_a, schedule_b), dev.type)
+        with budget.reserve(need.bytes, dev.type):
+            x = fl.image_tensor(_rgb, grey, dev)
+            return fl.run_stacks(x, kernel, schedule_a, schedule_b, padding_mode)
 
     result, used, fallback = fl.run_with_fallback(run, torch.device(device))
     return Outcome(result, str(used), fallback, time.time(), run_id)

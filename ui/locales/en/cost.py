@@ -255,4 +255,18 @@ STRINGS: dict[str, str] = {
     "cost.fig.latency_panel": "latency (median, bars: 25–75 %)",
     "cost.fig.relative_panel": "time ÷ time at d = 1",
     "cost.fig.flops_flat": "FLOPs (same for every d)",
+    # the room's budget (dsdcn.budget): a press estimated past it measures nothing
+    "cost.too_heavy": (
+        "**Not measured: too heavy for a shared server.** These {n} measurements would take about "
+        "{seconds} s and {memory} of memory; one request may take at most {limit_s} s and {limit_mem}. {fix}"
+    ),
+    "cost.fix_measure": (
+        "Lower the warm-up runs, the runs or the time per layer (Timing settings), or use a smaller "
+        "H × W, batch or channel count."
+    ),
+    "cost.fix_sweep": (
+        "Lower the largest dilation, the warm-up runs or the time per layer (Timing settings), or use a "
+        "smaller H × W or channel count."
+    ),
+    "cost.busy": "The server is busy with other measurements; try again in a moment.",
 }

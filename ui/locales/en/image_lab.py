@@ -341,4 +341,21 @@ STRINGS: dict[str, str] = {
     "image_lab.download_csv_help": (
         "One row per map: min, max, mean, std, mean |value| and the difference to the first dilation."
     ),
+    # the room's budget (dsdcn.budget): a request estimated past it is not run
+    "image_lab.too_heavy": (
+        "**Not run: too heavy for a shared server.** This run would take about {seconds} s and {memory} of "
+        "memory; one request may take at most {limit_s} s and {limit_mem}. {fix}"
+    ),
+    "image_lab.fix_bank": (
+        "Pick fewer filters (fewer Gabor directions or random filters), fewer dilations, a smaller kernel "
+        "or a smaller image."
+    ),
+    "image_lab.fix_stack": (
+        "Use smaller dilations, fewer layers or a smaller kernel: each stack's response alone is "
+        "{extent} × {extent} offsets."
+    ),
+    "image_lab.busy": "The server is busy with other heavy requests; try again in a moment.",
+    "image_lab.response_cells": (
+        " Drawn in cells of {block} × {block} offsets (their mean weight); a blank cell is all holes."
+    ),
 }

@@ -220,4 +220,11 @@ STRINGS: dict[str, str] = {
     "cost.fig.latency_panel": "延迟（中位数，误差线：25–75 %）",
     "cost.fig.relative_panel": "时间 ÷ d = 1 时的时间",
     "cost.fig.flops_flat": "FLOPs（每个 d 都相同）",
+    "cost.too_heavy": (
+        "**未测量：对共享服务器来说负担太重。** 这 {n} 次测量预计需要约 {seconds} 秒和 {memory} 内存；"
+        "每个请求最多 {limit_s} 秒、{limit_mem}。{fix}"
+    ),
+    "cost.fix_measure": "请减少预热次数、运行次数或每层的时间（计时设置），或使用更小的 H × W、批大小或通道数。",
+    "cost.fix_sweep": "请降低最大膨胀率、预热次数或每层的时间（计时设置），或使用更小的 H × W 或通道数。",
+    "cost.busy": "服务器正忙于其他测量，请稍后再试。",
 }

@@ -302,4 +302,12 @@ STRINGS: dict[str, str] = {
     "image_lab.download_zip_help": "PNG 文件名为 d{dilation}_{index}_{filter}.png。",
     "image_lab.download_csv": "下载统计数据（CSV）",
     "image_lab.download_csv_help": "每张特征图一行：最小值、最大值、平均值、标准差、平均 |值| 以及与第一个膨胀率的差。",
+    "image_lab.too_heavy": (
+        "**未运行：对共享服务器来说负担太重。** 这次运行预计需要约 {seconds} 秒和 {memory} 内存；"
+        "每个请求最多 {limit_s} 秒、{limit_mem}。{fix}"
+    ),
+    "image_lab.fix_bank": "请选择更少的滤波器（更少的 Gabor 方向或随机滤波器）、更少的膨胀率、更小的卷积核或更小的图像。",
+    "image_lab.fix_stack": "请使用更小的膨胀率、更少的层或更小的卷积核：每个堆叠的响应本身就有 {extent} × {extent} 个偏移。",
+    "image_lab.busy": "服务器正忙于其他繁重的请求，请稍后再试。",
+    "image_lab.response_cells": "按 {block} × {block} 个偏移为一格绘制（取平均权重）；空白格全是空洞。",
 }
