@@ -50,9 +50,9 @@ from ui.workshop import (
     data_table,
     drop_infinite_link_values,
     drop_link_value,
-    plotly_config,
     presets_bar,
     projector,
+    show_chart,
 )
 
 # Every control's default, keyed by its widget key.
@@ -449,9 +449,7 @@ def render() -> None:
             labels=[_kind(kind) for kind in KINDS],
             texts=texts,
         )
-        st.plotly_chart(
-            style_cost_figure(fig), key="cost_fig_time_flops", config=plotly_config("cost-time-vs-flops")
-        )
+        show_chart(style_cost_figure(fig), key="cost_fig_time_flops", name="cost-time-vs-flops")
         intensity = {kind: arithmetic_intensity(specs[kind], h, w, batch, torch_dtype) for kind in KINDS}
         st.markdown(
             t(
@@ -500,9 +498,7 @@ def render() -> None:
         title=t("cost.fig.same_rf_title"),
         texts=texts,
     )
-    st.plotly_chart(
-        style_cost_figure(fig), key="cost_fig_reach", config=plotly_config("cost-same-receptive-field")
-    )
+    show_chart(style_cost_figure(fig), key="cost_fig_reach", name="cost-same-receptive-field")
     st.caption(t("cost.same_rf_caption", e=k_eff) + (t("cost.time_after_measure") if results is None else ""))
 
     # ---- sweeps -----------------------------------------------------------------------------------------
@@ -527,9 +523,7 @@ def render() -> None:
             title=t("cost.fig.ratio_k_title", c_out=c_out, m=m),
             texts=texts,
         )
-        st.plotly_chart(
-            style_cost_figure(fig), key="cost_fig_ratio_k", config=plotly_config("cost-ratio-vs-k")
-        )
+        show_chart(style_cost_figure(fig), key="cost_fig_ratio_k", name="cost-ratio-vs-k")
     with sc[1]:
         fig = cached_figure(
             create_ratio_figure,
@@ -544,9 +538,7 @@ def render() -> None:
             title=t("cost.fig.ratio_cout_title", k=k, m=m),
             texts=texts,
         )
-        st.plotly_chart(
-            style_cost_figure(fig), key="cost_fig_ratio_cout", config=plotly_config("cost-ratio-vs-c-out")
-        )
+        show_chart(style_cost_figure(fig), key="cost_fig_ratio_cout", name="cost-ratio-vs-c-out")
     st.caption(t("cost.ratio_caption"))
 
     st.markdown(f"#### {t('cost.dilation_sweep')}")
@@ -602,9 +594,7 @@ def render() -> None:
             kind_names={kind: _kind(kind) for kind in kinds},
             texts=texts,
         )
-        st.plotly_chart(
-            style_cost_figure(fig), key="cost_fig_dilation", config=plotly_config("cost-dilation-sweep")
-        )
+        show_chart(style_cost_figure(fig), key="cost_fig_dilation", name="cost-dilation-sweep")
         noisy = sum(isinstance(r, Measurement) and r.timing.noisy() for r in sweep.values())
         if noisy >= max(2, len(sweep) // 8):
             st.warning(t("cost.sweep_noisy", n=noisy, total=len(sweep)), icon=":material/warning:")

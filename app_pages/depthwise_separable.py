@@ -17,7 +17,13 @@ from ui.separable import (
     step_input_size,
     style_separable_figure,
 )
-from ui.workshop import data_table, drop_infinite_link_values, plotly_config, presets_bar, projector
+from ui.workshop import (
+    data_table,
+    drop_infinite_link_values,
+    presets_bar,
+    projector,
+    show_chart,
+)
 
 # Every control's default, keyed by its widget key. Each widget is bound to the URL parameter of its
 # key; a value equal to its default is left out of the link.
@@ -91,9 +97,7 @@ def _slider(key: str, label: str, help_text: str) -> int:
 
 
 def _chart(fig, key: str, keep_height: bool = False) -> None:
-    st.plotly_chart(
-        style_separable_figure(fig, keep_height), key=key, config=plotly_config(key.removeprefix("ds_fig_"))
-    )
+    show_chart(style_separable_figure(fig, keep_height), key=key, name=key.removeprefix("ds_fig_"))
 
 
 def _slots(*widths: int) -> list:

@@ -23,9 +23,9 @@ from ui.i18n import latex, plural, t
 from ui.workshop import (
     data_table,
     keep_link_key,
-    plotly_config,
     presets_bar,
     projector,
+    show_chart,
     style_figure,
     take_choice_link_value,
     take_choices_link_value,
@@ -556,7 +556,7 @@ def _chart(fig, key: str, name: str) -> None:
         fig.update_traces(
             colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
         )
-    st.plotly_chart(fig, key=key, config=plotly_config(name))
+    show_chart(fig, key=key, name=name)
 
 
 def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
@@ -595,7 +595,7 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels:
     st.caption(" ".join(parts))
     if s["norm"] == "shared":
         if run.map_channels == 1:
-            st.image(fl.colorbar_image(s["cmap"], 512, 18), width=512)
+            st.image(fl.colorbar_image(s["cmap"], 512, 18), width="content")
         st.caption(t("image_lab.maps_shared_scale", lo=f"{lo.flat[0]:+.3g}", hi=f"{hi.flat[0]:+.3g}"))
     header = st.columns([1.1] + [2] * len(run.dilations))
     header[0].markdown(f"**{t('image_lab.maps_filter')}**")
@@ -1034,7 +1034,7 @@ def _body() -> None:
                 st.image(
                     thumb,
                     caption=t("image_lab.image_caption", name=name, w=width, h=height),
-                    width=min(520, max(64, thumb.shape[1])),
+                    width="content" if thumb.shape[1] >= 64 else 64,  # "content": never wider than a phone's column
                 )
                 notes = _load_notes(data, rgb)
                 if notes:

@@ -55,9 +55,9 @@ from ui.workshop import (
     data_table,
     drop_link_value,
     keep_link_key,
-    plotly_config,
     presets_bar,
     projector,
+    show_chart,
     style_figure,
     take_choice_link_value,
     write_coded_link_value,
@@ -164,8 +164,7 @@ def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figu
         if fig.layout.updatemenus:  # the title on its own line above the play buttons
             fig.layout.updatemenus[0].font = {"size": 18}
             fig.update_layout(margin_t=140, title_y=0.99, title_yanchor="top")
-        fig.update_annotations(font_size=20)
-    container.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("rf_chart_")), theme=theme)
+    show_chart(fig, key=key, name=key.removeprefix("rf_chart_"), container=container, theme=theme)
 
 
 def _init_state() -> None:

@@ -22,9 +22,9 @@ from ui.workshop import (
     data_table,
     drop_infinite_link_values,
     keep_link_key,
-    plotly_config,
     presets_bar,
     projector,
+    show_chart,
     take_coded_link_value,
     take_parsed_link_value,
     write_coded_link_value,
@@ -46,7 +46,7 @@ def _chart(key: str, identity: tuple[object, ...], build: Callable[[], go.Figure
     # a figure is built (plotly validates every property: ~100 ms for a grid of panels) only when what
     # it shows changed: ``identity`` plus the language and the view
     fig = lab.memo_figure(key, (*identity, current_language(), projector()), build)
-    st.plotly_chart(fig, key=key, config=plotly_config(key.removeprefix("tr_fig_")))
+    show_chart(fig, key=key, name=key.removeprefix("tr_fig_"))
 
 
 def _default(key: str) -> object:

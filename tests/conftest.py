@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,13 @@ def _elements(node: Any) -> Iterator[Any]:
     yield node
     for child in getattr(node, "children", {}).values():
         yield from _elements(child)
+
+
+def chart_titles(at: Any) -> list[str]:
+    """The chart titles on an AppTest page: ``ui.workshop.show_chart`` draws each as a bold line of
+    markdown above its chart (it wraps on a phone), with markdown's characters escaped."""
+    values = [m.value for m in at.markdown]
+    return [re.sub(r"\\(.)", r"\1", v[2:-2]) for v in values if v.startswith("**") and v.endswith("**")]
 
 
 def element_text(at: Any) -> str:

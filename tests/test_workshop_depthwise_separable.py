@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dsdcn.figures.separable import SeparableTexts, create_separable_figure, create_step_figure
 from ui.locales import en, zh
 
-from .conftest import ROOT
+from .conftest import ROOT, chart_titles
 from .links import link_of, open_link
 
 APP = str(ROOT / "app.py")
@@ -204,8 +204,11 @@ def test_the_page_in_chinese() -> None:
     assert at.metric[0].label == zh_["depthwise_separable.ratio_label"]
     assert at.button(key="ds_preset_why_cheap").label == zh_["depthwise_separable.preset.why_cheap"]
     figures = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
-    assert figures[0]["title"]["text"] == zh_["depthwise_separable.fig.separable_title"]
-    assert figures[1]["title"]["text"] == zh_["depthwise_separable.fig.standard_title"]
+    titles = chart_titles(at)
+    assert titles[:2] == [
+        zh_["depthwise_separable.fig.separable_title"],
+        zh_["depthwise_separable.fig.standard_title"],
+    ]
     assert zh_["depthwise_separable.fig.middle_header"].format(mid=8) in [
         a["text"] for a in figures[0]["annotations"]
     ]

@@ -16,7 +16,7 @@ from dsdcn.figures.theme import PROJECTOR, STANDARD
 from dsdcn.measure import AlgorithmLatency, LayerSpec, MeasurementRefused, measure_algorithms
 from ui.cost import Settings, press_estimate, recall, refused_press, remember
 from ui.i18n import t
-from ui.workshop import plotly_config, projector
+from ui.workshop import projector, show_chart
 
 
 # 256 timings of a few KB each
@@ -110,7 +110,7 @@ def algorithm_section(
     fig = create_algorithm_figure(
         dilations, medians, {a: _name(a) for a in ALGORITHMS}, text, PROJECTOR if projector() else STANDARD
     )
-    st.plotly_chart(fig, key="cost_fig_algorithms", config=plotly_config("cost-algorithms"))
+    show_chart(fig, key="cost_fig_algorithms", name="cost-algorithms")
     for d, r in results.items():
         if isinstance(r, str):
             st.warning(t("cost.algo.refused", d=d, reason=r), icon=":material/warning:")

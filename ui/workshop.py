@@ -8,6 +8,8 @@ and the app-wide projector and language switches.
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import json
 import math
@@ -16,13 +18,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import plotly.io as pio
 import streamlit as st
 
 from ui.i18n import CATALOGS, LANGUAGES, t
 
 LANG_KEY = "lang"
 PROJECTOR_KEY = "projector"
-GLOBAL_KEYS = (LANG_KEY, PROJECTOR_KEY)
+PRESENT_KEY = "present"
+GLOBAL_KEYS = (LANG_KEY, PROJECTOR_KEY, PRESENT_KEY)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_]{1,40}$")
 _MANUAL_IGNORED = "_workshop_ignored"
 _MANUAL_KEYS = "_workshop_link_keys"
@@ -34,9 +38,37 @@ _PROJECTOR_CSS = """
   h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] p,
   [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }
+  /* nothing under 20 px (PROJECTOR_MIN_PX) at 1280×720: values in inputs, selects and tags, buttons,
+     tabs, slider values, tables, metric labels, inline code, expander titles */
+  input, textarea, button, [data-baseweb="select"] div, [data-baseweb="tag"] span,
+  [data-testid="stTab"] p, [data-testid="stTable"] td, [data-testid="stTable"] th,
+  [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
+  [data-testid="stSliderTickBarMax"], [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] div,
+  [data-testid="stExpander"] summary p, [data-testid="stTooltipContent"] p,
+  [data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small,
+  [data-testid="stSidebarNav"] span, [data-testid="stMultiSelectTagsContainer"] span,
+  [data-testid="stCode"] pre, [data-testid="stCode"] code { font-size: 1rem !important; }
+  [data-testid="stMarkdownContainer"] code, [data-testid="stCaptionContainer"] code { font-size: 0.92em !important; }
+  /* the page's width goes to the figures: Streamlit's side padding grows with the bigger root font */
+  [data-testid="stMainBlockContainer"] { padding: 2.5rem 1.2rem 3rem !important; max-width: none !important; }
   .katex { font-size: 1.45em !important; }
   .katex-display { overflow-x: auto; overflow-y: hidden; }
   .katex-display > .katex { padding-right: 2px; }  /* KaTeX's last superscript sticks out 2px */
+</style>
+"""
+# Presentation mode: the page's controls are hidden, what they set stays on screen (the sidebar keeps the
+# switches, so the view can be left again)
+_PRESENT_CSS = """
+<style>
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has(> [data-testid="stSlider"],
+    > [data-testid="stNumberInput"], > [data-testid="stSelectbox"], > [data-testid="stMultiSelect"],
+    > [data-testid="stRadio"], > [data-testid="stButtonGroup"], > [data-testid="stCheckbox"],
+    > [data-testid="stTextInput"], > [data-testid="stTextArea"], > [data-testid="stFileUploader"],
+    > [data-testid="stButton"], > [data-testid="stSelectSlider"], > [data-testid="stDataFrameResizable"]),
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has(.stButton, .stSlider, .stSelectbox,
+    .stNumberInput, .stMultiSelect, .stRadio, .stCheckbox, .stSelectSlider, .stButtonGroup, .stTextInput,
+    .stFileUploader),
+  [data-testid="stHeader"] { display: none !important; }
 </style>
 """
 # Scale a displayed formula (`st.latex`) down to the width of its column when it would not fit: the
@@ -62,7 +94,10 @@ _FIT_FORMULAS_JS = """
     k.style.removeProperty('font-size');
     // text and spacing do not scale exactly with the font size: measure again, at most a few times
     for (let i = 0; i < 4 && k.scrollWidth > room; i++) {
-      const size = parseFloat(getComputedStyle(k).fontSize) * (room - 1) / k.scrollWidth;
+      // on a screen (not a phone) never under 21 px, so that no part (a fraction's digits are 0.99×) is
+      // under PROJECTOR_MIN_PX, 20 px; what still does not fit scrolls
+      const floor = window.innerWidth >= 800 ? 21 : 0;
+      const size = Math.max(floor, parseFloat(getComputedStyle(k).fontSize) * (room - 1) / k.scrollWidth);
       k.style.setProperty('font-size', size.toFixed(2) + 'px', 'important');
     }
     seen.set(box, stamp);
@@ -91,6 +126,11 @@ def projector() -> bool:
     return bool(st.session_state.get(PROJECTOR_KEY, False))
 
 
+def presenting() -> bool:
+    """Whether the presentation mode (projector view without the page's controls) is on."""
+    return projector() and bool(st.session_state.get(PRESENT_KEY, False))
+
+
 def sidebar_switches() -> None:
     """The app-wide language and projector switches, kept in the URL."""
     st.segmented_control(
@@ -109,7 +149,11 @@ def sidebar_switches() -> None:
         help=t("workshop.projector_help"),
     )
     if projector():
-        st.html(_PROJECTOR_CSS + _FIT_FORMULAS_JS, unsafe_allow_javascript=True)
+        st.toggle(
+            t("workshop.present"), key=PRESENT_KEY, bind="query-params", help=t("workshop.present_help")
+        )
+        css = _PROJECTOR_CSS + (_PRESENT_CSS if presenting() else "")
+        st.html(css + _FIT_FORMULAS_JS, unsafe_allow_javascript=True)
 
 
 def figure_scale() -> float:
@@ -126,6 +170,144 @@ def style_figure(fig: Any) -> Any:
         fig.update_layout(height=int(fig.layout.height * figure_scale()))
     fig.update_traces(line={"width": 4}, selector={"type": "scatter"})
     return fig
+
+
+# The smallest text the projector view lets through, in CSS pixels: readable from the back of a room on
+# a 1280×720 projector (measured in the browser by tests/browser/test_room_screens.py)
+PROJECTOR_MIN_PX = 20
+
+
+@functools.cache
+def _template(name: str) -> dict[str, Any]:
+    # a plotly template as the plain dict a figure's spec holds (made once; callers must not change it)
+    return pio.templates[name].to_plotly_json()
+
+
+def _raise_fonts(node: Any, minimum: float) -> None:
+    # every font size under `minimum` in a plotly dict (layout, colorbar, ...) raised to it, in place
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "template":
+                continue
+            if isinstance(value, dict) and (key == "font" or key.endswith("font")):
+                size = value.get("size")
+                if isinstance(size, numbers.Real) and size < minimum:
+                    value["size"] = minimum
+            _raise_fonts(value, minimum)
+    elif isinstance(node, list):
+        for value in node:
+            _raise_fonts(value, minimum)
+
+
+def projector_spec(fig: Any, minimum: float = PROJECTOR_MIN_PX) -> dict[str, Any]:
+    """A figure (or its plotly dict) as a dict whose every text is at least ``minimum`` px: layout, axes,
+    legend, annotations, buttons, sliders, colorbars and bar labels; log axes labelled at decades only
+    (plotly draws its own in-between labels at 3/4 size). Text inside heatmap cells keeps its size: it is
+    sized to fit its cell."""
+    spec = copy.deepcopy(fig) if isinstance(fig, dict) else fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    # plotly's grey default or Streamlit's (small fonts, drawn by Streamlit's own chart theme): plotly's white
+    if layout.get("template") in (None, _template("plotly"), _template(str(pio.templates.default))):
+        layout["template"] = copy.deepcopy(_template("plotly_white"))
+    font = layout.setdefault("font", {})
+    font["size"] = max(float(font.get("size") or 12), minimum)
+    _raise_fonts(layout, minimum)
+    for name, axis in layout.items():
+        log = isinstance(axis, dict) and name.startswith(("xaxis", "yaxis")) and axis.get("type") == "log"
+        if log and "tickvals" not in axis and "dtick" not in axis:
+            axis["dtick"] = 1
+    for trace in spec.get("data", []):
+        _raise_fonts({"colorbar": trace.get("colorbar"), "marker": trace.get("marker")}, minimum)
+        if trace.get("type") in ("bar", "pie", "funnel"):
+            _raise_fonts({k: v for k, v in trace.items() if k.endswith("font")}, minimum)
+            # plotly shrinks a label to fit its bar: not under the minimum (it may pass the bar's end)
+            layout["uniformtext"] = {"minsize": minimum, "mode": "show"}
+    for frame in spec.get("frames", []):
+        _raise_fonts(frame.get("layout", {}), minimum)
+    for trace in [*spec.get("data", []), *(tr for f in spec.get("frames", []) for tr in f.get("data", []))]:
+        _drop_small_cell_text(trace, minimum)
+    return spec
+
+
+def _drop_small_cell_text(trace: dict[str, Any], minimum: float) -> None:
+    # text sized to fit cells (coordinates in a grid's cells) that would be under `minimum`: not drawn in
+    # the projector view, where it cannot be read from the room (the hover still shows it)
+    size = (trace.get("textfont") or {}).get("size")
+    if not isinstance(size, numbers.Real) or size >= minimum or trace.get("type") in ("bar", "pie", "funnel"):
+        return
+    mode = trace.get("mode")
+    if isinstance(mode, str) and "text" in mode:
+        kept = "+".join(m for m in mode.split("+") if m != "text")
+        trace["mode"] = kept or "none"
+    if trace.get("texttemplate"):
+        trace["texttemplate"] = ""
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>])")
+
+
+def _take_title(fig: Any) -> str:
+    # the figure's title as plain text, removed from the figure (a dict or a go.Figure, changed in place)
+    # and the room plotly kept for it above the plot given back (not where buttons sit there)
+    if isinstance(fig, dict):
+        layout = fig.get("layout", {})
+        title = layout.get("title")
+        text = title.get("text") if isinstance(title, dict) else title
+        if text:
+            layout["title"] = {**title, "text": ""} if isinstance(title, dict) else ""
+            if not layout.get("updatemenus"):
+                margin = layout.setdefault("margin", {})
+                margin["t"] = min(margin.get("t", 100), 30)
+    else:
+        text = fig.layout.title.text
+        if text:
+            fig.layout.title.text = None
+            if not fig.layout.updatemenus:
+                fig.layout.margin.t = min(100 if fig.layout.margin.t is None else fig.layout.margin.t, 30)
+    return re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", str(text or ""))).strip()
+
+
+def show_chart(
+    fig: Any,
+    *,
+    key: str,
+    name: str,
+    container: Any = st,
+    config: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """``st.plotly_chart`` with the app's toolbar (a sharp PNG named ``dsdcn-<name>``).
+
+    The figure's title is drawn above it as text, which wraps on a phone (plotly cuts a long title and
+    draws animation buttons over it). Bar labels too small to read at the page's width are hidden (the
+    hover still shows them). In the projector view no text is smaller than :data:`PROJECTOR_MIN_PX`.
+    ``config`` adds to (or overrides) the toolbar's plotly config.
+    """
+    title = _take_title(fig)
+    if projector():  # Streamlit's chart theme sets its own small fonts: plotly's, with the sizes above
+        kwargs["theme"] = None
+        fig = projector_spec(fig)
+    elif any(_trace_type(trace) == "bar" for trace in _traces(fig)):
+        _set_layout(fig, "uniformtext", {"minsize": 12, "mode": "hide"})
+    if title:
+        container.markdown("**" + _MARKDOWN_SPECIAL.sub(r"\\\1", title) + "**")
+    container.plotly_chart(fig, key=key, config={**plotly_config(name), **(config or {})}, **kwargs)
+
+
+def _traces(fig: Any) -> list[Any]:
+    # a figure's traces: dicts (a plotly dict) or trace objects (a go.Figure)
+    return list(fig.get("data", [])) if isinstance(fig, dict) else list(fig.data)
+
+
+def _trace_type(trace: Any) -> str | None:
+    return trace.get("type") if isinstance(trace, dict) else getattr(trace, "type", None)
+
+
+def _set_layout(fig: Any, key: str, value: Any) -> None:
+    if isinstance(fig, dict):
+        fig.setdefault("layout", {}).setdefault(key, value)
+    elif not fig.layout[key].to_plotly_json():  # not set by the figure's builder
+        fig.update_layout({key: value})
 
 
 def plotly_config(filename: str) -> dict[str, Any]:

@@ -5,6 +5,8 @@ STRINGS: dict[str, str] = {
     "workshop.language_help": "Switch every label, help text and explanation; kept in the link.",
     "workshop.projector": "Projector view",
     "workshop.projector_help": "Larger fonts, thicker lines and bigger figures for a room; kept in the link.",
+    "workshop.present": "Presentation: hide the controls",
+    "workshop.present_help": "Only in the projector view: the page's sliders, menus and buttons are hidden, the figures and numbers they set stay; kept in the link.",
     "workshop.reset": "Reset",
     "workshop.reset_help": "Every control on this page back to its default.",
     "workshop.presets": "Lesson presets",

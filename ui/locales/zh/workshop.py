@@ -5,6 +5,8 @@ STRINGS: dict[str, str] = {
     "workshop.language_help": "切换所有标签、帮助文字和说明；会保存在链接中。",
     "workshop.projector": "投影模式",
     "workshop.projector_help": "更大的字体、更粗的线条和更大的图，适合教室投影；会保存在链接中。",
+    "workshop.present": "演示模式：隐藏控件",
+    "workshop.present_help": "仅在投影模式下：隐藏页面上的滑块、菜单和按钮，保留它们设定的图和数值；会保存在链接中。",
     "workshop.reset": "重置",
     "workshop.reset_help": "将本页所有控件恢复为默认值。",
     "workshop.presets": "课程预设",
