@@ -272,7 +272,7 @@ def render() -> None:
         rows.append(
             {
                 t("cost.col.layer"): t(f"cost.kind_long.{kind}"),
-                t("cost.col.output"): " × ".join(str(v) for v in counted.output_shape),
+                t("cost.col.output"): "×".join(str(v) for v in counted.output_shape),  # no spaces: one line
                 t("cost.col.params_formula"): f.params,
                 t("cost.col.params_numel"): counted.params,
                 t("cost.col.macs_formula"): f.macs * batch,
@@ -543,7 +543,7 @@ def render() -> None:
 
     st.markdown(f"#### {t('cost.dilation_sweep')}")
     st.markdown(t("cost.dilation_sweep_intro", c_in=c_in, c_out=c_out, k=k))
-    dcols = st.columns([1, 1.4, 2.6])
+    dcols = st.columns([1, 2, 2])  # room for the button's label in large type (the projector view, 中文)
     with dcols[0]:
         max_d = _number("cost_sweep_max_d", t("cost.max_d"), t("cost.max_d_help"))
     dilations = list(range(1, max_d + 1))

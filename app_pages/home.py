@@ -22,7 +22,16 @@ def render() -> None:
     sep = conv_cost("separable", c_in, c_out, k, 56, 56, dilation=d)
     span = effective_kernel_size(k, d)
     cols = st.columns(3)
-    cols[0].metric(t("home.span_label", k=k, d=d), t("home.span_value", e=span), help=t("home.span_help"))
+    # short labels (the settings go under the value): a label is one line, cut when longer than its
+    # third of the page (the Chinese projector view cut the first one)
+    cols[0].metric(
+        t("home.span_label"),
+        t("home.span_value", e=span),
+        delta=t("home.span_delta", k=k, d=d),
+        delta_color="off",
+        delta_arrow="off",
+        help=t("home.span_help"),
+    )
     cols[1].metric(t("home.std_label", c_in=c_in, c_out=c_out), f"{std.params:,}", help=t("home.std_help"))
     cols[2].metric(
         t("home.sep_label"),

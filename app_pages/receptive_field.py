@@ -37,6 +37,8 @@ from dsdcn import (
     union_holes_2d,
     union_view_2d,
 )
+from dsdcn.budget import ROOM, erf_estimate
+from dsdcn.erf import MAX_ERF_EXTENT, mirror_mean
 from dsdcn.figures.receptive import (
     FigureText,
     branch_maps,
@@ -46,7 +48,10 @@ from dsdcn.figures.receptive import (
     erf_map,
     extent_figure,
     profile_1d,
+    white_style,
 )
+from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
+from dsdcn.measure import format_bytes
 from ui import receptive_field as rfui
 from ui.common import cached_figure, device_choice
 from ui.i18n import latex, t
@@ -71,8 +76,10 @@ DEFAULTS: dict[str, object] = {
     "rf_branches": "",
     "rf_erf_weights": "random",
     "rf_erf_relu": True,
-    "rf_erf_channels": 4,
-    "rf_erf_samples": 8,
+    # with the mirror mean of the map, these show the field's shape rather than the noise of the random
+    # draws (issue 15), within the budgets for every classic stack (VGG: 0.84 GB of the room's 1 GB)
+    "rf_erf_channels": 6,
+    "rf_erf_samples": 12,
     "rf_erf_seed": 0,
     "rf_sug_layers": 3,
     "rf_sug_kernel": 3,
@@ -139,6 +146,11 @@ def _figure_text() -> FigureText:
     return FigureText(**{name: t(f"receptive_field.fig.{name}") for name in FigureText.__dataclass_fields__})
 
 
+def _theme() -> Theme:
+    """The figure theme of the current view (projector or standard)."""
+    return PROJECTOR if projector() else STANDARD
+
+
 def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figure, a Streamlit container
     """Draw a figure in the projector style, with a toolbar camera that saves it as PNG.
 
@@ -148,21 +160,11 @@ def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figu
     style_figure(fig)
     fig.update_traces(line_width=0, selector={"fill": "tozeroy"})  # a shaded area keeps no outline
     theme: str | None = "streamlit"
-    if projector():  # Streamlit's chart theme keeps its own font sizes: plotly's white template instead
+    if projector():  # Streamlit's chart theme keeps its own font sizes: the projector theme's instead
         theme = None
-        fig.update_layout(template="plotly_white")
-        fig.update_xaxes(tickfont_size=18, title_font_size=20)
-        fig.update_yaxes(tickfont_size=18, title_font_size=20)
-        fig.update_layout(title_font_size=24, legend_font_size=18)
-        fig.update_traces(
-            colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
-        )
+        white_style(fig, PROJECTOR)  # white paper and large type from the theme object, in the figure
         fig.update_traces(marker={"size": 14}, selector={"mode": "markers"})
-        if fig.layout.sliders:
-            fig.layout.sliders[0].currentvalue.font.size = 20
-            fig.layout.sliders[0].font = {"size": 18}
         if fig.layout.updatemenus:  # the title on its own line above the play buttons
-            fig.layout.updatemenus[0].font = {"size": 18}
             fig.update_layout(margin_t=140, title_y=0.99, title_yanchor="top")
     show_chart(fig, key=key, name=key.removeprefix("rf_chart_"), container=container, theme=theme)
 
@@ -401,6 +403,7 @@ def coverage_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, cau
             labels,
             t("receptive_field.coverage.figure_2d", cells=cells),
             text=text,
+            theme=_theme(),
         )
     else:
         fig = coverage_animation_1d(
@@ -410,6 +413,7 @@ def coverage_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, cau
             labels,
             t("receptive_field.coverage.figure_1d", cells=cells),
             text=text,
+            theme=_theme(),
         )
     _chart(fig, "rf_chart_coverage")
     caption = t("receptive_field.coverage.caption")
@@ -484,12 +488,29 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     limit = ERF_2D_LIMIT.get(device.type, 1024)
     budget = ERF_BUDGET.get(device.type, 50_000_000_000)
     networks = int(samples) if (relu or weights == "random") else 1
+    if ndim == 1 and extent > MAX_ERF_EXTENT[1]:  # the room's budget: refused from sizes, before any work
+        st.warning(
+            t("receptive_field.erf.too_wide", extent=f"{extent:,}", limit=f"{MAX_ERF_EXTENT[1]:,}", ndim=1),
+            icon=":material/hourglass_disabled:",
+        )
+        return
     if ndim == 2 and (extent > limit or erf_cost(layers, 2, int(channels), networks) > budget):
         st.info(
             t("receptive_field.erf.too_large_2d", extent=f"{extent:,}", limit=limit, budget=f"{budget:,}"),
             icon=":material/info:",
         )
         ndim = 1
+        if extent > MAX_ERF_EXTENT[1]:
+            st.warning(
+                t(
+                    "receptive_field.erf.too_wide",
+                    extent=f"{extent:,}",
+                    limit=f"{MAX_ERF_EXTENT[1]:,}",
+                    ndim=1,
+                ),
+                icon=":material/hourglass_disabled:",
+            )
+            return
     cost = erf_cost(layers, ndim, int(channels), networks)
     if cost > budget:
         st.warning(
@@ -497,11 +518,26 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
             icon=":material/warning:",
         )
         return
+    need = erf_estimate(cost, extent, ndim, int(channels), networks, len(layers))
+    if need.bytes > ROOM.bytes:
+        st.warning(
+            t(
+                "receptive_field.erf.too_heavy",
+                seconds=f"{need.seconds:,.0f}",
+                memory=format_bytes(need.bytes),
+                limit_s=f"{ROOM.seconds:g}",
+                limit_mem=format_bytes(ROOM.bytes),
+            ),
+            icon=":material/hourglass_disabled:",
+        )
+        return
     with st.spinner(t("receptive_field.erf.spinner", device=device.type.upper())):
         result = rfui.erf(
             key, ndim, str(weights), bool(relu), int(channels), int(samples), int(seed), str(device)
         )
-    share = mass_share(result.grad, MASS)
+    # the expected field is mirror-symmetric: averaging the mirror images removes noise, not signal
+    grad = mirror_mean(result.grad)
+    share = mass_share(grad, MASS)
     cover_share = rfui.coverage_share(key, ndim, MASS)
     area = t("receptive_field.erf.pixels") if ndim == 2 else t("receptive_field.erf.offsets")
     m1, m2, m3 = st.columns([1, 1.4, 1.4])
@@ -525,7 +561,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
     grid = grid_for(field.start, field.stop, grid_cells)
     view = field_view(field, grid)
     block = grid[1]
-    mask = mass_mask(result.grad, MASS)
+    mask = mass_mask(grad, MASS)
     text = _figure_text()
     if ndim == 2:
         left, right = st.columns(2)
@@ -544,7 +580,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
         _chart(
             cached_figure(
                 erf_map,
-                bin_mean(result.normalized, block),
+                bin_mean(grad / grad.max() if grad.max() > 0 else grad, block),
                 bin_mean(mask.astype(float), block) >= 0.5,
                 view.centres,
                 t("receptive_field.erf.erf_map"),
@@ -554,14 +590,14 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
             right,
         )
         cells = t("receptive_field.erf.maps_cells", block=block) if block > 1 else ""
-        st.caption(t("receptive_field.erf.maps_caption") + cells)
+        st.caption(t("receptive_field.erf.maps_caption") + cells + t("receptive_field.erf.mirror_2d"))
     else:
         _chart(
             cached_figure(
                 profile_1d,
                 view.centres,
                 normalized_profile(field.counts, block),
-                normalized_profile(result.grad, block),
+                normalized_profile(grad, block),
                 view.hole,
                 bin_mean(mask.astype(float), block) >= 0.5,
                 t("receptive_field.erf.profile"),
@@ -569,7 +605,7 @@ def erf_section(layers: Sequence[Layer], key: rfui.LayerKey, mode: str, causal: 
             ),
             "rf_chart_profile",
         )
-        st.caption(t("receptive_field.erf.profile_caption"))
+        st.caption(t("receptive_field.erf.profile_caption") + t("receptive_field.erf.mirror_1d"))
     if result.samples == 1:
         networks_text = t("receptive_field.erf.one_network")
     else:

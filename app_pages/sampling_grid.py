@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -9,7 +11,6 @@ from dsdcn import (
     GridSampling,
     axis_sampling,
     effective_kernel_size,
-    frame_outputs,
     grid_sampling,
     largest_dilation,
     largest_kernel,
@@ -17,23 +18,16 @@ from dsdcn import (
     sampling_problem,
     smallest_input,
 )
-from dsdcn.figures.sampling import (
-    COLORS,
-    LABELS,
-    frame_budget,
-    sampling_figure,
-    shared_cell_px,
-    shared_x_range,
-)
+from dsdcn.figures.sampling import COLORS, LABELS, compare_frames, sampling_panels
 from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif
 from ui.common import figure_from_spec, figure_spec
 from ui.i18n import latex, ordinal, plural, t
 from ui.workshop import (
     figure_scale,
     mark_link_value_ignored,
-    plotly_config,
     presets_bar,
     projector,
+    show_chart,
     style_figure,
     take_choice_link_value,
     write_coded_link_value,
@@ -316,26 +310,21 @@ def _grid(axes: tuple[tuple, ...], mode: str) -> GridSampling:
 
 @st.cache_data(max_entries=32, ttl="1h", show_spinner=False)
 def _figure(
-    axes: tuple[tuple, ...],
+    panels: tuple[tuple[tuple, ...], ...],
     mode: str,
     position: tuple[int, ...] | None,
     width_px: int,
     max_height_px: int,
-    cell_px: float | None,
-    x_range: tuple[float, float] | None,
-    title: str,
+    titles: tuple[str, ...],
     labels: tuple[tuple[str, str], ...],
 ) -> dict:
     # the figure as plotly's dict (a cached go.Figure is validated again when it is unpickled)
-    grid = _grid(axes, mode)
-    fig = sampling_figure(
-        grid,
+    fig = sampling_panels(
+        [_grid(axes, mode) for axes in panels],
         position=position,
         width_px=width_px,
         max_height_px=max_height_px,
-        cell_px=cell_px,
-        x_range=x_range,
-        title=title,
+        titles=titles,
         labels=dict(labels),
     )
     return figure_spec(fig)
@@ -353,11 +342,14 @@ def _styled(fig: go.Figure) -> go.Figure:
         return fig
     height = fig.layout.height
     style_figure(fig)
-    fig.update_layout(height=height)  # the cells, not the height, grow (taller only adds white space)
+    # the cells are square (scale-locked axes): as tall as the screen allows, so the cells grow too (on
+    # the projector's full-width page the height, not the width, limits them)
+    fig.update_layout(height=int(height * figure_scale()))
     fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps"})
     fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps in padding"})
     if fig.layout.title.text:
         fig.update_layout(title_font_size=22)
+    fig.update_annotations(font_size=22)  # panel titles
     if fig.layout.updatemenus:
         fig.layout.updatemenus[0].font.size = 20
     if fig.layout.sliders:
@@ -412,17 +404,26 @@ def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
         pads = f"{r.pad_left}|{r.pad_right}, {col.pad_left}|{col.pad_right}"
     c[2].metric(t("sampling_grid.m.pads"), pads, help=t("sampling_grid.m.pads_help"))
     total_taps = grid.n_outputs * grid.n_taps
+    # the count as the value and "of N" under it: "238,680 of 239,121" does not fit a fifth of the page
     if position is None:
         c[3].metric(
             t("sampling_grid.m.pad_taps"),
-            t("sampling_grid.m.pad_taps_value", count=grid.padding_taps, total=total_taps),
+            f"{grid.padding_taps:,}",
+            delta=t("sampling_grid.m.pad_taps_of", total=f"{total_taps:,}"),
+            delta_color="off",
+            delta_arrow="off",
             help=t("sampling_grid.m.pad_taps_help"),
         )
     else:
         c[3].metric(
             t("sampling_grid.m.pad_taps_here"),
-            t("sampling_grid.m.pad_taps_value", count=grid.padding_taps_of(position), total=grid.n_taps),
-            delta=t("sampling_grid.m.pad_taps_all", count=grid.padding_taps, total=total_taps),
+            f"{grid.padding_taps_of(position):,}",
+            delta=t(
+                "sampling_grid.m.pad_taps_here_of",
+                total=grid.n_taps,
+                count=f"{grid.padding_taps:,}",
+                all=f"{total_taps:,}",
+            ),
             delta_color="off",
             delta_arrow="off",
             help=t("sampling_grid.m.pad_taps_here_help"),
@@ -643,32 +644,34 @@ def _body() -> None:
     specs = [(_key(axes), grid)]
     if compare_on:
         specs.insert(0, (_key(axes, dilation_one=True), _grid(_key(axes, dilation_one=True), mode)))
-    side_by_side = compare_on and grid.ndim == 2  # 1D rows are wide and short: stack them
-    columns = st.columns(len(specs)) if side_by_side else [st.container() for _ in specs]
-    width_px = 520 if side_by_side else 1000
+    # one figure: in the compare view both panels (side by side in 2D, stacked in 1D) share its frames,
+    # its Play and its slider, so they move in step
+    width_px = 1040 if compare_on and grid.ndim == 2 else 1000
     max_height_px = int(560 * figure_scale())
-    cell_px = shared_cell_px([g for _, g in specs], width_px, max_height_px) if side_by_side else None
-    x_range = shared_x_range([g for _, g in specs]) if compare_on and grid.ndim == 1 else None
-    labels = tuple(_labels().items())
+    titles = tuple(_title(g) for _, g in specs)
+    if compare_on and grid.ndim == 2:  # half the width each: the settings on a second line
+        titles = tuple(re.sub(r"(: |：)", r"\1<br>", title, count=1) for title in titles)
     with st.spinner(t("sampling_grid.drawing")):
-        for i, (col, (key, g)) in enumerate(zip(columns, specs, strict=True)):
-            pos = None
-            if position is not None:
-                pos = tuple(min(p, o - 1) for p, o in zip(position, g.out_shape, strict=True))
-            title = _title(g)
-            if side_by_side and projector():  # half a page is too narrow for the title in large type:
-                col.markdown(f"**{title}**")  # above the figure, where it wraps
-                title = ""
-            fig = figure_from_spec(
-                _figure(key, mode, pos, width_px, max_height_px, cell_px, x_range, title, labels)
+        fig = figure_from_spec(
+            _figure(
+                tuple(k for k, _ in specs),
+                mode,
+                position,
+                width_px,
+                max_height_px,
+                titles,
+                tuple(_labels().items()),
             )
-            name = "sampling-grid-d1" if compare_on and i == 0 else "sampling-grid"
-            col.plotly_chart(
-                _styled(fig),
-                key=f"sg_fig_{i}",
-                config={**plotly_config(name), "scrollZoom": False},
-                theme=None,
-            )
+        )
+        show_chart(
+            _styled(fig),
+            key="sg_fig",
+            name="sampling-grid-compare" if compare_on else "sampling-grid",
+            config={"scrollZoom": False},
+            theme=None,
+        )
+    if position is None:
+        _step_buttons()
     st.markdown(_legend(grid, position is None), unsafe_allow_html=True)
     if compare and not compare_on:
         st.caption(t("sampling_grid.compare_nothing"))
@@ -677,15 +680,81 @@ def _body() -> None:
         if compare_on and any(p >= o for p, o in zip(position, specs[1][1].out_shape, strict=True)):
             st.caption(t("sampling_grid.nearest"))
     else:
-        for g in (s[1] for s in specs):
-            shown = len(frame_outputs(g.n_outputs, frame_budget(g.n_taps)))
-            if shown < g.n_outputs:
-                st.caption(t("sampling_grid.too_many", total=g.n_outputs, shown=shown))
+        shown = len(compare_frames([g for _, g in specs]))
+        total = max(g.n_outputs for _, g in specs)
+        if shown < total:
+            st.caption(t("sampling_grid.too_many", total=total, shown=shown))
         st.caption(t("sampling_grid.play_caption"))
+        if compare_on and specs[0][1].n_outputs != grid.n_outputs:
+            st.caption(t("sampling_grid.play_caption_compare", n1=specs[0][1].n_outputs, n=grid.n_outputs))
         _gif_download(_key(axes), mode, grid, specs[0] if compare_on else None)
     _skip_notes(grid)
     _formulas(grid)
     _explain(mode)
+
+
+# Previous / next frame of the figure's animation, by button or by the arrow keys (Streamlit has no
+# key events: a small script in the page steps plotly's own frames, so Play, the slider and the steps
+# stay one animation). The listeners are added once per browser tab; they act only while the
+# figure is on screen and leave arrow keys alone in inputs, sliders and other controls.
+_STEP_HTML = """
+<div class="sg-steps" style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center">
+<button type="button" data-sg-step="-1" title="{prev_help}" style="{style}">◀ {prev}</button>
+<button type="button" data-sg-step="1" title="{next_help}" style="{style}">{next} ▶</button>
+<span style="opacity:0.75;font-size:0.9em">{hint}</span>
+</div>
+<script>
+(() => {{
+  if (window.__dsdcnSgSteps) return;
+  window.__dsdcnSgSteps = true;
+  const chart = () => document.querySelector(".st-key-sg_fig .js-plotly-plot");
+  const step = (by) => {{
+    const gd = chart();
+    const slider = gd && gd.layout && gd.layout.sliders && gd.layout.sliders[0];
+    if (!slider || !window.Plotly) return false;
+    const n = slider.steps.length;
+    const next = Math.min(n - 1, Math.max(0, (slider.active || 0) + by));
+    window.Plotly.animate(gd, [slider.steps[next].args[0][0]], {{
+      mode: "immediate", frame: {{duration: 0, redraw: true}}, transition: {{duration: 0}},
+    }});
+    return true;
+  }};
+  document.addEventListener("click", (e) => {{
+    const b = e.target.closest && e.target.closest("[data-sg-step]");
+    if (b) step(Number(b.dataset.sgStep));
+  }});
+  document.addEventListener("keydown", (e) => {{
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const t = e.target;
+    const busy = "input, textarea, select, [contenteditable], [role=slider], [role=radio], [role=tab], "
+      + "[role=option], [role=listbox], [role=combobox], [role=switch], [role=checkbox]";
+    if (t && t.closest && t.closest(busy)) return;
+    if (step(e.key === "ArrowRight" ? 1 : -1)) e.preventDefault();
+  }});
+}})();
+</script>
+"""
+
+
+def _step_buttons() -> None:
+    """◀ / ▶ buttons that step the animation one frame, and the arrow keys (see ``_STEP_HTML``)."""
+    size = "1.25rem" if projector() else "1rem"
+    style = (
+        f"font-size:{size};padding:0.25rem 0.9rem;border-radius:0.5rem;border:1px solid #ccc;"
+        "background:white;cursor:pointer"
+    )
+    st.html(
+        _STEP_HTML.format(
+            prev=t("sampling_grid.step_prev"),
+            next=t("sampling_grid.step_next"),
+            prev_help=t("sampling_grid.step_prev_help"),
+            next_help=t("sampling_grid.step_next_help"),
+            hint=t("sampling_grid.step_keys"),
+            style=style,
+        ),
+        unsafe_allow_javascript=True,
+    )
 
 
 def _drop_hidden_link_values() -> None:
@@ -708,7 +777,11 @@ def render() -> None:
     bar = st.container()  # filled last: the preset in view is known once every control has its value
     _body()
     _drop_hidden_link_values()
-    for key, _group, _codes in _CODED:  # a hand-kept choice off screen (per-axis padding when tied) leaves the link
+    for (
+        key,
+        _group,
+        _codes,
+    ) in _CODED:  # a hand-kept choice off screen (per-axis padding when tied) leaves the link
         if key not in st.session_state[_DRAWN] and key in st.query_params:
             del st.query_params[key]
     with bar:

@@ -56,6 +56,24 @@ class ERF:
         return self.grad / top if top > 0 else self.grad.copy()
 
 
+def mirror_mean(values: np.ndarray) -> np.ndarray:
+    """``values`` averaged over its mirror images: the 8 flips and transposes of a square 2D map, or a
+    1D profile and its reverse.
+
+    The expected effective field of a stack of square kernels (same size and dilation on both axes,
+    weights drawn from a distribution that does not change under flips) has these symmetries, so the
+    mean keeps the field and averages away the noise of the random draws, as 8 (2D) or 2 (1D) times
+    as many networks would.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim == 1:
+        return (v + v[::-1]) / 2.0
+    if v.ndim != 2 or v.shape[0] != v.shape[1]:
+        raise ValueError(f"values must be a 1D profile or a square 2D map, got shape {v.shape}")
+    flips = [v, v[::-1], v[:, ::-1], v[::-1, ::-1]]
+    return np.mean([*flips, *(f.T for f in flips)], axis=0)
+
+
 def mass_share(values: np.ndarray, mass: float = 0.95) -> float:
     """Smallest share of the entries that holds ``mass`` of the total (largest entries first).
 

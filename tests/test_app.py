@@ -21,8 +21,8 @@ def test_home_renders_without_exception(app: AppTest) -> None:
     assert not app.exception
     assert app.title[0].value == "dsdcn explorer"
     assert len(app.latex) >= 8
-    labels = [m.label for m in app.metric]
-    assert any("dilation 2 spans" in label for label in labels)
+    assert app.metric[0].label == "Kernel span"  # short: the settings go under the value (issue 15)
+    assert app.metric[0].proto.delta == "3×3 kernel at dilation 2"
     assert app.metric[0].value == "5×5 pixels"
     assert app.metric[1].value == "73,728"  # 64·128·3²
     assert app.metric[2].value == "8,768"  # 64·3² + 64·128

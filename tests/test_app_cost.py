@@ -36,8 +36,9 @@ def test_defaults_formula_equals_count(page: AppTest) -> None:
     formula = at.dataframe[0].value
     assert list(formula["equal"]) == ["✓"] * 4
     assert (formula["params (formula)"] == formula["params (numel)"]).all()
-    assert (formula["FLOPs = 2×MACs (formula)"] == formula["FLOPs (flop_counter, forward)"]).all()
+    assert (formula["FLOPs = 2×MACs (formula)"] == formula["FLOPs (flop_counter)"]).all()
     assert (formula["FLOPs = 2×MACs (formula)"] == 2 * formula["MACs (formula)"]).all()
+    assert all(" " not in shape for shape in formula["output (B, C, H, W)"])  # one line (issue 15, defect 8)
     std = formula_cost(LayerSpec("standard", 32, 64, 3, 2), 56, 56)
     assert formula["params (formula)"][0] == std.params == 18_432
     assert at.success[0].value.startswith("Formula and count agree")

@@ -50,13 +50,33 @@ def test_defaults_show_dilation_side_by_side(at: AppTest) -> None:
     assert m["Output size"] == "3×3"
     assert m["Pixels never read"] == "0%"
     charts = _charts(at)
-    assert len(charts) == 2  # compare: dilation 1 beside dilation 2
-    assert "d = 1" in charts[0]["layout"]["title"]["text"]
-    assert "d = 2" in charts[1]["layout"]["title"]["text"]
-    assert len(charts[1]["frames"]) == 9 and len(charts[0]["frames"]) == 25
+    assert len(charts) == 1  # compare: dilation 1 beside dilation 2, in one figure
+    titles = [a["text"] for a in charts[0]["layout"]["annotations"]]
+    assert "d = 1" in titles[0] and "d = 2" in titles[1]
+    assert len(charts[0]["frames"]) == 25  # one per d = 1 output; the d = 2 panel moves with them
     assert not at.warning
     assert at.latex  # formulas filled in
     assert any("= 3" in latex.value for latex in at.latex)
+
+
+def test_one_play_drives_both_panels_in_step(at: AppTest) -> None:
+    """Issue 15, defect 7: one figure, one Play, one slider and one set of frames for both panels,
+    aligned by output position, with step buttons and arrow keys."""
+    (spec,) = _charts(at)
+    layout, frames = spec["layout"], spec["frames"]
+    assert len(layout["updatemenus"]) == 1 and len(layout["sliders"]) == 1
+    assert [s["args"][0][0] for s in layout["sliders"][0]["steps"]] == [f["name"] for f in frames]
+    taps = [i for i, t in enumerate(spec["data"]) if t.get("name") == "tap numbers"]
+    assert [spec["data"][i]["xaxis"] for i in taps] == ["x", "x3"]  # d = 1 panel, d = 2 panel
+    for f in frames:  # every frame moves both panels
+        assert set(taps) <= set(f["traces"])
+    # frame 3 is output (0, 3): d = 1 reads columns 3..5; d = 2 has no output (0, 3), so no taps
+    third = frames[3]
+    numbers = [f for i, f in zip(third["traces"], third["data"], strict=True) if i in taps]
+    assert layout["sliders"][0]["steps"][3]["label"] == "(0, 3)"
+    assert len(numbers[0]["text"]) == 9 and numbers[1]["text"] == []
+    assert any("sg-steps" in h.proto.body and "ArrowRight" in h.proto.body for h in at.get("html"))
+    assert any("One **Play** drives both panels" in c.value for c in at.caption)
 
 
 def test_largest_settings(at: AppTest) -> None:
@@ -64,10 +84,10 @@ def test_largest_settings(at: AppTest) -> None:
     m = _metrics(at)
     assert m["Kernel spans"] == "161×161"
     assert m["Output size"] == "4×4"  # ceil(32 / 8)
-    assert len(_charts(at)) == 2
+    assert len(_charts(at)) == 1
     _apply(at, s=1)
     charts = _charts(at)
-    assert 0 < len(charts[1]["frames"]) < 1024
+    assert 0 < len(charts[0]["frames"]) < 1024
     assert any("too many to animate" in c.value for c in at.caption)
 
 
@@ -96,8 +116,8 @@ def test_reflect_padding_too_wide(at: AppTest) -> None:
     assert len(at.warning) == 1 and "reflect" in at.warning[0].value
     _apply(at, mode="replicate")
     assert not at.warning
-    spec = _charts(at)[1]
-    assert any(t.get("name") == "padding" for t in spec["data"])
+    spec = _charts(at)[0]
+    assert "x3" in [t.get("xaxis") for t in spec["data"] if t.get("name") == "padding"]  # the d = 4 panel
 
 
 def test_1d(at: AppTest) -> None:
@@ -127,7 +147,9 @@ def test_pick_a_cell(at: AppTest) -> None:
     _apply(at, view="pick", pad="same", compare=False)
     _apply(at, pick_r=0, pick_c=6)
     m = _metrics(at)
-    assert m["Taps in padding here"] == "5 of 9"
+    assert m["Taps in padding here"] == "5"
+    delta = next(x.proto.delta for x in at.metric if x.label == "Taps in padding here")
+    assert delta.startswith("of 9 here")
     assert any("reads rows -2, 0, 2 × columns 4, 6, 8" in md.value for md in at.markdown)
     spec = _charts(at)[0]
     assert not spec.get("frames")

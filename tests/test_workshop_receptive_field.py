@@ -36,8 +36,8 @@ DEFAULTS = {
     "rf_branches": "",
     "rf_erf_weights": "random",
     "rf_erf_relu": True,
-    "rf_erf_channels": 4,
-    "rf_erf_samples": 8,
+    "rf_erf_channels": 6,
+    "rf_erf_samples": 12,
     "rf_erf_seed": 0,
     "rf_sug_layers": 3,
     "rf_sug_kernel": 3,
@@ -221,7 +221,7 @@ def test_controls_of_a_hidden_section_are_not_reported() -> None:
 def test_repeated_and_empty_values() -> None:
     at = open_page({"rf_stack": ["c3", "c5"], "rf_erf_channels": "", "rf_mode": ["1D", "2D"]})
     assert not at.exception
-    assert at.session_state["rf_erf_channels"] == 4
+    assert at.session_state["rf_erf_channels"] == 6  # the default
 
 
 # --- Chinese -----------------------------------------------------------------------------------------

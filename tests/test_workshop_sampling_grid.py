@@ -189,9 +189,10 @@ def _zh(at: AppTest) -> None:
     metric_labels = {m.label for m in at.metric}
     assert ZH["sampling_grid.m.spans"] in metric_labels and ZH["sampling_grid.m.unread"] in metric_labels
     assert any(ZH["sampling_grid.explain"] in e.label for e in at.expander)
-    for spec in _specs(at):
-        title = spec["layout"]["title"]["text"]
-        assert "卷积核" in title and "kernel" not in title
+    for spec in _specs(at):  # one panel: the figure's title; compare panels: a title above each
+        layout = spec["layout"]
+        titles = [a["text"] for a in layout.get("annotations", [])] or [layout["title"]["text"]]
+        assert all("卷积核" in title and "kernel" not in title for title in titles)
 
 
 def test_the_page_in_chinese() -> None:

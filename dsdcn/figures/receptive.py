@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+if TYPE_CHECKING:  # theme.py takes HOLE_COLOUR from here: the theme itself is imported where it is used
+    from .theme import Theme
 
 HOLE_COLOUR = "#e4002b"
 SCALE = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"]  # viridis, dark = few paths
@@ -147,6 +151,36 @@ def _play_controls(
     }
 
 
+def white_style(fig: go.Figure, theme: Theme | None = None) -> go.Figure:
+    """White paper, light grid lines and the theme's type sizes (``None``: the standard theme) on a
+    figure of this page, with its animation controls, colour bars and annotations; returns ``fig``.
+    Set in the figure itself, so it looks the same under any plotly template."""
+    from .theme import STANDARD
+
+    theme = STANDARD if theme is None else theme
+    small = max(theme.font_size - 2, 10)
+    fig.update_layout(
+        paper_bgcolor="white",
+        font={"size": theme.font_size},
+        title_font_size=theme.title_size,
+        legend_font_size=small,
+        hoverlabel_font_size=theme.font_size,
+    )
+    axis = {"gridcolor": "#ebedf0", "linecolor": "#c8ccd2", "zerolinecolor": "#c8ccd2"}
+    fig.update_xaxes(tickfont_size=small, title_font_size=theme.font_size, **axis)
+    fig.update_yaxes(tickfont_size=small, title_font_size=theme.font_size, **axis)
+    fig.update_traces(
+        colorbar_tickfont_size=small, colorbar_title_font_size=theme.font_size, selector={"type": "heatmap"}
+    )
+    if fig.layout.sliders:
+        fig.layout.sliders[0].currentvalue.font.size = theme.font_size
+        fig.layout.sliders[0].font = {"size": small}
+    if fig.layout.updatemenus:
+        fig.layout.updatemenus[0].font = {"size": small}
+    fig.update_annotations(font_size=theme.font_size)
+    return fig
+
+
 def coverage_animation_2d(
     levels: Sequence[np.ndarray],
     holes: Sequence[np.ndarray],
@@ -155,11 +189,13 @@ def coverage_animation_2d(
     title: str,
     duration_ms: int = 700,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
     """Animated 2D coverage: frame ``l`` shows the field after layer ``l`` (square, ``(cells, cells)``).
 
     ``levels`` are ``log10`` path counts (NaN outside the field), ``holes`` boolean masks, ``centres``
-    the offset of each cell. The figure opens on the last frame.
+    the offset of each cell. The figure opens on the last frame. ``theme`` (default: the standard
+    one) gives the type sizes, see :func:`white_style`.
     """
     if not levels:
         raise ValueError("levels must hold at least one frame")
@@ -197,7 +233,7 @@ def coverage_animation_2d(
         "plot_bgcolor": "#f4f4f4",
         **_play_controls(names, list(labels), duration_ms, text),
     }
-    return go.Figure(data=[trace], layout=layout, frames=frames, _validate=False)
+    return white_style(go.Figure(data=[trace], layout=layout, frames=frames, _validate=False), theme)
 
 
 def coverage_animation_1d(
@@ -208,8 +244,10 @@ def coverage_animation_1d(
     title: str,
     duration_ms: int = 600,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
-    """Animated 1D coverage: one row per layer (the field after it); frame ``l`` shows rows ``0..l``."""
+    """Animated 1D coverage: one row per layer (the field after it); frame ``l`` shows rows ``0..l``.
+    ``theme`` (default: the standard one) gives the type sizes, see :func:`white_style`."""
     if not levels:
         raise ValueError("levels must hold at least one frame")
     scale, zmin, zmax, tickvals, ticktext = _scale(_zmax(levels), text.hole)
@@ -243,7 +281,7 @@ def coverage_animation_1d(
         "plot_bgcolor": "#f4f4f4",
         **_play_controls(names, list(labels), duration_ms, text),
     }
-    return go.Figure(data=[trace], layout=layout, frames=frames, _validate=False)
+    return white_style(go.Figure(data=[trace], layout=layout, frames=frames, _validate=False), theme)
 
 
 def coverage_map(

@@ -1,7 +1,9 @@
 """The sampling-grid figure: a kernel's taps over the (padded) input and the output filling in.
 
 One builder, :func:`sampling_figure`, for 1D and 2D, animated (one frame per output position, or a
-bounded number of them) or static (one chosen output). Frames are plain dicts that update only the
+bounded number of them) or static (one chosen output); :func:`sampling_panels` puts several grids (the
+compare view) in one figure whose single set of frames, Play and slider move them together, aligned by
+output position (:func:`compare_frames`). Frames are plain dicts that update only the
 traces that move; the numbered taps of each frame live in the trace named ``"tap numbers"``
 (``x`` = column, ``y`` = row in 2D, ``text`` = kernel position, row-major).
 """
@@ -65,12 +67,55 @@ MIN_TAP_PX = 5.0  # half width of a drawn tap, at least (taps stay visible on hu
 MAX_OUTPUT_HOVER = 4096  # larger outputs hover with their position only (keeps the JSON small)
 TAP_CELL_BUDGET = 6000  # frames x taps: bounds the JSON of a large animation
 HALF = 0.42  # half side of a drawn tap cell (cells are 1 wide)
+MIN_CELL_PX = 1.0  # 2D cells may be this small: large grids fit the width instead of spilling past it
+LABEL_GAP_PX = 44.0  # 2D: between input and output, at least room for three-digit row numbers
 FONT = 16
 
 
 def frame_budget(n_taps: int) -> int:
     """How many frames an animation with ``n_taps`` taps per output may have (24 to 100)."""
     return int(min(MAX_FRAMES, max(24, TAP_CELL_BUDGET // max(1, n_taps))))
+
+
+def done_before(grid: GridSampling, position: Sequence[int]) -> int:
+    """How many outputs of ``grid`` come before ``position`` in row-major order (``position`` may lie
+    outside ``grid``'s output: the outputs of earlier rows, and the earlier ones of its row, count)."""
+    done, inside = 0, True
+    for p, size in zip(position, grid.out_shape, strict=True):
+        done *= size
+        if inside:
+            done += min(int(p), size)
+            inside = int(p) < size
+    return done
+
+
+def compare_frames(grids: Sequence[GridSampling], max_frames: int | None = None) -> list[tuple[int | None, ...]]:
+    """The frames of panels that move together, aligned by output position: for each frame, the flat
+    output index each panel shows, or ``None`` where a panel has no output at that position.
+
+    The frames are the positions :func:`~dsdcn.sampling.frame_outputs` picks in the panel with the most
+    outputs (at most ``max_frames``, default :func:`frame_budget` of all panels' taps together); every
+    panel shows the same (row, column), so the windows start at the same input place and a panel with
+    fewer outputs (a wider window that no longer fits) shows none there.
+    """
+    if not grids:
+        raise ValueError("at least one panel is needed")
+    if len({g.ndim for g in grids}) != 1:
+        raise ValueError("the panels must all be 1D or all be 2D")
+    lead = max(grids, key=lambda g: g.n_outputs)
+    limit = frame_budget(sum(g.n_taps for g in grids)) if max_frames is None else int(max_frames)
+    out = []
+    for flat in frame_outputs(lead.n_outputs, limit).tolist():
+        pos = lead.unravel(flat)
+        out.append(
+            tuple(
+                int(np.ravel_multi_index(pos, g.out_shape))
+                if all(p < o for p, o in zip(pos, g.out_shape, strict=True))
+                else None
+                for g in grids
+            )
+        )
+    return out
 
 
 def _squares(
@@ -128,13 +173,20 @@ class _Geometry:
             self.wi, self.wo = cols.padded_size, cols.out
             self.hi = rows.padded_size
             self.gap = max(1.5, 0.04 * (self.wi + self.wo))
-            total = self.wi + self.gap + self.wo
             plot_w = max(200, width_px - 50)
-            fit = float(np.clip(min(plot_w / total, max_height_px / self.hi), 2.0, 52.0))
-            self.cell = fit if cell_px is None else min(fit, float(cell_px))
+
+            def cell_for(gap_cells: float, gap_px: float = 0.0) -> float:
+                fit = min((plot_w - gap_px) / (self.wi + gap_cells + self.wo), max_height_px / self.hi)
+                fit = float(np.clip(fit, MIN_CELL_PX, 52.0))
+                return fit if cell_px is None else min(fit, float(cell_px))
+
+            self.cell = cell_for(self.gap)
+            if self.gap * self.cell < LABEL_GAP_PX:  # small cells: room for the output's row numbers
+                self.cell = cell_for(0.0, LABEL_GAP_PX)
+                self.gap = LABEL_GAP_PX / self.cell
             self.cell_x = self.cell_y = self.cell
             self.plot_h = self.hi * self.cell
-            self.total = total
+            self.total = self.wi + self.gap + self.wo
         else:
             plot_w = max(200, width_px - 110)
             lo, hi = x_range if x_range is not None else (-cols.pad_left - 0.5, cols.n + cols.pad_right - 0.5)
@@ -351,6 +403,19 @@ def _static_traces(geo: _Geometry, labels: Mapping[str, str], animated: bool) ->
             )
         )
     return traces
+
+
+def _no_output(geo: _Geometry, done: int) -> list[dict]:
+    """The moving traces of a panel with no output at this frame's position: nothing drawn, and its
+    outputs before that position done."""
+    empty = np.zeros(0, dtype=np.float32)
+    out: list[dict] = [{"x": empty, "y": empty} for _ in range(4)]
+    out.append({"x": np.zeros(0, dtype=np.int16), "y": np.zeros(0, dtype=np.int16), "text": []})
+    if not geo.d2:
+        out.append({"x": empty, "y": empty})
+    out.append({"x": empty, "y": empty})
+    out.append({"type": "heatmap", "colorscale": _done_colorscale(done, geo.grid.n_outputs)})
+    return out
 
 
 def _dynamic(geo: _Geometry, flat: int, animated: bool) -> list[dict]:
@@ -657,6 +722,22 @@ def _controls(
     ]
 
 
+def _drop_empty(frames: list[dict]) -> None:
+    """Leave out of every frame the traces that stay empty in all of them (copy lines in zero padding,
+    padding taps without padding): a page validates each frame's traces on every rerun."""
+    if not frames:
+        return
+    count = len(frames[0]["data"])
+    keep = [
+        j
+        for j in range(count)
+        if not all("x" in f["data"][j] and len(f["data"][j]["x"]) == 0 for f in frames)
+    ]
+    for f in frames:
+        f["data"] = [f["data"][j] for j in keep]
+        f["traces"] = [f["traces"][j] for j in keep]
+
+
 def _tick_step(cell_px: float, min_px: float = 22.0) -> int:
     """A round tick step (1, 2, 5, 10, ...) that keeps tick labels ``min_px`` apart."""
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200):
@@ -713,6 +794,7 @@ def sampling_figure(
     for flat in flats:
         dyn = _dynamic(geo, flat, True)
         frames.append({"name": str(flat), "data": dyn, "traces": [*moving_idx, out_index]})
+    _drop_empty(frames)
     duration = int(np.clip(9000 / len(flats), 150, 700))
     _controls(
         layout,
@@ -723,3 +805,198 @@ def sampling_figure(
         lab,
     )
     return go.Figure(data=[*static, *moving], layout=layout, frames=frames, _validate=False)
+
+
+TITLE_PX = 36  # the row of a panel's title (figures of several panels)
+PANEL_PX_1D = 256  # plot height of one 1D panel (four rows of 64 px)
+
+
+def _axis_id(name: str, offset: int) -> str:
+    """An axis id moved ``offset`` places on: ``'x'`` → ``'x3'`` (offset 2), ``'y2'`` → ``'y4'``."""
+    number = int(name[1:] or 1) + offset
+    return name[0] if number == 1 else f"{name[0]}{number}"
+
+
+def _axis_key(axis_id: str) -> str:
+    """The layout key of an axis id: ``'x3'`` → ``'xaxis3'``."""
+    return f"{axis_id[0]}axis{axis_id[1:]}"
+
+
+def _moved_axes(layout: dict, offset: int) -> dict[str, dict]:
+    """The axes of one panel's layout, renamed ``offset`` places on (references included)."""
+    out = {}
+    for key, axis in layout.items():
+        if not (key.startswith(("xaxis", "yaxis"))):
+            continue
+        axis = dict(axis)
+        for ref in ("scaleanchor", "anchor"):
+            if ref in axis:
+                axis[ref] = _axis_id(axis[ref], offset)
+        out[_axis_key(_axis_id(key[0] + key[5:], offset))] = axis
+    return out
+
+
+def _first_flats(
+    grids: Sequence[GridSampling], position: Sequence[int] | None, frames: list[tuple[int | None, ...]]
+) -> list[int]:
+    """The output each panel shows first: frame 0's, or ``position`` clamped to each panel's output."""
+    if position is None:
+        return [int(f) for f in frames[0]]  # type: ignore[arg-type]  # position 0 exists in every panel
+    out = []
+    for g in grids:
+        pos = tuple(min(int(p), o - 1) for p, o in zip(position, g.out_shape, strict=True))
+        g.taps_of(pos)  # raises ValueError for a negative position
+        out.append(int(np.ravel_multi_index(pos, g.out_shape)))
+    return out
+
+
+def sampling_panels(
+    grids: Sequence[GridSampling],
+    *,
+    position: Sequence[int] | None = None,
+    max_frames: int | None = None,
+    width_px: int = 1000,
+    max_height_px: int = 560,
+    titles: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Panels that move together in one figure (a compare view: the same kernel at d = 1 and at its
+    dilation): side by side with one cell size in 2D, stacked with the same x axis in 1D.
+
+    One Play, one step slider and one set of frames drive every panel; the frames are
+    :func:`compare_frames` (aligned by output position: a panel without that output shows no window
+    and keeps its earlier outputs done). Frame names are the lead panel's flat output indices. A
+    ``position`` draws that output in every panel (clamped to each panel's output), static. Panel
+    titles are annotations above the panels (``<br>`` breaks a line). One grid gives
+    :func:`sampling_figure`.
+    """
+    grids = list(grids)
+    if len(grids) == 1:
+        return sampling_figure(
+            grids[0],
+            position=position,
+            max_frames=max_frames,
+            width_px=width_px,
+            max_height_px=max_height_px,
+            title=titles[0] if titles else None,
+            labels=labels,
+        )
+    lab = {**LABELS, **(labels or {})}
+    animated = position is None
+    frames = compare_frames(grids, max_frames) if animated else []
+    d2 = grids[0].ndim == 2
+    if not animated and len({g.ndim for g in grids}) != 1:
+        raise ValueError("the panels must all be 1D or all be 2D")
+    if d2:
+        loose = [_Geometry(g, 10**6, 10**6) for g in grids]  # sizes in cells
+        between0 = max(3.0, 0.06 * sum(geo.total for geo in loose))
+        cells = sum(geo.wi + geo.wo for geo in loose)
+        cell = 52.0
+        for _ in range(4):  # the gaps are at least LABEL_GAP_PX wide: they grow, in cells, as cells shrink
+            gaps = sum(max(geo.gap, LABEL_GAP_PX / cell) for geo in loose)
+            between = max(between0, LABEL_GAP_PX / cell)
+            span = cells + gaps + between * (len(grids) - 1)
+            fit = min(max(200, width_px - 50) / span, max_height_px / max(geo.hi for geo in loose))
+            cell = float(np.clip(fit, MIN_CELL_PX, 52.0))
+        geos = [_Geometry(g, 10**6, 10**6, cell_px=cell) for g in grids]
+        between = max(between0, LABEL_GAP_PX / cell)
+        span = sum(geo.total for geo in geos) + between * (len(grids) - 1)
+    else:
+        x_range = shared_x_range(grids)
+        geos = [_Geometry(g, int(width_px), int(max_height_px), x_range=x_range) for g in grids]
+    data: list = []
+    updated: list[int] = []  # per panel: its moving traces, then its output heatmap
+    axes: dict[str, dict] = {}
+    annotations = []
+    first = _first_flats(grids, position, frames)
+    offset_x = 0.0
+    title_px = (TITLE_PX + 24 * max(t.count("<br>") for t in titles)) if titles else 0
+    gap_px = 36 + max(title_px, TITLE_PX)  # 1D: the x tick labels of the panel above, then this title
+    total_h = len(grids) * PANEL_PX_1D + (len(grids) - 1) * gap_px
+    for p, (geo, flat) in enumerate(zip(geos, first, strict=True)):
+        offset = 2 * p if d2 else p
+        static = _static_traces(geo, lab, animated)
+        moving = _dynamic_traces(geo, _dynamic(geo, flat, animated), lab)
+        for trace in (*static, *moving):
+            trace.update(xaxis=_axis_id(trace.xaxis or "x", offset), yaxis=_axis_id(trace.yaxis or "y", offset))
+        n = len(data)
+        data.extend(static)
+        data.extend(moving)
+        updated.extend([*range(n + len(static), n + len(static) + len(moving)), n + len(static) - 1])
+        panel_axes = _moved_axes(_layout(geo, lab, None, animated), offset)
+        if d2:
+            x_in, x_out = _axis_key(_axis_id("x", offset)), _axis_key(_axis_id("x2", offset))
+            def frac(cells: float) -> float:
+                return float(np.clip(round(cells / span, 6), 0.0, 1.0))
+
+            start = frac(offset_x)
+            panel_axes[x_in]["domain"] = [start, frac(offset_x + geo.wi)]
+            panel_axes[x_out]["domain"] = [frac(offset_x + geo.wi + geo.gap), frac(offset_x + geo.total)]
+            for key in (_axis_key(_axis_id("y", offset)), _axis_key(_axis_id("y2", offset))):
+                panel_axes[key]["constraintoward"] = "top"
+            panel_axes[x_in]["anchor"] = _axis_id("y", offset)  # each panel's input axes on each other
+            panel_axes[_axis_key(_axis_id("y", offset))]["anchor"] = _axis_id("x", offset)
+            offset_x += geo.total + between
+            y_title, y_shift = 1.0, 56
+        else:
+            x_key, y_key = _axis_key(_axis_id("x", offset)), _axis_key(_axis_id("y", offset))
+            top_px = p * (PANEL_PX_1D + gap_px)
+            panel_axes[y_key]["domain"] = [
+                float(np.clip(round(1 - (top_px + PANEL_PX_1D) / total_h, 6), 0.0, 1.0)),
+                float(np.clip(round(1 - top_px / total_h, 6), 0.0, 1.0)),
+            ]
+            panel_axes[x_key]["anchor"] = _axis_id("y", offset)
+            if p < len(grids) - 1:
+                panel_axes[x_key].pop("title", None)  # the column label once, under the last panel
+            start, y_title, y_shift = 0.0, 1 - top_px / total_h, 4
+        axes.update(panel_axes)
+        if titles:
+            annotations.append(
+                {
+                    "text": titles[p],
+                    "x": start,
+                    "xref": "paper",
+                    "xanchor": "left",
+                    "y": y_title,
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "yshift": y_shift,
+                    "showarrow": False,
+                    "align": "left",
+                    "font": {"size": FONT + 4},
+                }
+            )
+    axis_px = 56 if d2 else 0
+    top = 8 + title_px + axis_px + (46 if animated else 0)
+    bottom = 96 if animated else 40
+    plot_h = max(geo.hi for geo in geos) * geos[0].cell if d2 else total_h
+    layout: dict = {
+        "height": int(plot_h + top + bottom),
+        "margin": {"l": 36 if d2 else 84, "r": 12, "t": top, "b": bottom},
+        "showlegend": False,
+        "hovermode": "closest",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"size": FONT},
+        "dragmode": False,
+        "annotations": annotations,
+        **axes,
+    }
+    if not animated:
+        return go.Figure(data=data, layout=layout)
+    lead = max(range(len(grids)), key=lambda i: grids[i].n_outputs)
+    fig_frames = []
+    names, slider_labels = [], []
+    for flats in frames:
+        pos = grids[lead].unravel(int(flats[lead]))  # type: ignore[arg-type]  # the lead has every position
+        dyn: list[dict] = []
+        for geo, g, flat in zip(geos, grids, flats, strict=True):
+            dyn.extend(_dynamic(geo, flat, True) if flat is not None else _no_output(geo, done_before(g, pos)))
+        name = str(flats[lead])
+        names.append(name)
+        slider_labels.append(_position_label(pos))
+        fig_frames.append({"name": name, "data": dyn, "traces": list(updated)})
+    _drop_empty(fig_frames)
+    duration = int(np.clip(9000 / len(frames), 150, 700))
+    _controls(layout, axis_px + title_px, names, slider_labels, duration, lab)
+    return go.Figure(data=data, layout=layout, frames=fig_frames, _validate=False)

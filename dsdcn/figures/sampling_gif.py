@@ -1,12 +1,14 @@
 """The sampling-grid animation as an animated GIF, drawn with Pillow (no browser, no plotly).
 
-One frame per animated output position: the same positions as :func:`dsdcn.figures.sampling.sampling_figure`
-(all of them, or :func:`~dsdcn.figures.sampling.frame_budget` evenly spread ones when there are more).
+One frame per animated output position: the same positions as the page's figure,
+:func:`dsdcn.figures.sampling.compare_frames` (all of them, or :func:`~dsdcn.figures.sampling.frame_budget`
+evenly spread ones when there are more).
 Each frame shows the padded input with the taps of that output numbered by kernel position (row-major,
 as in the figure), the dilated kernel's span as an outline, the pixels that padding taps copy outlined,
 and the output filling in. With ``compare_with`` (the same kernel at dilation 1) both panels move
-together, as the page's compare view does: stacked in 1D with input index 0 aligned, side by side in
-2D, with the same cell size. Text is ASCII only ("d = 2 (3)"), so the GIF needs no font for any language.
+together, as the page's compare view does, aligned by output position (a panel with no output at a
+frame's position shows no window): stacked in 1D with input index 0 aligned, side by side in 2D, with
+the same cell size. Text is ASCII only ("d = 2 (3)"), so the GIF needs no font for any language.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ..sampling import GridSampling, frame_outputs
-from .sampling import COLORS, frame_budget
+from ..sampling import GridSampling
+from .sampling import COLORS, compare_frames, done_before
 
 # palette index of each colour (index 0 is the background)
 _PALETTE_NAMES = (
@@ -225,15 +227,10 @@ def _header_text(grid: GridSampling, pos: tuple[int, ...]) -> str:
     return f"d = {d}   {where}"
 
 
-def _frame_flats(grids: list[GridSampling], max_frames: int | None) -> list[list[int]]:
-    """For each frame, the flat output index each panel shows: each panel's animated positions
-    (:func:`~dsdcn.sampling.frame_outputs`), spread over as many frames as the longest of them."""
-    per = []
-    for g in grids:
-        limit = frame_budget(g.n_taps) if max_frames is None else int(max_frames)
-        per.append(frame_outputs(g.n_outputs, limit).tolist())
-    total = max(len(f) for f in per)
-    return [[f[i * len(f) // total] for f in per] for i in range(total)]
+def _frame_flats(grids: list[GridSampling], max_frames: int | None) -> list[tuple[int | None, ...]]:
+    """For each frame, the flat output index each panel shows (``None``: none at that position): the
+    page's frames, :func:`~dsdcn.figures.sampling.compare_frames`."""
+    return compare_frames(grids, max_frames)
 
 
 def gif_frame_count(
@@ -267,18 +264,24 @@ class _Taps:
     cols: np.ndarray
 
 
-def _moving_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: int, gap: int) -> _Taps:
-    """Paint what one output position changes in a panel: the output's state, the window and taps."""
-    pos = grid.unravel(flat)
+def _moving_cells(
+    canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: int | None, gap: int, done: int = 0
+) -> _Taps | None:
+    """Paint what one output position changes in a panel: the output's state, the window and taps.
+    ``flat=None``: the panel has no output at this frame's position; its first ``done`` outputs are done."""
     # the output: done before this position (row-major), pending after, this one current
     order = np.arange(grid.n_outputs).reshape(grid.out_shape)
-    states = np.where(order < flat, _INDEX["done"], _INDEX["pending"])
-    states[pos] = _INDEX["current"]
+    states = np.where(order < (done if flat is None else flat), _INDEX["done"], _INDEX["pending"])
+    if flat is not None:
+        states[grid.unravel(flat)] = _INDEX["current"]
     if grid.ndim == 2:
         _blit(canvas, lay.out_x0, lay.out_y0, states, lay.cell_w, lay.cell_h, gap)
     else:
         for i, index in enumerate(states):
             _fill(canvas, lay.output_cell((i,)), int(index), gap)
+    if flat is None:
+        return None
+    pos = grid.unravel(flat)
     taps = grid.taps_of(pos)
     src = grid.sources_of(pos)
     inside = np.ones(len(taps), dtype=bool)
@@ -302,12 +305,15 @@ def _moving_cells(canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: 
     return _Taps(pos, tr, tc)
 
 
-def _panel_text(draw: ImageDraw.ImageDraw, grid: GridSampling, lay: GifLayout, taps: _Taps, gap: int) -> None:
-    """Draw a panel's header, the lines from the taps to the output (1D) and the tap numbers."""
-    pos = taps.pos
-    draw.text(
-        (lay.in_x0, lay.in_y0 - HEADER_PX + 6), _header_text(grid, pos), fill=_INDEX["text"], font=_font(18)
-    )
+def _panel_text(
+    draw: ImageDraw.ImageDraw, grid: GridSampling, lay: GifLayout, taps: _Taps | None, gap: int, pos: tuple[int, ...]
+) -> None:
+    """Draw a panel's header, the lines from the taps to the output (1D) and the tap numbers
+    (``taps=None``: no output at ``pos``, said in the header)."""
+    header = _header_text(grid, pos) + ("  no output" if taps is None else "")
+    draw.text((lay.in_x0, lay.in_y0 - HEADER_PX + 6), header, fill=_INDEX["text"], font=_font(18))
+    if taps is None:
+        return
     n = len(taps.cols)
     if grid.ndim == 1:  # a line from each tap down to the output cell
         ox0, oy0, ox1, _ = lay.output_cell(pos)
@@ -353,14 +359,19 @@ def sampling_gif(
         _static_cells(base, g, lay, gap)
 
     frames: list[Image.Image] = []
+    lead = max(range(len(grids)), key=lambda i: grids[i].n_outputs)
     for flats in _frame_flats(grids, max_frames):
         canvas = base.copy()
-        taps = [_moving_cells(canvas, g, lay, f, gap) for g, lay, f in zip(grids, lays, flats, strict=True)]
+        pos = grids[lead].unravel(int(flats[lead]))  # type: ignore[arg-type]  # the lead has every position
+        taps = [
+            _moving_cells(canvas, g, lay, f, gap, done_before(g, pos))
+            for g, lay, f in zip(grids, lays, flats, strict=True)
+        ]
         image = Image.fromarray(canvas, mode="P")
         image.putpalette(palette)
         draw = ImageDraw.Draw(image)
         for g, lay, tp in zip(grids, lays, taps, strict=True):
-            _panel_text(draw, g, lay, tp, gap)
+            _panel_text(draw, g, lay, tp, gap, pos)
         frames.append(image)
 
     duration = int(np.clip(9000 / len(frames), 150, 700))

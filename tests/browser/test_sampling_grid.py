@@ -26,23 +26,44 @@ def _click_option(page, label: str) -> None:
     wait_idle(page)
 
 
-def test_play_moves_the_taps(page, app_url: str) -> None:
+_ACTIVE = "() => document.querySelector('.st-key-sg_fig .js-plotly-plot').layout.sliders[0].active"
+# the first tap's column in each panel (d = 1, then d = 2), or null where a panel shows no output
+_FIRST_TAPS = (
+    "() => document.querySelector('.st-key-sg_fig .js-plotly-plot').data"
+    ".filter(t => t.name === 'tap numbers')"
+    ".map(t => t.text.length ? Number((t.x._inputArray || t.x)[0]) : null)"  # plotly keeps typed arrays decoded there
+)
+
+
+def test_play_moves_both_panels_and_steps_by_button_and_key(page, app_url: str) -> None:
+    """Issue 15, defect 7: both panels are one figure: one Play moves both, ◀/▶ and the arrow keys
+    step one output, and the d = 2 panel shows the same output position as d = 1."""
     _open(page, app_url)
-    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 2")
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
     assert_no_exception(page)
     screenshot(page, "sampling-grid-compare")
-    chart = page.locator(CHARTS).nth(1)  # the dilated one
-    before = _current_value(page, 1)
-    taps_before = chart.evaluate("el => JSON.stringify(el.data.find(t => t.name === 'tap numbers').x)")
+    chart = page.locator(CHARTS).first
+    assert chart.evaluate("el => el.layout.updatemenus.length") == 1
+    assert page.evaluate(_ACTIVE) == 0
+    page.get_by_role("button", name="Next ▶").click()
+    page.wait_for_function(f"({_ACTIVE})() == 1")
+    assert _current_value(page, 0) == "output (0, 1)"
+    page.mouse.click(5, 300)  # focus off the controls: the arrow keys step the animation
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"({_ACTIVE})() == 3")
+    # output (0, 3): d = 1 reads from column 3; d = 2 has no output there and draws no taps
+    assert page.evaluate(_FIRST_TAPS) == [3, None]
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"({_ACTIVE})() == 2")
+    assert page.evaluate(_FIRST_TAPS) == [2, 2]  # both windows start at the same input column
+    before = _current_value(page, 0)
     chart.locator(".updatemenu-button").first.click()  # ▶ Play
     page.wait_for_function(
-        "([sel, text]) => document.querySelectorAll(sel)[1].querySelector('.slider-group > .slider-label').textContent != text",
+        "([sel, text]) => document.querySelector(sel).querySelector('.slider-group > .slider-label').textContent != text",
         arg=[CHARTS, before],
         timeout=10_000,
     )
-    taps_after = chart.evaluate("el => JSON.stringify(el.data.find(t => t.name === 'tap numbers').x)")
-    assert _current_value(page, 1) != before
-    assert taps_after != taps_before
     chart.locator(".updatemenu-button").nth(1).click()  # ❚❚ Pause
     assert_no_exception(page)
 
@@ -56,7 +77,7 @@ def test_1d_view(page, app_url: str) -> None:
     wait_idle(page)
     page.wait_for_function(
         f"() => [...document.querySelectorAll('{CHARTS}')].every(el => el.data.some(t => t.name === 'padding'))"
-        f" && document.querySelectorAll('{CHARTS}').length == 2"
+        f" && document.querySelectorAll('{CHARTS}').length == 1"
     )
     assert page.get_by_text("reflect: copies a pixel").count() == 1
     assert_no_exception(page)
@@ -146,7 +167,7 @@ def test_chinese_and_projector_screenshots(page, app_url: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1700})
     open_page(page, app_url, URL_PATH, "lang=%E4%B8%AD%E6%96%87")
     page.get_by_role("heading", name="采样网格").first.wait_for()
-    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 2")
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
     assert_no_exception(page)
     assert page.get_by_text("卷积核跨度").count() >= 1
     screenshot(page, "sampling-grid-zh")
@@ -158,7 +179,7 @@ def test_chinese_and_projector_screenshots(page, app_url: str) -> None:
     screenshot(page, "sampling-grid-zh-preset")
     open_page(page, app_url, URL_PATH, "lang=%E4%B8%AD%E6%96%87&projector=true")
     page.get_by_role("heading", name="采样网格").first.wait_for()
-    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 2")
+    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
     assert page.locator(CHARTS).first.evaluate("el => el.layout.font.size") == 20
     assert_no_exception(page)
     screenshot(page, "sampling-grid-zh-projector")

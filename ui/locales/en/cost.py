@@ -65,7 +65,7 @@ STRINGS: dict[str, str] = {
     "cost.col.params_numel": "params (numel)",
     "cost.col.macs_formula": "MACs (formula)",
     "cost.col.flops_formula": "FLOPs = 2×MACs (formula)",
-    "cost.col.flops_counted": "FLOPs (flop_counter, forward)",
+    "cost.col.flops_counted": "FLOPs (flop_counter)",
     "cost.col.equal": "equal",
     "cost.agree": (
         "Formula and count agree for every layer: params = numel of the module's weights, "

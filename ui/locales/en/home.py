@@ -10,12 +10,13 @@ STRINGS: dict[str, str] = {
         "Each page below lets you change the settings and see the effect, with every number "
         "computed by a tested library and checked against PyTorch itself."
     ),
-    "home.span_label": "{k}×{k} kernel at dilation {d} spans",
+    "home.span_label": "Kernel span",
+    "home.span_delta": "{k}×{k} kernel at dilation {d}",
     "home.span_value": "{e}×{e} pixels",
     "home.span_help": "Effective kernel size d·(k−1)+1: the reach grows, the number of weights stays k².",
     "home.std_label": "Weights, standard {c_in}→{c_out}",
     "home.std_help": "C_in·C_out·k², bias not counted.",
-    "home.sep_label": "Weights, depthwise separable",
+    "home.sep_label": "Weights, separable",
     "home.sep_delta": "{ratio:.1%} of standard",
     "home.sep_help": "C_in·k² + C_in·C_out for a depth multiplier of 1: a ratio of 1/C_out + 1/k².",
     "home.pages": "Pages",

@@ -210,6 +210,15 @@ STRINGS: dict[str, str] = {
         "Left: exact path counts (log colour, red holes). Right: gradient magnitude on a linear scale "
         "(share of its maximum, white = 0); the orange line encloses the pixels that hold 95% of it."
     ),
+    "receptive_field.erf.mirror_2d": (
+        " The gradient map is the mean of its 8 mirror images (flips and transposes): the expected field "
+        "of these square kernels has those symmetries, so the mean keeps its shape and averages away the "
+        "noise of the random draws, as 8× more networks would."
+    ),
+    "receptive_field.erf.mirror_1d": (
+        " The gradient is the mean of the profile and its mirror image: the expected field is symmetric, "
+        "so this averages away noise of the random draws, as twice the networks would."
+    ),
     "receptive_field.erf.maps_cells": " Each cell is {block}×{block} input pixels.",
     "receptive_field.erf.profile": "Path count and gradient along the field (each scaled to its maximum)",
     "receptive_field.erf.profile_caption": (
@@ -322,4 +331,15 @@ STRINGS: dict[str, str] = {
     "receptive_field.fig.share": "share of the maximum",
     "receptive_field.fig.extent": "extent r (pixels)",
     "receptive_field.fig.stride": "effective stride j",
+    # the room's budget (dsdcn.budget)
+    "receptive_field.erf.too_wide": (
+        "**The effective field is not computed:** this stack's field is {extent} pixels wide, and the "
+        "gradient is computed for fields up to {limit} pixels per axis in {ndim}D. Use fewer strided "
+        "layers, smaller strides or smaller dilations; the extent and coverage above are exact at any size."
+    ),
+    "receptive_field.erf.too_heavy": (
+        "**The effective field is not computed: too heavy for a shared server.** It would take about "
+        "{seconds} s and {memory} of memory; one request may take at most {limit_s} s and {limit_mem}. "
+        "Lower the channels or the networks, or use a smaller stack."
+    ),
 }

@@ -126,12 +126,12 @@ STRINGS: dict[str, str] = {
         "Padding cells before | after the input: left | right; in 2D with different axes, top|bottom, left|right."
     ),
     "sampling_grid.m.pad_taps": "Taps in padding",
-    "sampling_grid.m.pad_taps_value": "{count} of {total}",
     "sampling_grid.m.pad_taps_help": (
         "Over all outputs: how many of the taps read a padding cell instead of a real pixel."
     ),
+    "sampling_grid.m.pad_taps_of": "of {total}",
+    "sampling_grid.m.pad_taps_here_of": "of {total} here · all outputs: {count} of {all}",
     "sampling_grid.m.pad_taps_here": "Taps in padding here",
-    "sampling_grid.m.pad_taps_all": "all outputs: {count} of {total}",
     "sampling_grid.m.pad_taps_here_help": "How many taps of the picked output read a padding cell.",
     "sampling_grid.m.unread": "Pixels never read",
     "sampling_grid.m.unread_help": (
@@ -185,6 +185,16 @@ STRINGS: dict[str, str] = {
         "the kernel's span; only the numbered cells are read, the cells between them are the gaps "
         "that dilation leaves. Hover a cell for details."
     ),
+    "sampling_grid.play_caption_compare": (
+        "One **Play** drives both panels, and both show the same output position, so both windows start "
+        "at the same input place. d = 1 has {n1} outputs, your dilation {n}: where its wider span no "
+        "longer fits, the dilated panel has no output and shows no window (its outputs so far stay done)."
+    ),
+    "sampling_grid.step_prev": "Previous",
+    "sampling_grid.step_next": "Next",
+    "sampling_grid.step_prev_help": "One output back (or press ←)",
+    "sampling_grid.step_next_help": "One output on (or press →)",
+    "sampling_grid.step_keys": "or the ← → keys: one output per step",
     "sampling_grid.gif": "Download GIF",
     "sampling_grid.gif_help": (
         "The animation of your settings as an animated GIF for slides: one frame per output position, "

@@ -59,7 +59,7 @@ STRINGS: dict[str, str] = {
     "cost.col.params_numel": "参数量（numel）",
     "cost.col.macs_formula": "乘加次数（公式）",
     "cost.col.flops_formula": "FLOPs = 2×乘加次数（公式）",
-    "cost.col.flops_counted": "FLOPs（flop_counter，前向）",
+    "cost.col.flops_counted": "FLOPs（flop_counter）",
     "cost.col.equal": "一致",
     "cost.agree": (
         "每一层的公式与计数都一致：参数量 = 模块权重的 numel，"

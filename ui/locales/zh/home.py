@@ -9,7 +9,8 @@ STRINGS: dict[str, str] = {
         "权重和乘加运算都少得多。下面每个页面都可以调整设置并观察效果，"
         "所有数字都由经过测试的库计算，并与 PyTorch 本身核对。"
     ),
-    "home.span_label": "{k}×{k} 核、膨胀率 {d} 的跨度",
+    "home.span_label": "卷积核跨度",
+    "home.span_delta": "{k}×{k} 核，膨胀率 {d}",
     "home.span_value": "{e}×{e} 像素",
     "home.span_help": "有效卷积核大小 d·(k−1)+1：覆盖范围变大，权重数量仍是 k²。",
     "home.std_label": "参数量：标准 {c_in}→{c_out}",

@@ -166,6 +166,13 @@ STRINGS: dict[str, str] = {
         "左：精确路径数（对数着色，红色为空洞）。右：梯度大小，线性刻度（占最大值的比例，白色 = 0）；"
         "橙色线圈出容纳 95% 梯度的像素。"
     ),
+    "receptive_field.erf.mirror_2d": (
+        " 梯度图是它 8 个镜像（翻转与转置）的平均：这些方形卷积核的期望有效感受野具有这些对称性，"
+        "所以平均保留其形状，而把随机抽样的噪声平均掉，效果相当于多用 8 倍的网络。"
+    ),
+    "receptive_field.erf.mirror_1d": (
+        " 梯度是剖面与其镜像的平均：期望有效感受野是对称的，所以这样能平均掉随机抽样的噪声，效果相当于网络数加倍。"
+    ),
     "receptive_field.erf.maps_cells": "每格为 {block}×{block} 个输入像素。",
     "receptive_field.erf.profile": "沿感受野的路径数与梯度（各自按最大值缩放）",
     "receptive_field.erf.profile_caption": (
@@ -265,4 +272,12 @@ STRINGS: dict[str, str] = {
     "receptive_field.fig.share": "占最大值的比例",
     "receptive_field.fig.extent": "范围 r（像素）",
     "receptive_field.fig.stride": "有效步幅 j",
+    "receptive_field.erf.too_wide": (
+        "**未计算有效感受野：** 这个堆叠的感受野宽 {extent} 像素，而梯度只对每个轴最多 {limit} 像素的"
+        "{ndim}D 感受野计算。请使用更少的带步幅的层、更小的步幅或更小的膨胀率；上面的范围和覆盖在任何大小下都是精确的。"
+    ),
+    "receptive_field.erf.too_heavy": (
+        "**未计算有效感受野：对共享服务器来说负担太重。** 预计需要约 {seconds} 秒和 {memory} 内存；"
+        "每个请求最多 {limit_s} 秒、{limit_mem}。请减少通道数或网络数，或使用更小的堆叠。"
+    ),
 }

@@ -98,10 +98,10 @@ STRINGS: dict[str, str] = {
     "sampling_grid.m.pads": "每侧填充",
     "sampling_grid.m.pads_help": "输入之前 | 之后的填充单元：左 | 右；2D 且两轴不同时为 上|下，左|右。",
     "sampling_grid.m.pad_taps": "填充内采样点",
-    "sampling_grid.m.pad_taps_value": "{count} / {total}",
     "sampling_grid.m.pad_taps_help": "所有输出合计：有多少采样点读取的是填充单元而不是真实像素。",
+    "sampling_grid.m.pad_taps_of": "共 {total} 个",
+    "sampling_grid.m.pad_taps_here_of": "此处共 {total} 个 · 所有输出：{count} / {all}",
     "sampling_grid.m.pad_taps_here": "此处填充内采样点",
-    "sampling_grid.m.pad_taps_all": "所有输出：{count} / {total}",
     "sampling_grid.m.pad_taps_here_help": "所选输出的采样点中有多少读取填充单元。",
     "sampling_grid.m.unread": "未读取像素",
     "sampling_grid.m.unread_help": "其值不影响任何输出的输入像素所占比例（被填充复制也算读取）。",
@@ -141,6 +141,15 @@ STRINGS: dict[str, str] = {
         "按 **播放**，或拖动图下方的滑块：每一步是一个输出。虚线框是卷积核的跨度；只有带数字的单元被读取，"
         "它们之间的单元是膨胀留下的空洞。把鼠标悬停在单元上可查看详情。"
     ),
+    "sampling_grid.play_caption_compare": (
+        "一个 **播放** 同时驱动两个面板，两者显示同一个输出位置，所以两个窗口从输入的同一处开始。d = 1 有 {n1} 个输出，"
+        "当前膨胀率有 {n} 个：在更宽的跨度放不下的位置，膨胀面板没有输出，也不画窗口（已算过的输出保持完成状态）。"
+    ),
+    "sampling_grid.step_prev": "上一步",
+    "sampling_grid.step_next": "下一步",
+    "sampling_grid.step_prev_help": "后退一个输出（或按 ←）",
+    "sampling_grid.step_next_help": "前进一个输出（或按 →）",
+    "sampling_grid.step_keys": "或用 ← → 键：每步一个输出",
     "sampling_grid.gif": "下载 GIF",
     "sampling_grid.gif_help": "把当前设置的动画保存为 GIF 动图，用于幻灯片：每个输出位置一帧，采样点编号与图中相同。",
     "sampling_grid.gif_caption_all": "GIF 共 {frames} 帧，每个输出位置一帧。",
