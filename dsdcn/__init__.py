@@ -96,6 +96,7 @@ from .measure import (
     measure_latency,
     same_receptive_field,
 )
+from .networks import NETWORK_CODES, Network, analyse, builtin
 from .presets import (
     PRESETS,
     StackPreset,
@@ -281,5 +282,9 @@ __all__ = [
     "union_field",
     "union_holes_2d",
     "union_view_2d",
+    "NETWORK_CODES",
+    "Network",
+    "analyse",
+    "builtin",
 ]
 __version__ = "0.1.0"

@@ -66,4 +66,11 @@ PAGES: tuple[PageInfo, ...] = (
         "training-lab",
         "Watch a DS-DCN and its rivals learn, live, and see why the receptive field decides.",
     ),
+    PageInfo(
+        "app_pages/network.py",
+        "Network",
+        ":material/account_tree:",
+        "network",
+        "A whole network layer by layer: its receptive field, and where its parameters and MACs go.",
+    ),
 )

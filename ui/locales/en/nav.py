@@ -15,5 +15,7 @@ STRINGS: dict[str, str] = {
     "nav.image_lab.summary": "Run real convolutions on your own image and compare dilations side by side.",
     "nav.training_lab.title": "Training lab",
     "nav.training_lab.summary": "Watch a DS-DCN and its rivals learn, live, and see why the receptive field decides.",
+    "nav.network.title": "Network",
+    "nav.network.summary": "A whole network layer by layer: its receptive field, and where its parameters and MACs go.",
     "common.device": "Device: **{device}** · PyTorch {torch}",
 }

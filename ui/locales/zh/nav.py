@@ -15,5 +15,7 @@ STRINGS: dict[str, str] = {
     "nav.image_lab.summary": "在你自己的图像上运行真实卷积，并排比较不同膨胀率。",
     "nav.training_lab.title": "训练实验室",
     "nav.training_lab.summary": "实时观看 DS-DCN 与对手一起学习，理解为什么感受野决定了能学到什么。",
+    "nav.network.title": "网络",
+    "nav.network.summary": "逐层查看整个网络：它的感受野，以及参数量和 MACs 花在哪里。",
     "common.device": "设备：**{device}** · PyTorch {torch}",
 }
