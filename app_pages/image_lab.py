@@ -15,10 +15,9 @@ from dsdcn import filters as fl
 from dsdcn.figures.imaging import ImagingText, create_response_heatmap, create_stats_chart
 from dsdcn.geometry import effective_kernel_size, resolve_padding
 from dsdcn.imaging import ImageError, image_digest, inspect_image
-from dsdcn.measure import format_bytes
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
-from ui.common import device_choice
+from ui.common import device_choice, refused
 from ui.i18n import latex, plural, t
 from ui.workshop import (
     data_table,
@@ -115,6 +114,8 @@ def _cap_dilations() -> None:
         kept = [d for d in chosen if d in st.session_state.get(_DILATIONS_KEPT, ())]
         st.session_state["lab_dilations"] = (kept or chosen)[: fl.MAX_DILATIONS]
         st.session_state[_DILATIONS_CAPPED] = True
+
+
 STACK_FILTERS = ("box", "gaussian", "sobel_x", "sobel_y", "laplacian", "identity")
 # settings shown inside the tabs: they wait in the link while the tabs cannot be drawn (no image yet)
 TAB_KEYS = ("lab_tab", "lab_compare", "lab_stat", "lab_stack_filter", "lab_stack_a", "lab_stack_b")
@@ -727,21 +728,7 @@ def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
 
 def _too_heavy(need: budget.Estimate, fix: str) -> bool:
     """Say so (and return True) when ``need`` passes the room's budget: the run is not started."""
-    refused = need.refusal()
-    if refused is None:
-        return False
-    st.warning(
-        t(
-            "image_lab.too_heavy",
-            seconds=f"{refused.seconds:,.0f}",
-            memory=format_bytes(refused.bytes),
-            limit_s=f"{refused.budget.seconds:g}",
-            limit_mem=format_bytes(refused.budget.bytes),
-            fix=fix,
-        ),
-        icon=":material/hourglass_disabled:",
-    )
-    return True
+    return refused(need, "image_lab.too_heavy", fix=fix)
 
 
 def _response_chart(response: np.ndarray, title: str, text: ImagingText, key: str, name: str) -> int:
@@ -1034,7 +1021,7 @@ def _body() -> None:
                 st.image(
                     thumb,
                     caption=t("image_lab.image_caption", name=name, w=width, h=height),
-                    width="content" if thumb.shape[1] >= 64 else 64,  # "content": never wider than a phone's column
+                    width="content" if thumb.shape[1] >= 64 else 64,  # never wider than a phone's column
                 )
                 notes = _load_notes(data, rgb)
                 if notes:

@@ -20,9 +20,9 @@ from ui.workshop import (
     apply_values,
     data_table,
     drop_infinite_link_values,
-    plotly_config,
     presets_bar,
     projector,
+    show_chart,
     take_coded_link_value,
     take_parsed_link_value,
     write_coded_link_value,
@@ -34,7 +34,7 @@ def _theme() -> Theme:
 
 
 def _chart(key: str, build: Callable[[], go.Figure]) -> None:
-    st.plotly_chart(build(), key=key, config=plotly_config(key.removeprefix("nw_fig_")))
+    show_chart(build(), key=key, name=key.removeprefix("nw_fig_"))
 
 
 def _on_net_change() -> None:

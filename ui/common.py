@@ -12,7 +12,9 @@ import plotly.io as pio
 import streamlit as st
 import torch
 
+from dsdcn.budget import Estimate
 from dsdcn.device import DeviceChoice, choose_device
+from dsdcn.measure import format_bytes
 from ui.i18n import t
 
 
@@ -72,3 +74,22 @@ def coming_soon(title: str, points: list[str]) -> None:
     st.title(title)
     st.info("This page is being built. Here is what it will show:", icon=":material/construction:")
     st.markdown("\n".join(f"- {p}" for p in points))
+
+
+def refused(need: Estimate, text_key: str, **values: object) -> bool:
+    """Say so in a warning (and return True) when ``need`` passes the room's budget: the caller runs
+    nothing. The message ``text_key`` gets the estimate (``seconds``, ``memory``), the budget (``limit_s``,
+    ``limit_mem``) and ``values``, such as ``fix``, the translated suggestion."""
+    refusal = need.refusal()
+    if refusal is None:
+        return False
+    text = t(
+        text_key,
+        seconds=f"{refusal.seconds:,.0f}",
+        memory=format_bytes(refusal.bytes),
+        limit_s=f"{refusal.budget.seconds:g}",
+        limit_mem=format_bytes(refusal.budget.bytes),
+        **values,
+    )
+    st.warning(text, icon=":material/hourglass_disabled:")
+    return True

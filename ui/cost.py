@@ -22,11 +22,11 @@ from dsdcn.measure import (
     MeasurementRefused,
     check_fits,
     counted_cost,
-    format_bytes,
     measure_latency,
     measurement_estimate,
     supported_dtypes,
 )
+from ui.common import refused
 from ui.i18n import t
 from ui.workshop import projector, style_figure
 
@@ -152,22 +152,7 @@ def press_estimate(
 def refused_press(n: int, need: budget.Estimate, fix: str) -> bool:
     """Say so (and return True) when a press of ``n`` measurements costing ``need`` passes the room's
     budget; ``fix`` is the translated suggestion."""
-    refused = need.refusal()
-    if refused is None:
-        return False
-    st.warning(
-        t(
-            "cost.too_heavy",
-            n=n,
-            seconds=f"{refused.seconds:,.0f}",
-            memory=format_bytes(refused.bytes),
-            limit_s=f"{refused.budget.seconds:g}",
-            limit_mem=format_bytes(refused.budget.bytes),
-            fix=fix,
-        ),
-        icon=":material/hourglass_disabled:",
-    )
-    return True
+    return refused(need, "cost.too_heavy", n=n, fix=fix)
 
 
 def remember(key: tuple, results: dict[str, Measurement | str]) -> None:
