@@ -701,7 +701,7 @@ _STEP_HTML = """
 <div class="sg-steps" style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center">
 <button type="button" data-sg-step="-1" title="{prev_help}" style="{style}">◀ {prev}</button>
 <button type="button" data-sg-step="1" title="{next_help}" style="{style}">{next} ▶</button>
-<span style="opacity:0.75;font-size:0.9em">{hint}</span>
+<span style="opacity:0.75">{hint}</span>
 </div>
 <script>
 (() => {{

@@ -1,10 +1,11 @@
-"""Every page opens in a real browser without an exception; a screenshot of each is saved."""
+"""The Home cards lead to their pages, and a shared link is the first thing a new server serves. (Every page
+opening without an exception, at a phone's width and in the projector view: ``test_room_screens.py``.)"""
 
 from __future__ import annotations
 
 import pytest
 
-from ui.nav import HOME, PAGES
+from ui.nav import PAGES
 
 from .conftest import (
     assert_no_exception,
@@ -12,19 +13,7 @@ from .conftest import (
     new_browser_page,
     open_page,
     record_dialogs,
-    screenshot,
-    wait_idle,
 )
-
-
-@pytest.mark.parametrize("info", (HOME, *PAGES), ids=lambda p: p.url_path)
-def test_page_opens(page, app_url: str, info) -> None:
-    open_page(page, app_url, "" if info is HOME else info.url_path)
-    page.get_by_role("heading", name=info.title if info is not HOME else "dsdcn explorer").first.wait_for()
-    wait_idle(page)
-    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
-    assert_no_exception(page)
-    screenshot(page, f"page-{info.url_path}")
 
 
 def test_home_cards_link_to_pages(page, app_url: str) -> None:

@@ -1,8 +1,12 @@
 """Every page on the screens of a room: in the projector view at 1280×720 no text is under 20 px (read from
 the back row), the presentation mode hides the controls, and at a phone's 390 px nothing sticks out
-sideways. One visit per page and view (the suite's time budget)."""
+sideways. Every visit also checks that the page opens without an exception and asks nothing of the
+internet (a workshop network may have none; the favicon included). One visit per page and view (the
+suite's time budget)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlparse
 
 import pytest
 
@@ -54,15 +58,36 @@ _STICKING_OUT = """() => {
 }"""
 
 
+def _watch_outside(pg, app_url: str) -> list[str]:
+    """Requests of ``pg`` to any host but the app's, as they happen."""
+    host = urlparse(app_url).netloc
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url) if urlparse(r.url).netloc not in (host, "") else None)
+    return outside
+
+
+def _opened(pg, app_url: str, outside: list[str]) -> None:
+    """The page's title is there, its placeholders are gone, no exception, nothing from the internet."""
+    pg.locator("h1").first.wait_for()
+    pg.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
+    assert_no_exception(pg)
+    icon = pg.evaluate("document.querySelector('link[rel*=icon]')?.href || ''")
+    assert urlparse(icon).netloc in (urlparse(app_url).netloc, ""), icon
+    assert not [u for u in outside if not u.startswith(("data:", "blob:"))], outside
+
+
 @pytest.mark.parametrize("url_path", URL_PATHS)
 def test_projector_view_has_no_text_under_20px(browser, app_url: str, url_path: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         pg = context.new_page()
         pg.set_default_timeout(30_000)
+        outside = _watch_outside(pg, app_url)
         open_page(pg, app_url, url_path, "projector=true")
-        pg.wait_for_timeout(500)
-        pg.evaluate(_SETTLED)  # fonts loaded, the formula fitting run after them
+        _opened(pg, app_url, outside)
+        # the projector's style is in the page (its root font is 22 px), fonts loaded, formulas fitted
+        pg.wait_for_function("getComputedStyle(document.documentElement).fontSize === '22px'")
+        pg.evaluate(_SETTLED)
         assert_no_exception(pg)
         smallest = pg.evaluate(_SMALLEST)
         assert smallest and smallest[0]["px"] >= PROJECTOR_MIN_PX - 0.01, f"{url_path}: {smallest}"
@@ -79,6 +104,7 @@ def test_presentation_mode_hides_the_controls(browser, app_url: str) -> None:
         open_page(pg, app_url, "receptive-field", "projector=true&present=true")
         assert_no_exception(pg)
         main = '[data-testid="stMain"] '
+        pg.locator(main + '[data-testid="stPlotlyChart"]').first.wait_for()  # the page is drawn
         widgets = [
             e
             for name in ("stSlider", "stSelectbox", "stButton", "stNumberInput", "stButtonGroup", "stRadio")
@@ -99,9 +125,10 @@ def test_phone_width_nothing_sticks_out(browser, app_url: str, url_path: str) ->
     try:
         pg = context.new_page()
         pg.set_default_timeout(30_000)
+        outside = _watch_outside(pg, app_url)
         open_page(pg, app_url, url_path, "lang=中文")
-        pg.wait_for_timeout(500)
-        assert_no_exception(pg)
+        _opened(pg, app_url, outside)
+        pg.wait_for_timeout(300)
         found = pg.evaluate(_STICKING_OUT)
         assert found["page"] <= found["window"], found
         assert not found["out"], f"{url_path}: {found}"

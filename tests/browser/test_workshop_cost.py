@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import expect
+
 from ui.locales.zh.cost import STRINGS as ZH
 
 from .conftest import ARTIFACTS, assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
@@ -41,8 +43,9 @@ def test_copied_link_reopens_the_view(browser, page, app_url: str) -> None:
         pg2.goto(link)
         wait_idle(pg2)
         pg2.get_by_text("Separable ÷ standard against k (C_out = 48, m = 1)").first.wait_for()
-        assert pg2.get_by_role("spinbutton", name="Dilation d", exact=True).input_value() == "1"
-        assert pg2.get_by_role("spinbutton", name="C_out", exact=True).input_value() == "48"
+        # the number boxes take the link's values a moment after the page is drawn
+        expect(pg2.get_by_role("spinbutton", name="Dilation d", exact=True)).to_have_value("1")
+        expect(pg2.get_by_role("spinbutton", name="C_out", exact=True)).to_have_value("48")
         assert_no_exception(pg2)
         # a preset sets its values and puts them in the link at once; its idea is shown
         pg2.get_by_role("button", name="1×1 dominates").click()
