@@ -44,8 +44,10 @@ def test_copied_link_reopens_the_view(browser, page, app_url: str) -> None:
         wait_idle(pg2)
         pg2.get_by_text("Separable ÷ standard against k (C_out = 48, m = 1)").first.wait_for()
         # the number boxes take the link's values a moment after the page is drawn
-        expect(pg2.get_by_role("spinbutton", name="Dilation d", exact=True)).to_have_value("1")
-        expect(pg2.get_by_role("spinbutton", name="C_out", exact=True)).to_have_value("48")
+        expect(pg2.get_by_role("spinbutton", name="Dilation d", exact=True)).to_have_value(
+            "1", timeout=30_000
+        )
+        expect(pg2.get_by_role("spinbutton", name="C_out", exact=True)).to_have_value("48", timeout=30_000)
         assert_no_exception(pg2)
         # a preset sets its values and puts them in the link at once; its idea is shown
         pg2.get_by_role("button", name="1×1 dominates").click()
