@@ -559,16 +559,11 @@ def _dynamic_traces(geo: _Geometry, first: list[dict], labels: Mapping[str, str]
     return traces
 
 
-def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animated: bool) -> dict:
-    cols = geo.cols
-    axis_px = 56 if geo.d2 else 8  # tick labels and panel titles above a 2D grid
-    top = (44 if title else 8) + axis_px
-    if animated:
-        top += 46
-    bottom = 96 if animated else 40
-    layout: dict = {
-        "height": int(geo.plot_h + top + bottom),
-        "margin": {"l": 36 if geo.d2 else 84, "r": 12, "t": top, "b": bottom},
+def _base_layout(plot_h: float, top: int, bottom: int, d2: bool) -> dict:
+    # the layout every sampling figure shares: white, no legend, no zoom, room above and below the plot
+    return {
+        "height": int(plot_h + top + bottom),
+        "margin": {"l": 36 if d2 else 84, "r": 12, "t": top, "b": bottom},
         "showlegend": False,
         "hovermode": "closest",
         "plot_bgcolor": "white",
@@ -576,6 +571,16 @@ def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animat
         "font": {"size": FONT},
         "dragmode": False,
     }
+
+
+def _layout(geo: _Geometry, labels: Mapping[str, str], title: str | None, animated: bool) -> dict:
+    cols = geo.cols
+    axis_px = 56 if geo.d2 else 8  # tick labels and panel titles above a 2D grid
+    top = (44 if title else 8) + axis_px
+    if animated:
+        top += 46
+    bottom = 96 if animated else 40
+    layout = _base_layout(geo.plot_h, top, bottom, geo.d2)
     if title:
         layout["title"] = {
             "text": title,
@@ -970,18 +975,7 @@ def sampling_panels(
     top = 8 + title_px + axis_px + (46 if animated else 0)
     bottom = 96 if animated else 40
     plot_h = max(geo.hi for geo in geos) * geos[0].cell if d2 else total_h
-    layout: dict = {
-        "height": int(plot_h + top + bottom),
-        "margin": {"l": 36 if d2 else 84, "r": 12, "t": top, "b": bottom},
-        "showlegend": False,
-        "hovermode": "closest",
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
-        "font": {"size": FONT},
-        "dragmode": False,
-        "annotations": annotations,
-        **axes,
-    }
+    layout = {**_base_layout(plot_h, top, bottom, d2), "annotations": annotations, **axes}
     if not animated:
         return go.Figure(data=data, layout=layout)
     lead = max(range(len(grids)), key=lambda i: grids[i].n_outputs)
