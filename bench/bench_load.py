@@ -40,21 +40,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from deploy.headless import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402
 from deploy.room import Room, cores, start_room  # noqa: E402
 
-CHROMIUM = os.environ.get("DSDCN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = ("", "sampling-grid", "depthwise-separable", "receptive-field", "cost", "image-lab", "training-lab")
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAX_SESSIONS = 60
 MAX_SECONDS = 600
 # every change of the script state, with the page's clock: the harness waits for a run that started after

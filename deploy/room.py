@@ -109,18 +109,33 @@ def check_config(path: Path, haproxy: str = "haproxy") -> subprocess.CompletedPr
     return subprocess.run([haproxy, "-c", "-f", str(path)], capture_output=True, text=True, timeout=30)
 
 
-def _free_port(address: str = "127.0.0.1") -> int:
+def free_port(address: str = "127.0.0.1") -> int:
+    """A TCP port free on ``address`` right now."""
     with socket.socket() as s:
         s.bind((address, 0))
         return int(s.getsockname()[1])
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """True when the Streamlit (or proxy) at ``url`` answers its health check with ``ok``."""
     try:
         with urllib.request.urlopen(url + HEALTH, timeout=2) as r:
             return r.read().strip() == b"ok"
     except OSError:
         return False
+
+
+def wait_healthy(
+    proc: subprocess.Popen[bytes], url: str, deadline: float, name: str, log: Path | str
+) -> None:
+    """Wait until ``url`` is healthy; ``RuntimeError`` naming ``name`` and its ``log`` when ``proc`` ends first
+    or ``deadline`` (a ``time.monotonic()`` value) passes."""
+    while not healthy(url):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} ended (exit {proc.returncode}); see {log}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer {HEALTH} at {url} in time")
+        time.sleep(0.25)
 
 
 def app_command(port: int, address: str) -> list[str]:
@@ -167,7 +182,12 @@ class Room:
         assert self.run_dir is not None
         log = open(self.run_dir / f"app{i + 1}.log", "ab")  # noqa: SIM115
         return subprocess.Popen(
-            self.commands[i], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.commands[i],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def restart_dead(self) -> list[int]:
@@ -238,7 +258,7 @@ def start_room(
     # made by one process is then accepted by another after a failover
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(16))
     if use_proxy:
-        ports = [base_port + i if base_port else _free_port() for i in range(k)]
+        ports = [base_port + i if base_port else free_port() for i in range(k)]
         app_host = "127.0.0.1"
     else:
         ports = [port]
@@ -246,18 +266,15 @@ def start_room(
     local = "127.0.0.1" if app_host in ("0.0.0.0", "::") else app_host
     app_urls = [f"http://{local}:{p}" for p in ports]
     commands = [app_command(p, app_host) for p in ports]
-    room = Room(url=app_urls[0], apps=[], app_urls=app_urls, run_dir=run_dir, commands=commands, env=env, _tmp=tmp)
+    room = Room(
+        url=app_urls[0], apps=[], app_urls=app_urls, run_dir=run_dir, commands=commands, env=env, _tmp=tmp
+    )
     room.apps = [room.spawn(i) for i in range(k)]
     apps = room.apps
     try:
         deadline = time.monotonic() + timeout
         for i, (proc, url) in enumerate(zip(apps, app_urls, strict=True), start=1):
-            while not _healthy(url):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"app process {i} ended (exit {proc.returncode}); see {run_dir}/app{i}.log")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"app process {i} did not answer {HEALTH} within {timeout:.0f} s")
-                time.sleep(0.3)
+            wait_healthy(proc, url, deadline, f"app process {i}", run_dir / f"app{i}.log")
         if use_proxy:
             assert proxy_bin is not None
             cfg = run_dir / "haproxy.cfg"
@@ -271,14 +288,8 @@ def start_room(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-            proxy = room.proxy
             room.url = f"http://{'127.0.0.1' if address in ('0.0.0.0', '::') else address}:{port}"
-            while not _healthy(room.url):
-                if proxy.poll() is not None:
-                    raise RuntimeError(f"haproxy ended (exit {proxy.returncode}); see {run_dir}/haproxy.log")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"haproxy did not answer on port {port} within {timeout:.0f} s")
-                time.sleep(0.2)
+            wait_healthy(room.proxy, room.url, deadline, "haproxy", run_dir / "haproxy.log")
     except BaseException:
         room.stop()
         raise
@@ -301,10 +312,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--processes", "-k", type=int, default=None, help="app processes (default: one per core)")
     ap.add_argument("--port", type=int, default=8501, help="the public port (default 8501)")
     ap.add_argument("--address", default="0.0.0.0", help="the public address (default: every interface)")
-    ap.add_argument("--base-port", type=int, default=8601, help="first loopback port of the apps (default 8601)")
-    ap.add_argument("--threads", type=int, default=None, help="torch threads per process (default cores // K)")
-    ap.add_argument("--run-dir", type=Path, default=None, help="where logs and haproxy.cfg go (default: a temp dir)")
-    ap.add_argument("--check", action="store_true", help="write haproxy.cfg, run haproxy -c on it, start nothing")
+    ap.add_argument(
+        "--base-port", type=int, default=8601, help="first loopback port of the apps (default 8601)"
+    )
+    ap.add_argument(
+        "--threads", type=int, default=None, help="torch threads per process (default cores // K)"
+    )
+    ap.add_argument(
+        "--run-dir", type=Path, default=None, help="where logs and haproxy.cfg go (default: a temp dir)"
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="write haproxy.cfg, run haproxy -c on it, start nothing"
+    )
     args = ap.parse_args(argv)
     k = args.processes or cores()
     if k < 1:
@@ -337,8 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     shared = share_addresses(args.port) if args.address in ("0.0.0.0", "::") else [room.url]
     print(f"the room is open: share {' or '.join(shared)}  (here: {room.url})")
-    print(f"memory: about {PROCESS_MB * k} MB for the processes + {SESSION_MB} MB per session, and "
-          f"{IMAGE_RUN_MB} MB more while an Image lab computation on a 2048² photo runs")
+    print(
+        f"memory: about {PROCESS_MB * k} MB for the processes + {SESSION_MB} MB per session, and "
+        f"{IMAGE_RUN_MB} MB more while an Image lab computation on a 2048² photo runs"
+    )
     print(f"logs and haproxy.cfg in {room.run_dir}; Ctrl+C stops the room", flush=True)
     try:
         while not stop:
@@ -346,8 +367,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"error: haproxy ended; see {room.run_dir}/haproxy.log", file=sys.stderr)
                 return 1
             for i in room.restart_dead():
-                print(f"app process {i} ended: started again (its sessions reconnect to another process)",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"app process {i} ended: started again (its sessions reconnect to another process)",
+                    file=sys.stderr,
+                    flush=True,
+                )
             time.sleep(1)
     finally:
         room.stop()

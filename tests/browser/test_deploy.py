@@ -13,7 +13,7 @@ from PIL import Image
 
 from deploy.room import COOKIE, Room, start_room
 
-from .conftest import ROOT, _free_port, assert_no_exception, wait_idle
+from .conftest import ROOT, assert_no_exception, free_port, wait_idle
 
 MAPS = '[data-testid="stMain"] [data-testid="stImage"] img'
 # a lighter Image lab: two dilations (16 maps a run)
@@ -33,7 +33,7 @@ def room() -> Iterator[Room]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    with start_room(2, port=_free_port(), address="127.0.0.1") as r:
+    with start_room(2, port=free_port(), address="127.0.0.1") as r:
         yield r
 
 
