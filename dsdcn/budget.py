@@ -5,18 +5,21 @@ A shared server runs one request after another on a few cores; one link can keep
 Estimates are sizes times throughputs measured here (``RATES``, CPU time of a quiet 2-core machine);
 they are meant to be on the high side (an upper-ish bound, see tests/test_budget.py for the factor).
 
-Heavy torch work also *reserves* its memory while it runs (``reserve``): the bytes held by every
-request in the process are counted, so two presses at once wait for each other instead of both
-taking "half of the free memory". Codes and numbers out, never display words: the UI translates.
+Heavy torch work also takes a turn and *reserves* its memory while it runs (``reserve``): one heavy
+request of the process runs at a time, first come first served, and the bytes held by every request are
+counted, so two presses at once wait for each other (the page says "waiting for the CPU", see
+``on_wait``) instead of thrashing the same cores or both taking "half of the free memory". Codes and numbers out, never display words: the UI translates.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -204,44 +207,108 @@ def pass_seconds(
     return (work + traffic / RATES["measure_bytes"]) / _speed(device_type)
 
 
-# --- one request at a time: memory reserved process-wide --------------------------------------------------
+# --- one request at a time: a queue for the CPU, memory reserved process-wide ------------------------------
 
 
 class Busy(RuntimeError):
-    """The room's memory is held by other requests for longer than a request may wait."""
+    """The room's memory or CPU is held by other requests for longer than a request may wait."""
+
+
+OnWait = Callable[[int], None]
+_ON_WAIT: ContextVar[OnWait | None] = ContextVar("dsdcn_budget_on_wait", default=None)
+
+
+@contextmanager
+def on_wait(callback: OnWait) -> Iterator[None]:
+    """While the block runs, a request of this thread that has to queue calls ``callback(ahead)`` each time
+    the number of requests running or queued before it changes (``0``: about to start), so the UI can show
+    "waiting for the CPU" instead of a frozen page."""
+    token = _ON_WAIT.set(callback)
+    try:
+        yield
+    finally:
+        _ON_WAIT.reset(token)
 
 
 class _Pool:
-    """Bytes reserved per device type; a request waits until its bytes fit in the capacity."""
+    """A first-come queue per device type: at most ``slots`` requests run at once (one by default: the
+    process's torch threads are sized to its share of the cores, so two at once only thrash each other),
+    and the bytes they reserve fit in ``capacity``. A request made inside a running one (same thread) only
+    adds its bytes."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, slots: int = 1) -> None:
         self.capacity = capacity
+        self.slots = slots
         self.held: dict[str, int] = {}
+        self.running: dict[str, int] = {}
+        self.queue: dict[str, list[int]] = {}
+        self.tickets = itertools.count()
         self.cond = threading.Condition()
+        self.local = threading.local()
 
     def reserved(self, device_type: str) -> int:
         with self.cond:
             return self.held.get(device_type, 0)
 
-    @contextmanager
-    def reserve(self, nbytes: int, device_type: str, wait: float) -> Iterator[None]:
-        want = min(max(int(nbytes), 0), self.capacity)  # a request larger than the room waits for all of it
-        deadline = time.monotonic() + wait
+    def waiting(self, device_type: str) -> int:
         with self.cond:
-            while self.held.get(device_type, 0) + want > self.capacity:
+            return len(self.queue.get(device_type, []))
+
+    def _ahead(self, device_type: str, ticket: int) -> int:
+        return self.queue[device_type].index(ticket) + self.running.get(device_type, 0)
+
+    def _may_start(self, device_type: str, ticket: int, want: int, nested: bool) -> bool:
+        fits = self.held.get(device_type, 0) + want <= self.capacity
+        if nested:
+            return fits
+        turn = self.queue[device_type][0] == ticket and self.running.get(device_type, 0) < self.slots
+        return turn and fits
+
+    def _wait_turn(self, device_type: str, want: int, nested: bool, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        notify = _ON_WAIT.get()
+        told: int | None = None
+        ticket = next(self.tickets)
+        queue = self.queue.setdefault(device_type, [])
+        queue.append(ticket)
+        try:
+            while not self._may_start(device_type, ticket, want, nested):
+                ahead = self._ahead(device_type, ticket)
+                if notify is not None and ahead != told:
+                    told = ahead
+                    notify(ahead)
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise Busy(
-                        f"other requests hold {self.held.get(device_type, 0):,} of the {self.capacity:,} bytes "
-                        f"this server lends to heavy work; try again in a moment"
+                        f"requests ahead of this one: {ahead}; they hold "
+                        f"{self.held.get(device_type, 0):,} of the {self.capacity:,} bytes this server lends "
+                        "to heavy work; try again in a moment"
                     )
-                self.cond.wait(left)
+                self.cond.wait(min(left, 1.0))
+        finally:
+            queue.remove(ticket)
+            self.cond.notify_all()
+        if told:
+            notify(0)  # type: ignore[misc]
+
+    @contextmanager
+    def reserve(self, nbytes: int, device_type: str, wait: float) -> Iterator[None]:
+        want = min(max(int(nbytes), 0), self.capacity)  # a request larger than the room waits for all of it
+        depth = getattr(self.local, "depth", 0)
+        with self.cond:
+            self._wait_turn(device_type, want, depth > 0, wait)
             self.held[device_type] = self.held.get(device_type, 0) + want
+            if depth == 0:
+                self.running[device_type] = self.running.get(device_type, 0) + 1
+        self.local.depth = depth + 1
         try:
             yield
         finally:
+            self.local.depth = depth
             with self.cond:
                 self.held[device_type] -= want
+                if depth == 0:
+                    self.running[device_type] -= 1
                 self.cond.notify_all()
 
 
@@ -252,11 +319,18 @@ WAIT_SECONDS = 30.0
 def reserve(
     nbytes: int, device_type: str = "cpu", wait: float = WAIT_SECONDS
 ) -> AbstractContextManager[None]:
-    """Hold ``nbytes`` of the room's memory (``ROOM.bytes`` per device type, all requests of the process
-    together) while the block runs; waits up to ``wait`` seconds for others to finish, else ``Busy``."""
+    """Take this request's turn on ``device_type`` (one heavy request of the process at a time, first come
+    first served) and hold ``nbytes`` of the room's memory (``ROOM.bytes`` per device type, all requests of
+    the process together) while the block runs; waits up to ``wait`` seconds, else ``Busy``. A waiting
+    request reports its place through the callback set by ``on_wait``."""
     return _POOL.reserve(nbytes, device_type, wait)
 
 
 def reserved(device_type: str = "cpu") -> int:
     """Bytes the requests running now hold on ``device_type``."""
     return _POOL.reserved(device_type)
+
+
+def waiting(device_type: str = "cpu") -> int:
+    """Requests queued (not yet started) on ``device_type`` now."""
+    return _POOL.waiting(device_type)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -182,3 +183,64 @@ def test_free_memory_excludes_what_others_reserved(monkeypatch: pytest.MonkeyPat
     with budget.reserve(1 << 30):
         with pytest.raises(measure.MeasurementRefused):
             measure.check_fits(spec, 2048, 2048, 1, "cpu")
+
+
+def test_heavy_requests_queue_first_come_first_served_and_say_how_many_are_ahead() -> None:
+    """One heavy request runs at a time (even small ones); the others wait in order, and a waiting request
+    is told how many run or wait before it, then 0 when it starts."""
+    order: list[str] = []
+    told: dict[str, list[int]] = {"b": [], "c": []}
+    started = threading.Event()
+
+    def request(name: str, hold: float) -> None:
+        with budget.on_wait(told[name].append) if name in told else contextlib.nullcontext():
+            with budget.reserve(1 << 20, wait=10):
+                order.append(name)
+                started.set()
+                time.sleep(hold)
+
+    a = threading.Thread(target=request, args=("a", 0.4))
+    a.start()
+    assert started.wait(5)
+    b = threading.Thread(target=request, args=("b", 0.05))
+    b.start()
+    deadline = time.monotonic() + 5
+    while budget.waiting() < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    c = threading.Thread(target=request, args=("c", 0.05))
+    c.start()
+    for th in (a, b, c):
+        th.join(10)
+    assert order == ["a", "b", "c"]
+    assert told["b"] == [1, 0]  # a runs: one ahead; then it starts
+    assert told["c"][0] == 2 and told["c"][-1] == 0  # a runs, b waits: two ahead
+    assert budget.reserved() == 0 and budget.waiting() == 0
+
+
+def test_a_request_inside_a_running_one_does_not_wait_for_itself() -> None:
+    with budget.reserve(1 << 20, wait=0.05):
+        with budget.reserve(1 << 20, wait=0.05):  # the same thread: only its bytes are added
+            assert budget.reserved() >= 2 << 20
+    assert budget.reserved() == 0
+
+
+def test_a_request_that_waits_too_long_is_refused_and_leaves_the_queue() -> None:
+    held = threading.Event()
+    done = threading.Event()
+
+    def first() -> None:
+        with budget.reserve(1 << 20):
+            held.set()
+            done.wait(5)
+
+    th = threading.Thread(target=first)
+    th.start()
+    assert held.wait(5)
+    told: list[int] = []
+    with budget.on_wait(told.append), pytest.raises(budget.Busy, match="requests ahead of this one: 1"):
+        with budget.reserve(1 << 20, wait=0.1):
+            pass
+    assert told == [1] and budget.waiting() == 0
+    done.set()
+    th.join(5)
+    assert budget.reserved() == 0
