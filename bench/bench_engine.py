@@ -26,7 +26,7 @@ import torch.nn.functional as F  # noqa: E402
 
 from dsdcn import engine  # noqa: E402
 from dsdcn.device import synchronize  # noqa: E402
-from dsdcn.filters import tune_allocator  # noqa: E402
+from dsdcn.allocator import tune_allocator  # noqa: E402
 
 
 def median_seconds(fn, repeats: int, device: torch.device) -> float:

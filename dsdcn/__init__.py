@@ -3,6 +3,7 @@
 Importable without Streamlit and without a GPU.
 """
 
+from .allocator import tune_allocator
 from .cost import (
     CONV_KINDS,
     Cost,
@@ -23,6 +24,7 @@ from .erf import (
     mass_mask,
     mass_share,
 )
+from .fallback import run_with_fallback
 from .fieldmap import (
     Branch,
     Field,
@@ -60,9 +62,7 @@ from .filters import (
     render_map,
     run_bank,
     run_stacks,
-    run_with_fallback,
     stack_response,
-    tune_allocator,
 )
 from .geometry import (
     PADDING_MODES,

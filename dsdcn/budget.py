@@ -109,7 +109,7 @@ def bank_estimate(
     Memory: two chunks of maps alive (the chunk and the first dilation's, each at most
     ``CHUNK_BYTES``), the statistics scratch, the float16 previews and crops, the input.
     """
-    from .filters import CHUNK_BYTES, STAT_BLOCK_BYTES_LARGE, centre_crop_box, preview_size
+    from .filters.run import CHUNK_BYTES, STAT_BLOCK_BYTES_LARGE, centre_crop_box, preview_size
 
     pixels = height * width
     m = channels if kind == "depthwise" else 1

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .device import synchronize
 from .geometry import check_int
 from .receptive import Layer, receptive_field
 
@@ -226,8 +227,7 @@ def effective_receptive_field(
     x = x.to(device=device, dtype=dtype).requires_grad_(True)
     conv = _conv(ndim)
     last_conv = max((i for i, layer in enumerate(stack) if layer.kind == "conv"), default=-1)
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    synchronize(device)
     start = time.perf_counter()
     h = x
     for i, (layer, w) in enumerate(zip(stack, kernels, strict=True)):
@@ -237,8 +237,7 @@ def effective_receptive_field(
             h = F.relu(h)
     h.sum().backward()
     grad = x.grad.abs().reshape(batch, c, *((extent,) * ndim)).mean(dim=(0, 1))
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    synchronize(device)
     seconds = time.perf_counter() - start
     return ERF(
         grad=grad.detach().to("cpu", torch.float64).numpy(),

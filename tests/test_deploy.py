@@ -78,7 +78,7 @@ def test_launcher_check_command(tmp_path: Path) -> None:
 
 
 def test_tune_allocator_refuses_a_bad_rest_time() -> None:
-    from dsdcn.filters import tune_allocator
+    from dsdcn.allocator import tune_allocator
 
     with pytest.raises(ValueError, match="trim_idle_seconds"):
         tune_allocator(trim_idle_seconds=0)
@@ -91,7 +91,7 @@ def test_memory_goes_back_when_the_process_rests() -> None:
     script = textwrap.dedent(
         """
         import time, torch
-        from dsdcn.filters import tune_allocator
+        from dsdcn.allocator import tune_allocator
 
         def rss():
             with open("/proc/self/status") as f:

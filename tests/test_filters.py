@@ -17,6 +17,7 @@ from torch import nn
 
 from dsdcn import filters as fl
 from dsdcn.figures.imaging import ImagingText, create_response_heatmap, create_stats_chart
+from dsdcn.filters import run as fr
 from dsdcn.imaging import image_digest, inspect_image, thumbnail
 from dsdcn.layers import DSDilatedConv2d
 from dsdcn.receptive import Layer, coverage_2d
@@ -295,7 +296,7 @@ class TestRunBank:
     @pytest.mark.parametrize("kind", ["dilated", "depthwise", "separable"])
     @pytest.mark.parametrize("chunk_bytes", [fl.CHUNK_BYTES, 1])
     def test_statistics_previews_and_crops(self, kind: str, chunk_bytes: int, monkeypatch) -> None:
-        monkeypatch.setattr(fl, "CHUNK_BYTES", chunk_bytes)  # 1 byte: one filter per chunk
+        monkeypatch.setattr(fr, "CHUNK_BYTES", chunk_bytes)  # 1 byte: one filter per chunk
         x = _image(3, 37, 29)  # 37 * 29 pixels: prime factors only, no pixel grouping
         bank = fl.make_bank(("sobel_x", "laplacian", "random"), 3, 3, random_count=2, seed=5)
         run = fl.run_bank(x, bank, kind, (1, 3, 6), "reflect", preview_side=16, crop_side=10)
@@ -345,15 +346,15 @@ class TestRunBank:
     def test_statistics_equal_plain_reductions_when_layouts_change(self, kind: str, monkeypatch) -> None:
         # the conv chooser may hand back NCHW at one dilation and channels_last at the next: the
         # differences to the first dilation then read the reference in another layout than the maps
-        original = fl._raw_maps
+        original = fr._raw_maps
 
         def alternating(x, bank, kind, d, mode):
             y = original(x, bank, kind, d, mode)
             return y.contiguous(memory_format=torch.channels_last) if d % 2 else y.contiguous()
 
-        monkeypatch.setattr(fl, "_raw_maps", alternating)
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", 8192)  # many blocks, a partial last one
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", 8192)
+        monkeypatch.setattr(fr, "_raw_maps", alternating)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES", 8192)  # many blocks, a partial last one
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES_LARGE", 8192)
         x = _image(3, 48, 40)
         bank = fl.make_bank(("sobel_y", "gaussian", "random"), 3, 3, random_count=2, seed=2)
         run = fl.run_bank(x, bank, kind, (1, 2, 3, 4), "replicate", preview_side=20, crop_side=8)
@@ -372,8 +373,8 @@ class TestRunBank:
     def test_statistics_equal_plain_reductions_at_any_block_size(self, large: int, monkeypatch) -> None:
         # the fused blocked pass against plain torch reductions on the full maps (float64), with blocks
         # of one size, or of two sizes taken as they measure (so they mix within a run)
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", 1 << 14)
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", large)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES", 1 << 14)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES_LARGE", large)
         x = _image(3, 160, 128)
         bank = fl.make_bank(("laplacian", "gabor", "random"), 5, 3, gabor_orientations=2, seed=9)
         for kind in ("dilated", "depthwise"):
@@ -624,12 +625,12 @@ class TestFusedStatistics:
     def test_moments_equal_plain_torch_reductions(
         self, shape, layout, ref_layout, block, monkeypatch
     ) -> None:
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", block)
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", block)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES", block)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES_LARGE", block)
         g = torch.Generator().manual_seed(sum(shape))
         v = torch.randn((1, 6, *shape), generator=g) * 3 + 0.5
         ref = torch.randn((1, 6, *shape), generator=g)
-        got = fl._moments(_laid_out(v, layout), None if ref_layout is None else _laid_out(ref, ref_layout))
+        got = fr._moments(_laid_out(v, layout), None if ref_layout is None else _laid_out(ref, ref_layout))
         x = v.double()[0].reshape(6, -1)
         want = {
             "min": x.amin(1),
@@ -654,21 +655,21 @@ class TestFusedStatistics:
     def test_moments_keep_float64_accuracy_over_a_million_pixels(self, layout, block, monkeypatch) -> None:
         # positive values with an offset: float32 sums that accumulate naively (vector_norm, matrix-vector
         # products) drift by 1e-5 and more at this size; cascaded sums stay near float64
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", block)
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", block)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES", block)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES_LARGE", block)
         g = torch.Generator().manual_seed(5)
         v = 0.3 + 0.1 * torch.rand((1, 3, 1024, 1024), generator=g)
         ref = torch.rand((1, 3, 1024, 1024), generator=g)
-        got = fl._moments(_laid_out(v, layout), ref)
+        got = fr._moments(_laid_out(v, layout), ref)
         x, r = v.double()[0].reshape(3, -1), ref.double()[0].reshape(3, -1)
         want = {"sum": x.sum(1), "sq": (x * x).sum(1), "abs": x.abs().sum(1), "dabs": (x - r).abs().sum(1)}
         for name, value in want.items():
             torch.testing.assert_close(torch.from_numpy(got[name]), value, rtol=1e-6, atol=0.0, msg=name)
 
     def test_blocks_take_the_size_that_measures_faster(self, monkeypatch) -> None:
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES", 40)
-        monkeypatch.setattr(fl, "STAT_BLOCK_BYTES_LARGE", 400)
-        blocks, now = fl._Blocks(torch.device("cpu")), [0.0]
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES", 40)
+        monkeypatch.setattr(fr, "STAT_BLOCK_BYTES_LARGE", 400)
+        blocks, now = fr._Blocks(torch.device("cpu")), [0.0]
         blocks.clock = lambda: now[0]
 
         def run(count: int, seconds_per_byte: dict[int, float]) -> list[tuple[int, int]]:
@@ -686,16 +687,16 @@ class TestFusedStatistics:
         large, small = [(i, i + 100) for i in range(0, 400, 100)], [(i, i + 10) for i in range(400, 430, 10)]
         assert run(430, {40: 1e-6, 400: 5e-6}) == large + small
         # figures older than STAT_RETRY_SECONDS are measured again, then the cheaper size wins again
-        now[0] += fl.STAT_RETRY_SECONDS + 1.0
+        now[0] += fr.STAT_RETRY_SECONDS + 1.0
         assert run(230, {40: 1e-6, 400: 1e-7}) == [(0, 10), (10, 110), (110, 210), (210, 230)]
-        assert fl._Blocks(torch.device("meta")).size() == fl.STAT_BLOCK_BYTES_LARGE  # one launch per op
+        assert fr._Blocks(torch.device("meta")).size() == fr.STAT_BLOCK_BYTES_LARGE  # one launch per op
 
     @pytest.mark.parametrize(("size", "out"), [((64, 48), (16, 12)), ((37, 29), (16, 13)), ((9, 7), (9, 7))])
     @pytest.mark.parametrize("layout", ["nchw", "channels_last"])
     def test_area_pool_is_adaptive_average_pooling(self, size, out, layout) -> None:
         x = _laid_out(torch.randn((1, 5, *size), generator=torch.Generator().manual_seed(1)), layout)
         torch.testing.assert_close(
-            fl._area_pool(x, *out), F.adaptive_avg_pool2d(x, out), rtol=1e-6, atol=1e-6
+            fr._area_pool(x, *out), F.adaptive_avg_pool2d(x, out), rtol=1e-6, atol=1e-6
         )
 
 
@@ -704,4 +705,4 @@ class TestFusedStatistics:
 def test_quantile_matches_torch(n: int, q: float) -> None:
     rows = torch.randn(3, n, generator=torch.Generator().manual_seed(n))
     want = torch.quantile(rows.double(), q, dim=1).numpy()
-    np.testing.assert_allclose(fl._quantile(rows, q), want, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(fr._quantile(rows, q), want, rtol=1e-6, atol=1e-7)

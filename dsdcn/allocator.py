@@ -1,0 +1,75 @@
+"""glibc's allocator tuned for big tensors: keep freed blocks while the process works, give them back at rest."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import time
+
+from .geometry import check_int
+
+_TRIMMER: list[object] = []  # the idle trimmer thread of this process, once started
+
+
+def _trim_when_idle(libc: ctypes.CDLL, period: float, idle_share: float) -> None:
+    # every ``period`` s: if this process used under ``idle_share`` of a core since the last look and has
+    # worked since the last trim, hand the heap's free pages back (``malloc_trim(0)``)
+    last = time.process_time()
+    dirty = False
+    while True:
+        time.sleep(period)
+        now = time.process_time()
+        busy = (now - last) / period
+        last = now
+        if busy >= idle_share:
+            dirty = True
+        elif dirty:
+            libc.malloc_trim(0)
+            last = time.process_time()
+            dirty = False
+
+
+def tune_allocator(
+    mmap_threshold: int = 512 * 2**20,
+    trim_threshold: int = 2**30,
+    trim_idle_seconds: float | None = 5.0,
+) -> bool:
+    """Keep freed big tensors in glibc's heap while the process works; give the memory back when it rests.
+
+    By default glibc maps every block over 32 MB anew and unmaps it on free, so each big conv output is
+    page-faulted again (2-6x slower here for 32-130 MB outputs). Raising ``M_MMAP_THRESHOLD`` (process-wide)
+    puts such blocks in the heap, where a freed one is reused by the next op; ``M_TRIM_THRESHOLD`` lets the
+    heap's top keep up to ``trim_threshold`` free bytes between ops (a lower one costs speed: 1.6x slower for a
+    2048² Image lab run with 256 MB). With ``trim_idle_seconds``, a daemon thread (one per process) calls
+    ``malloc_trim(0)`` once the process has been idle (under 5% of a core) for that long after working, so
+    the memory of a finished heavy request goes back to the system.
+    Returns ``False`` where there is no glibc ``mallopt`` (macOS, Windows, musl).
+    """
+    check_int("mmap_threshold", mmap_threshold, 0)
+    check_int("trim_threshold", trim_threshold, 0)
+    if trim_idle_seconds is not None and not trim_idle_seconds > 0:
+        raise ValueError(f"trim_idle_seconds must be positive or None, got {trim_idle_seconds}")
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+        libc.malloc_trim  # noqa: B018 (glibc only)
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    tuned = bool(mallopt(m_mmap_threshold, int(mmap_threshold))) and bool(
+        mallopt(m_trim_threshold, int(trim_threshold))
+    )
+    if tuned and trim_idle_seconds is not None and not _TRIMMER:
+        import threading
+
+        thread = threading.Thread(
+            target=_trim_when_idle,
+            args=(libc, float(trim_idle_seconds), 0.05),
+            name="dsdcn-trim",
+            daemon=True,
+        )
+        thread.start()
+        _TRIMMER.append(thread)
+    return tuned
