@@ -106,13 +106,6 @@ def load_image(data: bytes, max_side: int = 2048) -> Image.Image:
         ) from exc
 
 
-def image_to_tensor_array(image: Image.Image, grey: bool = False) -> np.ndarray:
-    """``(C, H, W)`` float32 array in ``[0, 1]``; one channel (luma) when ``grey``."""
-    source = image.convert("L") if grey else image.convert("RGB")
-    arr = np.asarray(source, dtype=np.float32) / 255.0
-    return arr[None] if grey else np.ascontiguousarray(arr.transpose(2, 0, 1))
-
-
 @dataclass(frozen=True)
 class ImageInfo:
     """What a file's header says, read without decoding the pixels (for notes on what loading changed).

@@ -16,7 +16,7 @@ import numpy as np
 
 from .fieldmap import field_start, path_counts
 from .geometry import check_int
-from .receptive import Layer, receptive_field
+from .receptive import Layer
 
 MAX_SCHEDULE_LAYERS = 32
 MAX_SCHEDULE_KERNEL = 15
@@ -226,11 +226,3 @@ def suggest_schedule(n_layers: int, kernel_size: int = 3, max_dilation: int = 16
 
     search([], np.ones(1, dtype=bool))
     return Suggestion(tuple(best), k, best_span + 1, visited)
-
-
-def schedule_extent(dilations: Sequence[int], kernel_size: int = 3) -> int:
-    """Extent ``1 + (k-1) * sum(d)`` of a stride-1 schedule."""
-    k = check_int("kernel_size", kernel_size, 1)
-    layers = [Layer(k, 1, check_int("dilation", d, 1)) for d in dilations]
-    rf = receptive_field(layers)
-    return rf[-1].size if rf else 1

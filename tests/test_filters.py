@@ -405,7 +405,8 @@ class TestStacks:
         for bad, word in [
             ("", "at least"),
             ("1, x", "whole"),
-            ("0", "between"),
+            ("0", "from 1"),
+            ("65", "from 1 to 64"),
             ("1,-2", "whole"),
             ("1 " * 9, "at most"),
         ]:

@@ -69,13 +69,6 @@ def cached_figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) 
     return figure_from_spec(_cached_spec(builder.__module__, builder.__qualname__, args, kwargs))
 
 
-def coming_soon(title: str, points: list[str]) -> None:
-    """A placeholder page that says what is coming."""
-    st.title(title)
-    st.info("This page is being built. Here is what it will show:", icon=":material/construction:")
-    st.markdown("\n".join(f"- {p}" for p in points))
-
-
 def refused(need: Estimate, text_key: str, **values: object) -> bool:
     """Say so in a warning (and return True) when ``need`` passes the room's budget: the caller runs
     nothing. The message ``text_key`` gets the estimate (``seconds``, ``memory``), the budget (``limit_s``,

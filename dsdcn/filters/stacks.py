@@ -13,6 +13,7 @@ import torch.nn.functional as F
 
 from ..device import synchronize
 from ..geometry import check_int
+from ..stack import parse_rates
 from .maps import MAX_DILATION, _same_conv, check_padding
 from .run import _to_half, centre_crop_box, preview_size
 
@@ -20,23 +21,12 @@ MAX_STACK_LAYERS = 8
 
 
 def parse_schedule(text: str) -> tuple[int, ...]:
-    """``"1, 2, 5"`` -> ``(1, 2, 5)``; commas or spaces; 1 to :data:`MAX_STACK_LAYERS` dilations."""
-    if not isinstance(text, str):
-        raise ValueError(f"schedule must be text such as '1, 2, 5', got {type(text).__name__}")
-    parts = [p for p in text.replace(",", " ").split() if p]
-    if not parts:
+    """``"1, 2, 5"`` -> ``(1, 2, 5)``: :func:`dsdcn.stack.parse_rates` with 1 to :data:`MAX_STACK_LAYERS`
+    dilations of at most :data:`MAX_DILATION`."""
+    rates = parse_rates(text, max_rates=MAX_STACK_LAYERS, max_rate=MAX_DILATION)
+    if not rates:
         raise ValueError("schedule must list at least one dilation, such as '1, 2, 5'")
-    values: list[int] = []
-    for p in parts:
-        if not p.isdigit():
-            raise ValueError(f"schedule must hold whole numbers such as '1, 2, 5'; {p!r} is not one")
-        values.append(int(p))
-    if len(values) > MAX_STACK_LAYERS:
-        raise ValueError(f"schedule may have at most {MAX_STACK_LAYERS} layers, got {len(values)}")
-    for v in values:
-        if not 1 <= v <= MAX_DILATION:
-            raise ValueError(f"schedule dilations must be between 1 and {MAX_DILATION}, got {v}")
-    return tuple(values)
+    return rates
 
 
 def stack_extent(kernel_size: int, schedule: Sequence[int]) -> int:
