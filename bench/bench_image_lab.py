@@ -3,7 +3,7 @@
 Run from the repository root:
 
     python bench/bench_image_lab.py [--threads 2] [--side 2048] [--repeats 7] [--kinds dilated,depthwise]
-                                    [--quick] [--no-tune]
+                                    [--quick] [--no-tune] [--memory]
 
 For every layer kind (dilated, depthwise, separable) it prints the median of whole runs
 (``run_bank``: convolutions, full-resolution statistics, percentiles, previews and crops), the median
@@ -12,7 +12,8 @@ after the convolutions, with spreads (min, max, interquartile range). The target
 most 2 s for every kind at 2048 x 2048 with 2 threads. The first (cold) run, in which the conv chooser
 times its algorithms, is shown apart. Without ``--quick`` it then times the steps around a run as the page
 does them and, in a child process with ``--no-tune``, the same runs with glibc's malloc thresholds left
-alone (mallopt is process-wide). The machine may be shared: compare medians and ratios of one run.
+alone (mallopt is process-wide). ``--memory`` prints the peak resident memory of a cold and a warm run
+per kind instead. The machine may be shared: compare medians and ratios of one run.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from PIL import Image  # noqa: E402
 
 from dsdcn import filters as fl  # noqa: E402
 from dsdcn.device import pick_device  # noqa: E402
+from dsdcn.filters import run as fr  # noqa: E402
 from dsdcn.imaging import load_image  # noqa: E402
 
 BANK = ("sobel_x", "sobel_y", "laplacian", "gaussian", "gabor")  # 8 filters with 4 Gabor orientations
@@ -138,6 +140,44 @@ def steps_around(x: torch.Tensor, rgb: np.ndarray, bank: fl.FilterBank, repeats:
         )
 
 
+def _vm(key: str) -> int:
+    """A ``/proc/self/status`` figure in bytes (Linux)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key):
+                return int(line.split()[1]) * 1024
+    raise KeyError(key)
+
+
+def memory_child(kind: str, threads: int, side: int) -> None:
+    """One process: the photo loaded, a small run to load every kernel, then the peak resident memory of a
+    cold and of a warm 2048² run above what the process held with the image (the page's own setting)."""
+    fl.tune_allocator()
+    torch.set_num_threads(threads)
+    torch.set_grad_enabled(False)
+    x = fl.image_tensor(photo(side))
+    bank = fl.make_bank(BANK, 3, 3, gabor_orientations=4)
+    fl.run_bank(x[..., :64, :64].contiguous(), bank, kind, DILATIONS, "replicate")  # type: ignore[arg-type]
+    base = _vm("VmRSS:")
+    peaks = []
+    for _ in range(2):  # cold (the chooser times its algorithms), then warm
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset the high-water mark
+        fl.run_bank(x, bank, kind, DILATIONS, "replicate")  # type: ignore[arg-type]
+        peaks.append((_vm("VmHWM:") - base) / 2**20)
+    print(f"{kind:<10} cold {peaks[0]:>6.0f} MB  warm {peaks[1]:>6.0f} MB   (chunks of {fr.CHUNK_BYTES >> 20} MB)")
+
+
+def memory(kinds: tuple[str, ...], threads: int, side: int) -> None:
+    """Peak memory above the loaded image, one child process per kind (so one kind's heap does not hide
+    another's); the room's target is 400 MB above idle for a whole 2048² session."""
+    print(f"peak resident memory of one run above the loaded {side}x{side} image, {threads} threads")
+    for kind in kinds:
+        cmd = [sys.executable, __file__, "--memory-child", kind, "--threads", str(threads), "--side", str(side)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        print(out.stdout.strip() or out.stderr.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
@@ -146,12 +186,22 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated layer kinds")
     parser.add_argument("--no-tune", action="store_true", help="leave glibc's malloc thresholds alone")
     parser.add_argument("--quick", action="store_true", help="only the per-kind figures")
+    parser.add_argument(
+        "--memory", action="store_true", help="peak memory of a run per kind (a child process each) instead"
+    )
+    parser.add_argument("--memory-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child, args.threads, args.side)
+        return
     kinds = tuple(k for k in args.kinds.split(",") if k)
     unknown = [k for k in kinds if k not in fl.LAYER_KINDS or k == "standard"]
     if unknown or args.threads < 1 or args.side < 1 or args.repeats < 1:
         parser.error(f"kinds among dilated, depthwise, separable (got {unknown}); positive numbers")
 
+    if args.memory:
+        memory(kinds, args.threads, args.side)
+        return
     tuned = False if args.no_tune else fl.tune_allocator()
     torch.set_num_threads(args.threads)
     torch.set_grad_enabled(False)

@@ -18,8 +18,10 @@ from .kernels import FilterBank
 from .maps import LayerKind, _check_run_args, _map_order, _raw_maps
 
 MAX_DILATIONS = 8
-# outputs are computed in chunks of filters so one chunk's maps stay below this many bytes
-CHUNK_BYTES = 256 * 2**20
+# outputs are computed in chunks of filters so one chunk's maps stay below this many bytes (96 MB: a
+# 2048² run of 8 filters peaks at 544 MB above the image instead of 1,615 MB with 256 MB chunks for
+# depthwise, 340 instead of 971 for separable: python bench/bench_image_lab.py --memory)
+CHUNK_BYTES = 96 * 2**20
 # statistics are reduced in blocks of this many bytes of maps, small enough to stay in cache through
 # the fused reductions, or of the large size where that measures faster (an accelerator; a CPU whose
 # cores other processes hold, where every parallel op waits for a time slice)
