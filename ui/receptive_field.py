@@ -1,36 +1,49 @@
-"""Streamlit-side helpers of the Receptive field page: cached calls into ``dsdcn`` keyed on plain tuples."""
+"""Streamlit-side helpers of the Receptive field page: cached calls into ``dsdcn`` keyed on plain tuples, the
+layer table in the link, the page's settings (one frozen dataclass) and the pure choices behind its sections."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
 
 from dsdcn import (
     ERF,
+    PRESETS,
     Branch,
     FieldView,
     Gridding,
     GrowthRow,
+    HDCRule,
     Layer,
     Suggestion,
     branch_fields,
+    causal_stack,
+    check_extent,
     decode_stack,
+    dilated_stack,
     effective_receptive_field,
     encode_stack,
+    erf_cost,
     field_view,
     grid_for,
     gridding,
     growth_table,
     layer_views,
     mass_share,
+    parse_rates,
     path_counts,
     stack_field,
     stack_rows,
     suggest_schedule,
 )
-from ui.workshop import keep_link_key, mark_link_value_ignored
+from dsdcn.budget import ROOM, Estimate, erf_estimate
+from dsdcn.erf import MAX_ERF_EXTENT
+from ui.i18n import t
+from ui.workshop import drop_link_value, keep_link_key, mark_link_value_ignored
 
 LayerKey = tuple[tuple[int, int, int, int, str], ...]
 
@@ -197,3 +210,227 @@ def table_drawn(layers: Sequence[Layer]) -> str:
     st.session_state[STACK_KEY] = code
     st.session_state[_DRAWN] = code
     return code
+
+
+# --- the page's settings, read once from its widgets and the link ------------------------------------
+ERF_2D_LIMIT = {"cpu": 320}  # largest extent for the 2D effective field per device type (else 1024)
+ERF_BUDGET = {"cpu": 600_000_000}  # forward multiply-adds of an interactive backward pass (else 5e10)
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+
+@dataclass(frozen=True)
+class ErfSettings:
+    """The effective field's controls."""
+
+    weights: str
+    relu: bool
+    channels: int
+    samples: int
+    seed: int
+
+    @property
+    def networks(self) -> int:
+        """Random networks the field is averaged over (one when every draw gives the same field)."""
+        return self.samples if (self.relu or self.weights == "random") else 1
+
+
+@dataclass(frozen=True)
+class SuggestSettings:
+    """The schedule search's controls."""
+
+    layers: int
+    kernel: int
+    dmax: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every control of the page, read once from its widget (and so from the link) and validated.
+
+    Hashable (plain values and frozen dataclasses), so it can key a cache.
+    """
+
+    layers: tuple[Layer, ...]  # the valid stack; empty when there is none or it is too large
+    mode: str  # "2D" or "1D"
+    causal: bool  # causal padding, only ever True in 1D
+    rates: tuple[int, ...]  # the parallel branches' rates (ASPP); () when none or they do not parse
+    erf: ErfSettings | None  # None when there is no stack (its controls are not drawn)
+    suggest: SuggestSettings
+
+    @property
+    def key(self) -> LayerKey:
+        """The stack's cache key."""
+        return layer_key(self.layers)
+
+    @property
+    def ndim(self) -> int:
+        """Dimensions of the mode."""
+        return 2 if self.mode == "2D" else 1
+
+    @property
+    def suggest_number(self) -> int:
+        """The schedule search's section number."""
+        return suggest_number(bool(self.layers), bool(self.rates))
+
+
+def suggest_number(has_stack: bool, has_rates: bool) -> int:
+    """The schedule search's section number: after the stack's five (and the branches') sections, or 2."""
+    if not has_stack:
+        return 2
+    return 7 if has_rates else 6
+
+
+def stack_values(key: str) -> dict[str, object]:
+    """The controls a classic stack sets: the table, mode, causal padding and branch rates."""
+    preset = PRESETS[key]
+    return {
+        "rf_stack": encode_stack(preset.layers),
+        "rf_mode": "1D" if preset.mode == "1d" else "2D",
+        "rf_causal": preset.causal,
+        "rf_branches": ", ".join(str(r) for r in preset.branch_rates),
+    }
+
+
+def stack_on_screen(state: Mapping[str, object], keys: Sequence[str]) -> str | None:
+    """The first stack of ``keys`` whose settings are all in ``state`` now, if any."""
+    for key in keys:
+        if all(state.get(k) == v for k, v in stack_values(key).items()):
+            return key
+    return None
+
+
+def branch_rates(text: str) -> tuple[int, ...] | None:
+    """The branch rates of ``text`` (``()`` for none), or None when the text does not parse."""
+    try:
+        return parse_rates(text)
+    except ValueError:
+        return None
+
+
+def extent_problem(layers: Sequence[Layer]) -> str | None:
+    """Why the page cannot compute the stack's field exactly (the library's reason), or None."""
+    try:
+        check_extent(layers)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def suggested_stack(dilations: Sequence[int], kernel_size: int, causal: bool) -> str:
+    """The code of the stack of a suggested schedule."""
+    layers = causal_stack(dilations, kernel_size) if causal else dilated_stack(dilations, kernel_size)
+    return encode_stack(layers)
+
+
+def whole_number_ok(raw: str, low: int, high: int) -> bool:
+    """True when a link value is a whole number a widget of range ``low``…``high`` can take."""
+    return bool(_WHOLE_NUMBER.fullmatch(raw)) and low <= int(raw) <= high
+
+
+def check_link(first: bool, ranges: Mapping[str, tuple[int, int]]) -> None:
+    """Drop link values the widgets cannot take (defaults and a notice instead, never an error).
+
+    Whole numbers are checked against their widget's range (Streamlit itself fails on ``1e999``);
+    branch rates from a freshly opened link must parse (a typed bad value gets a warning instead).
+    """
+    for key, (low, high) in ranges.items():
+        raw = st.query_params.get(key)
+        if raw is not None and not whole_number_ok(raw, low, high):
+            drop_link_value(key)
+    raw = st.query_params.get("rf_branches")
+    if first and raw is not None and branch_rates(raw) is None:
+        drop_link_value("rf_branches")
+
+
+# --- the effective field: what can be computed -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErfPlan:
+    """What the effective field section computes: its dimensions, or why it refuses (from sizes only).
+
+    ``refusal`` is None, ``"too_wide"``, ``"too_costly"`` or ``"too_heavy"``; ``fell_back`` says a 2D
+    field was too large and the 1D one is shown instead.
+    """
+
+    ndim: int
+    extent: int
+    limit: int
+    budget: int
+    fell_back: bool
+    refusal: str | None = None
+    cost: int = 0
+    need: Estimate | None = None
+
+
+def erf_plan(layers: Sequence[Layer], extent: int, ndim: int, erf: ErfSettings, device_type: str) -> ErfPlan:
+    """Choose the effective field's dimensions within the device's limits and the room's budget."""
+    limit = ERF_2D_LIMIT.get(device_type, 1024)
+    budget = ERF_BUDGET.get(device_type, 50_000_000_000)
+    fell_back = ndim == 2 and (extent > limit or erf_cost(layers, 2, erf.channels, erf.networks) > budget)
+    if fell_back:
+        ndim = 1
+    plan = ErfPlan(ndim, extent, limit, budget, fell_back)
+    if ndim == 1 and extent > MAX_ERF_EXTENT[1]:  # the room's budget: refused from sizes, before any work
+        return replace(plan, refusal="too_wide")
+    cost = erf_cost(layers, ndim, erf.channels, erf.networks)
+    if cost > budget:
+        return replace(plan, refusal="too_costly", cost=cost)
+    need = erf_estimate(cost, extent, ndim, erf.channels, erf.networks, len(layers))
+    refusal = "too_heavy" if need.bytes > ROOM.bytes else None
+    return replace(plan, refusal=refusal, cost=cost, need=need)
+
+
+# --- words and formulas of the page --------------------------------------------------------------
+
+
+def layer_label(i: int, layer: Layer) -> str:
+    """A layer's short label: number, kind, kernel, dilation and stride."""
+    what = t("receptive_field.pool") if layer.kind == "pool" else t("receptive_field.conv")
+    parts = [f"{i}: {what} {layer.kernel_size}", f"d{layer.dilation}" if layer.dilation > 1 else ""]
+    parts.append(f"/{layer.stride}" if layer.stride > 1 else "")
+    return " ".join(p for p in parts if p)
+
+
+def sum_terms(rows: Sequence[GrowthRow], narrow: bool) -> str:
+    """The growth formula's terms in LaTeX, the middle ones elided (fewer in a ``narrow`` view)."""
+    terms = [f"{r.layer.dilation}\\cdot{r.layer.kernel_size - 1}\\cdot{r.jump_in}" for r in rows]
+    head, tail = (2, 1) if narrow else (4, 2)  # the formula must fit the width of a projector view
+    if len(terms) > head + tail + 1:
+        terms = [*terms[:head], "\\cdots", *terms[-tail:]]
+    return " + ".join(terms)
+
+
+def hole_runs(runs: Sequence[tuple[int, int]], shown: int = 12) -> tuple[str, int]:
+    """The first ``shown`` hole runs as text (``a`` or ``a…b``) and how many more there are."""
+    text = ", ".join(f"{a}" if a == b else f"{a}…{b}" for a, b in runs[:shown])
+    return text, max(0, len(runs) - shown)
+
+
+def hdc_lines(rule: HDCRule) -> list[str]:
+    """The HDC rule's steps as LaTeX ``aligned`` lines (the middle ones elided beyond eight)."""
+    lines = []
+    for s in rule.steps:
+        if s.candidates is None:
+            lines.append(f"M_{{{s.i}}} &= r_{{{s.i}}} = {s.m}")
+        else:
+            a, b, c = s.candidates
+            lines.append(
+                f"M_{{{s.i}}} &= \\max({s.m_next} - 2\\cdot{s.rate},\\ {s.m_next} - 2({s.m_next} - {s.rate}),\\ "
+                f"{s.rate}) = \\max({a}, {b}, {c}) = {s.m}"
+            )
+    if len(lines) > 8:
+        lines = [*lines[:3], "&\\ \\vdots", *lines[-3:]]
+    return lines
+
+
+def hdc_reasons(rule: HDCRule, k: int) -> list[str]:
+    """Why a passing rule can still leave holes: the assumptions of the rule this stack breaks."""
+    why = []
+    if not rule.first_rate_is_one:
+        why.append(t("receptive_field.hdc.why_r1", r1=rule.rates[0]))
+    if rule.common_factor > 1:
+        why.append(t("receptive_field.hdc.why_factor", factor=rule.common_factor))
+    if k != 3:
+        why.append(t("receptive_field.hdc.why_kernel", k=k))
+    return why
