@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from dsdcn import budget
 from dsdcn import filters as fl
 from dsdcn.figures.imaging import ImagingText, create_response_heatmap, create_stats_chart
 from dsdcn.geometry import effective_kernel_size, resolve_padding
-from dsdcn.imaging import ImageError, image_digest, inspect_image
+from dsdcn.imaging import ImageError, image_digest
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
 from ui.common import device_choice, refused
@@ -105,17 +107,6 @@ KERNELS = (3, 5, 7, 9, 11)
 DILATION_OPTIONS = [1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32]
 _DILATIONS_KEPT = "_lab_dilations_kept"  # the last accepted choice of dilations
 _DILATIONS_CAPPED = "_lab_dilations_capped"  # a pick past the limit was refused in this run
-
-
-def _cap_dilations() -> None:
-    """Refuse a pick past ``fl.MAX_DILATIONS`` dilations: the pills go back to the last accepted choice."""
-    chosen = list(st.session_state.get("lab_dilations") or ())
-    if len(chosen) > fl.MAX_DILATIONS:
-        kept = [d for d in chosen if d in st.session_state.get(_DILATIONS_KEPT, ())]
-        st.session_state["lab_dilations"] = (kept or chosen)[: fl.MAX_DILATIONS]
-        st.session_state[_DILATIONS_CAPPED] = True
-
-
 STACK_FILTERS = ("box", "gaussian", "sobel_x", "sobel_y", "laplacian", "identity")
 # settings shown inside the tabs: they wait in the link while the tabs cannot be drawn (no image yet)
 TAB_KEYS = ("lab_tab", "lab_compare", "lab_stat", "lab_stack_filter", "lab_stack_a", "lab_stack_b")
@@ -149,6 +140,9 @@ _LIBRARY_NAMES = {
 _NUMBERED = re.compile(r"^(Gabor|Random) (.+)$")
 
 
+# ---- labels
+
+
 def _tr(group: str, code: object) -> str:
     """The label of an option code, e.g. ``_tr("kind", "dilated")``."""
     return t(f"image_lab.{group}.{code}")
@@ -174,6 +168,9 @@ def _bank_label(label: str) -> str:
     return label
 
 
+# ---- state and link
+
+
 def _defaults() -> dict[str, object]:
     """DEFAULTS as widget values (the tab by its label in the current language); lists copied."""
     values = {k: list(v) if isinstance(v, list) else v for k, v in DEFAULTS.items()}
@@ -186,6 +183,15 @@ def _presets() -> dict[str, dict[str, object]]:
         pid: {k: _tab_label(str(v)) if k == "lab_tab" else v for k, v in values.items()}
         for pid, values in PRESETS.items()
     }
+
+
+def _cap_dilations() -> None:
+    """Refuse a pick past ``fl.MAX_DILATIONS`` dilations: the pills go back to the last accepted choice."""
+    chosen = list(st.session_state.get("lab_dilations") or ())
+    capped = lab.capped_dilations(chosen, st.session_state.get(_DILATIONS_KEPT, ()), fl.MAX_DILATIONS)
+    if capped is not None:
+        st.session_state["lab_dilations"] = capped
+        st.session_state[_DILATIONS_CAPPED] = True
 
 
 def _prepare_state() -> None:
@@ -240,30 +246,113 @@ def _write_coded(key: str) -> None:
     write_coded_link_value(key, value, DEFAULTS[key])
 
 
+def _hold_tab_links() -> None:
+    """The tabs are not drawn in this run: keep their link values for when they are."""
+    for key in TAB_KEYS:
+        keep_link_key(key)
+
+
+# ---- coded choices: translated labels, the code in the link
+
+
+def _choice(widget: Callable[..., object], key: str, **extra: object) -> str:
+    """A radio or select box of the codes ``CODED[key]`` (label and help named after the key)."""
+    group, codes = CODED[key]
+    name = key.removeprefix("lab_")
+    value = widget(
+        t(f"image_lab.{name}"),
+        list(codes),
+        format_func=_labels(group, codes).__getitem__,
+        key=key,
+        index=codes.index(DEFAULTS[key]),
+        help=t(f"image_lab.{name}_help"),
+        **extra,
+    )
+    write_coded_link_value(key, value, DEFAULTS[key])
+    return value  # type: ignore[return-value]
+
+
+def _segments(key: str) -> str:
+    """A segmented control of the codes ``CODED[key]``, one always chosen."""
+    group, codes = CODED[key]
+    name = key.removeprefix("lab_")
+    value = st.segmented_control(
+        t(f"image_lab.{name}"),
+        list(codes),
+        required=True,
+        format_func=_labels(group, codes).__getitem__,
+        key=key,
+        default=DEFAULTS[key],
+        help=t(f"image_lab.{name}_help"),
+    )
+    write_coded_link_value(key, value, DEFAULTS[key])
+    return value  # type: ignore[return-value]
+
+
+# ---- page
+
+
+def render() -> None:
+    """Draw the Image lab."""
+    lab.allocator_tuned()
+    _prepare_state()
+    st.title(t("image_lab.title"))
+    st.markdown(t("image_lab.intro"))
+    bar = st.container()
+    picture = _image_section()
+    settings = _controls()
+    if not _results(picture, settings):
+        _hold_tab_links()
+    # drawn last, above the controls: a link's values reach session state only when their widgets are drawn
+    with bar:
+        _presets_bar()
+
+
+def _presets_bar() -> None:
+    presets_bar(
+        _presets(),
+        _defaults(),
+        "lab_",
+        lambda pid: t(f"image_lab.preset.{pid}"),
+        lambda pid: t(f"image_lab.preset.{pid}.idea"),
+    )
+
+
+# ---- image
+
+
+def _image_section() -> lab.Picture | None:
+    """The image source (left) and the loaded image (right); None while there is no usable image."""
+    left, right = st.columns([1, 1] if projector() else [1, 1.4], gap="large")
+    with left:
+        picked = _image_source()
+    if picked is None:
+        return None
+    name, data = picked
+    digest = image_digest(data)
+    try:
+        rgb, thumb = lab.decode(digest, data)
+    except ImageError as exc:
+        with right:
+            st.error(t("image_lab.cannot_use", name=name, error=str(exc)), icon=":material/broken_image:")
+        return None
+    picture = lab.Picture(name, digest, rgb)
+    with right:
+        st.image(
+            thumb,
+            caption=t("image_lab.image_caption", name=name, w=picture.width, h=picture.height),
+            width="content" if thumb.shape[1] >= 64 else 64,  # never wider than a phone's column
+        )
+        notes = lab.load_notes(data, rgb)
+        if notes:
+            st.caption(t("image_lab.loaded", notes="; ".join(notes)))
+    return picture
+
+
 def _image_source() -> tuple[str, bytes] | None:
     """The chosen sample or upload: (name, bytes), or None while nothing is uploaded."""
-    source = st.segmented_control(
-        t("image_lab.source"),
-        ["sample", "upload"],
-        required=True,
-        format_func=_labels("source", ("sample", "upload")).__getitem__,
-        key="lab_source",
-        default=DEFAULTS["lab_source"],
-        help=t("image_lab.source_help"),
-    )
-    write_coded_link_value("lab_source", source, DEFAULTS["lab_source"])
-    if source == "upload":
-        uploaded = st.file_uploader(
-            t("image_lab.upload"),
-            type=["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"],
-            key="lab_upload",
-            max_upload_size=50,
-            help=t("image_lab.upload_help"),
-        )
-        if uploaded is None:
-            st.info(t("image_lab.upload_prompt"), icon=":material/upload_file:")
-            return None
-        return uploaded.name, uploaded.getvalue()
+    if _segments("lab_source") == "upload":
+        return _upload()
     names = [n for n in SAMPLES if n in lab.sample_names()]
     name = st.selectbox(
         t("image_lab.sample"),
@@ -277,41 +366,26 @@ def _image_source() -> tuple[str, bytes] | None:
     return name, lab.sample_bytes(name)
 
 
-def _load_notes(data: bytes, rgb: np.ndarray) -> list[str]:
-    """What loading did to the file, from its header."""
-    info = inspect_image(data)
-    if info is None:
-        return []
-    notes: list[str] = []
-    if info.frames > 1:
-        notes.append(t("image_lab.note_frames", format=info.format, frames=info.frames))
-    if info.mode == "CMYK":
-        notes.append(t("image_lab.note_cmyk"))
-    if info.bits > 8:
-        notes.append(t("image_lab.note_bits", bits=info.bits))
-    if info.mode in ("P", "PA"):
-        notes.append(t("image_lab.note_palette"))
-    if info.has_alpha:
-        notes.append(t("image_lab.note_alpha"))
-    if info.orientation not in (0, 1):
-        notes.append(t("image_lab.note_exif", orientation=info.orientation))
-    stored = info.size if info.orientation in (0, 1, 2, 3, 4) else info.size[::-1]
-    if stored != (rgb.shape[1], rgb.shape[0]):
-        notes.append(
-            t(
-                "image_lab.note_shrunk",
-                w0=stored[0],
-                h0=stored[1],
-                w=rgb.shape[1],
-                h=rgb.shape[0],
-                limit=lab.MAX_SIDE,
-            )
-        )
-    return notes
+def _upload() -> tuple[str, bytes] | None:
+    uploaded = st.file_uploader(
+        t("image_lab.upload"),
+        type=["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"],
+        key="lab_upload",
+        max_upload_size=50,
+        help=t("image_lab.upload_help"),
+    )
+    if uploaded is None:
+        st.info(t("image_lab.upload_prompt"), icon=":material/upload_file:")
+        return None
+    return uploaded.name, uploaded.getvalue()
 
 
-def _controls() -> dict[str, object]:
+# ---- controls
+
+
+def _controls() -> lab.LabSettings:
     """Layer, filter and display controls; returns the settings."""
+    st.subheader(t("image_lab.controls"))
     if projector():  # two wide columns, two rows: big labels and option buttons keep their width
         c1, c2 = st.columns(2, gap="large")
         c3, c4 = st.columns(2, gap="large")
@@ -319,180 +393,212 @@ def _controls() -> dict[str, object]:
         c1, c2, c3 = st.columns(3, gap="large")
         c4 = c3
     with c1:
-        st.markdown(f"**{t('image_lab.group_layer')}**")
-        kind = st.radio(
-            t("image_lab.kind"),
-            list(KINDS),
-            format_func=_labels("kind", KINDS).__getitem__,
-            captions=[_tr("kind_caption", k) for k in KINDS],
-            key="lab_kind",
-            index=KINDS.index(DEFAULTS["lab_kind"]),
-            help=t("image_lab.kind_help"),
-        )
-        write_coded_link_value("lab_kind", kind, DEFAULTS["lab_kind"])
-        kernel = st.select_slider(
-            t("image_lab.kernel"),
-            list(KERNELS),
-            key="lab_kernel",
-            value=DEFAULTS["lab_kernel"],
-            bind="query-params",
-            help=t("image_lab.kernel_help"),
-        )
-        channels = st.segmented_control(
-            t("image_lab.channels"),
-            ["rgb", "grey"],
-            required=True,
-            format_func=_labels("channels", ("rgb", "grey")).__getitem__,
-            key="lab_channels",
-            default=DEFAULTS["lab_channels"],
-            help=t("image_lab.channels_help"),
-        )
-        write_coded_link_value("lab_channels", channels, DEFAULTS["lab_channels"])
-        padding = st.selectbox(
-            t("image_lab.padding"),
-            list(PADDINGS),
-            format_func=_labels("padding", PADDINGS).__getitem__,
-            key="lab_padding",
-            index=PADDINGS.index(DEFAULTS["lab_padding"]),
-            help=t("image_lab.padding_help"),
-        )
-        write_coded_link_value("lab_padding", padding, DEFAULTS["lab_padding"])
+        values = _layer_controls()
     with c2:
-        st.markdown(f"**{t('image_lab.group_bank')}**")
-        filters = st.multiselect(
-            t("image_lab.filters"),
-            list(FILTERS),
-            format_func=_labels("filter", FILTERS).__getitem__,
-            key="lab_filters",
-            default=DEFAULTS["lab_filters"],
-            wrap=True,
-            help=t("image_lab.filters_help"),
-        )
-        write_choices_link_value("lab_filters", filters, DEFAULTS["lab_filters"])
-        gabor_n = st.slider(
-            t("image_lab.gabor_n"),
-            1,
-            8,
-            key="lab_gabor_n",
-            value=DEFAULTS["lab_gabor_n"],
-            bind="query-params",
-            help=t("image_lab.gabor_n_help"),
-        )
-        random_n = st.slider(
-            t("image_lab.random_n"),
-            1,
-            8,
-            key="lab_random_n",
-            value=DEFAULTS["lab_random_n"],
-            bind="query-params",
-            help=t("image_lab.random_n_help"),
-        )
-        seed = st.number_input(
-            t("image_lab.seed"),
-            0,
-            lab.MAX_SEED,
-            step=1,
-            key="lab_seed",
-            value=DEFAULTS["lab_seed"],
-            help=t("image_lab.seed_help"),
-        )
-        lab.put_link_value("lab_seed", int(seed), DEFAULTS["lab_seed"])
+        values.update(_bank_controls())
     with c3:
-        st.markdown(f"**{t('image_lab.group_display')}**")
-        dilations = st.pills(
-            t("image_lab.dilations"),
-            DILATION_OPTIONS,
-            selection_mode="multi",
-            key="lab_dilations",
-            default=DEFAULTS["lab_dilations"],
-            bind="query-params",
-            wrap=True,
-            disabled=kind == "standard",
-            help=t("image_lab.dilations_help", max=fl.MAX_DILATIONS),
-            on_change=_cap_dilations,
-        )
-        if len(dilations or ()) > fl.MAX_DILATIONS:  # a link can ask for more than the pills allow
-            dilations = list(dilations)[: fl.MAX_DILATIONS]
-            st.session_state[_DILATIONS_CAPPED] = True
-        if st.session_state.pop(_DILATIONS_CAPPED, False):
-            st.caption(t("image_lab.dilations_capped", max=fl.MAX_DILATIONS))
-        st.session_state[_DILATIONS_KEPT] = list(dilations or ())
-        norm = st.radio(
-            t("image_lab.norm"),
-            list(NORMS),
-            format_func=_labels("norm", NORMS).__getitem__,
-            key="lab_norm",
-            index=NORMS.index(DEFAULTS["lab_norm"]),
-            help=t("image_lab.norm_help"),
-        )
-        write_coded_link_value("lab_norm", norm, DEFAULTS["lab_norm"])
-        clip = st.toggle(
-            t("image_lab.clip", pct=f"{fl.CLIP_PERCENT:g}"),
-            key="lab_clip",
-            value=DEFAULTS["lab_clip"],
-            bind="query-params",
-            help=t("image_lab.clip_help", pct=f"{fl.CLIP_PERCENT:g}", top=f"{100 - fl.CLIP_PERCENT:g}"),
-        )
-        centre_zero = st.toggle(
-            t("image_lab.centre_zero"),
-            key="lab_centre_zero",
-            value=DEFAULTS["lab_centre_zero"],
-            bind="query-params",
-            help=t("image_lab.centre_zero_help"),
-        )
+        values.update(_dilation_controls(disabled=values["lab_kind"] == "standard"))
+        values.update(_scale_controls())
     with c4:
-        cmap = st.selectbox(
-            t("image_lab.cmap"),
-            list(CMAPS),
-            format_func=_labels("cmap", CMAPS).__getitem__,
-            key="lab_cmap",
-            index=CMAPS.index(DEFAULTS["lab_cmap"]),
-            help=t("image_lab.cmap_help"),
-        )
-        write_coded_link_value("lab_cmap", cmap, DEFAULTS["lab_cmap"])
-        view = st.radio(
-            t("image_lab.view"),
-            list(VIEWS),
-            format_func=_labels("view", VIEWS).__getitem__,
-            key="lab_view",
-            index=VIEWS.index(DEFAULTS["lab_view"]),
-            horizontal=True,
-            help=t("image_lab.view_help"),
-        )
-        write_coded_link_value("lab_view", view, DEFAULTS["lab_view"])
-        device_pref = st.segmented_control(
-            t("image_lab.device"),
-            ["auto", "cpu"],
-            required=True,
-            format_func=_labels("device", ("auto", "cpu")).__getitem__,
-            key="lab_device",
-            default=DEFAULTS["lab_device"],
-            help=t("image_lab.device_help"),
-        )
-        write_coded_link_value("lab_device", device_pref, DEFAULTS["lab_device"])
-    return {
-        "kind": kind,
-        "kernel": int(kernel),
-        "grey": channels == "grey",
-        "padding": padding,
-        "filters": tuple(filters),
-        "gabor_n": int(gabor_n),
-        "random_n": int(random_n),
-        "seed": int(seed),
-        "dilations": (1,) if kind == "standard" else tuple(sorted(int(d) for d in dilations or ())),
-        "norm": norm,
-        "centre_zero": bool(centre_zero),
-        "clip": bool(clip),
-        "cmap": cmap,
-        "view": view,
-        "device": device_pref,
-    }
+        values.update(_output_controls())
+    return lab.LabSettings.from_widgets(values)
 
 
-def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank) -> None:
+def _layer_controls() -> dict[str, object]:
+    st.markdown(f"**{t('image_lab.group_layer')}**")
+    kind = _choice(st.radio, "lab_kind", captions=[_tr("kind_caption", k) for k in KINDS])
+    kernel = st.select_slider(
+        t("image_lab.kernel"),
+        list(KERNELS),
+        key="lab_kernel",
+        value=DEFAULTS["lab_kernel"],
+        bind="query-params",
+        help=t("image_lab.kernel_help"),
+    )
+    channels = _segments("lab_channels")
+    padding = _choice(st.selectbox, "lab_padding")
+    return {"lab_kind": kind, "lab_kernel": kernel, "lab_channels": channels, "lab_padding": padding}
+
+
+def _bank_controls() -> dict[str, object]:
+    st.markdown(f"**{t('image_lab.group_bank')}**")
+    filters = st.multiselect(
+        t("image_lab.filters"),
+        list(FILTERS),
+        format_func=_labels("filter", FILTERS).__getitem__,
+        key="lab_filters",
+        default=DEFAULTS["lab_filters"],
+        wrap=True,
+        help=t("image_lab.filters_help"),
+    )
+    write_choices_link_value("lab_filters", filters, DEFAULTS["lab_filters"])
+    values: dict[str, object] = {"lab_filters": filters}
+    for key in ("lab_gabor_n", "lab_random_n"):
+        name = key.removeprefix("lab_")
+        values[key] = st.slider(
+            t(f"image_lab.{name}"),
+            1,
+            8,
+            key=key,
+            value=DEFAULTS[key],
+            bind="query-params",
+            help=t(f"image_lab.{name}_help"),
+        )
+    seed = st.number_input(
+        t("image_lab.seed"),
+        0,
+        lab.MAX_SEED,
+        step=1,
+        key="lab_seed",
+        value=DEFAULTS["lab_seed"],
+        help=t("image_lab.seed_help"),
+    )
+    lab.put_link_value("lab_seed", int(seed), DEFAULTS["lab_seed"])
+    return {**values, "lab_seed": seed}
+
+
+def _dilation_controls(disabled: bool) -> dict[str, object]:
+    st.markdown(f"**{t('image_lab.group_display')}**")
+    dilations = st.pills(
+        t("image_lab.dilations"),
+        DILATION_OPTIONS,
+        selection_mode="multi",
+        key="lab_dilations",
+        default=DEFAULTS["lab_dilations"],
+        bind="query-params",
+        wrap=True,
+        disabled=disabled,
+        help=t("image_lab.dilations_help", max=fl.MAX_DILATIONS),
+        on_change=_cap_dilations,
+    )
+    if len(dilations or ()) > fl.MAX_DILATIONS:  # a link can ask for more than the pills allow
+        dilations = list(dilations)[: fl.MAX_DILATIONS]
+        st.session_state[_DILATIONS_CAPPED] = True
+    if st.session_state.pop(_DILATIONS_CAPPED, False):
+        st.caption(t("image_lab.dilations_capped", max=fl.MAX_DILATIONS))
+    st.session_state[_DILATIONS_KEPT] = list(dilations or ())
+    return {"lab_dilations": dilations}
+
+
+def _scale_controls() -> dict[str, object]:
+    norm = _choice(st.radio, "lab_norm")
+    clip = st.toggle(
+        t("image_lab.clip", pct=f"{fl.CLIP_PERCENT:g}"),
+        key="lab_clip",
+        value=DEFAULTS["lab_clip"],
+        bind="query-params",
+        help=t("image_lab.clip_help", pct=f"{fl.CLIP_PERCENT:g}", top=f"{100 - fl.CLIP_PERCENT:g}"),
+    )
+    centre_zero = st.toggle(
+        t("image_lab.centre_zero"),
+        key="lab_centre_zero",
+        value=DEFAULTS["lab_centre_zero"],
+        bind="query-params",
+        help=t("image_lab.centre_zero_help"),
+    )
+    return {"lab_norm": norm, "lab_clip": clip, "lab_centre_zero": centre_zero}
+
+
+def _output_controls() -> dict[str, object]:
+    cmap = _choice(st.selectbox, "lab_cmap")
+    view = _choice(st.radio, "lab_view", horizontal=True)
+    device = _segments("lab_device")
+    return {"lab_cmap": cmap, "lab_view": view, "lab_device": device}
+
+
+# ---- checks and the run
+
+
+def _results(picture: lab.Picture | None, s: lab.LabSettings) -> bool:
+    """The checks, the arithmetic, the run and its tabs; False when no run is shown (nothing to run, a
+    warning, too heavy or failed)."""
+    if picture is None:
+        return False
+    checked = _checked(picture, s)
+    if checked is None:
+        return False
+    s, bank = checked
+    with st.expander(t("image_lab.arithmetic"), expanded=True):
+        _formulas(s, picture.height, picture.width, bank)
+    outcome = _run_maps(picture, s, bank)
+    if outcome is None:
+        return False
+    run: fl.MapRun = outcome.result  # type: ignore[assignment]
+    per_d = " · ".join(
+        f"d = {d}: {sec * 1000:.0f} ms" for d, sec in zip(run.dilations, run.conv_seconds, strict=True)
+    )
+    _run_line(outcome, run.total_seconds, t("image_lab.what_maps"))
+    st.caption(t("image_lab.conv_times", times=per_d))
+    _tabs(picture, run, bank, s)
+    _run_log()
+    return True
+
+
+def _checked(picture: lab.Picture, s: lab.LabSettings) -> tuple[lab.LabSettings, fl.FilterBank] | None:
+    """The settings with the dilations this image can take, and the filter bank; None (after a warning)
+    when there is nothing to run."""
+    if not s.filters:
+        st.warning(t("image_lab.no_filter"))
+        return None
+    if not s.dilations:
+        st.warning(t("image_lab.no_dilation"))
+        return None
+    try:
+        bank = fl.make_bank(s.filters, s.kernel, s.channels, s.gabor_n, s.random_n, s.seed)
+    except ValueError as exc:
+        st.warning(t("image_lab.bank_too_big", error=str(exc)))
+        return None
+    if s.kind == "standard":
+        st.info(t("image_lab.standard_note"))
+    s = replace(s, dilations=_checked_dilations(s, picture.height, picture.width))
+    return (s, bank) if s.dilations else None
+
+
+def _checked_dilations(s: lab.LabSettings, height: int, width: int) -> tuple[int, ...]:
+    """The dilations the padding can serve for this image (warnings for the others)."""
+    ok, left_out = fl.usable_dilations(height, width, s.kernel, s.dilations, s.padding)
+    if left_out:
+        rule = "image_lab.refused_reflect" if s.padding == "reflect" else "image_lab.refused_other"
+        st.warning(
+            " ".join(
+                [
+                    t(
+                        rule,
+                        padding=_tr("padding", s.padding),
+                        w=width,
+                        h=height,
+                        ds=", ".join(map(str, left_out)),
+                    ),
+                    *([t("image_lab.refused_left_out")] if ok else []),
+                    t("image_lab.refused_fix"),
+                ]
+            )
+        )
+    partial = lab.first_partial_dilation(height, width, s.kernel, ok)
+    if partial is not None:
+        d, inside = partial
+        st.info(
+            plural(
+                "image_lab.taps_outside",
+                inside,
+                d=d,
+                k=s.kernel,
+                span=effective_kernel_size(s.kernel, d),
+                w=width,
+                h=height,
+                inside=inside,
+                taps=s.kernel**2,
+                padding=_tr("padding", s.padding),
+            ),
+            icon=":material/info:",
+        )
+    return tuple(ok)
+
+
+def _formulas(s: lab.LabSettings, height: int, width: int, bank: fl.FilterBank) -> None:
     """The arithmetic of this run, evaluated with the current values."""
-    k = s["kernel"]
-    ds = s["dilations"]
+    k = s.kernel
+    ds = s.dilations
     spans = ", \\; ".join(f"d={d}: {effective_kernel_size(k, d)}" for d in ds)
     pads = ", \\; ".join(f"d={d}: {resolve_padding('same', k, d)[0]}" for d in ds)
     k_eff = r"k_\text{eff} = d\,(k-1)+1"
@@ -505,7 +611,7 @@ def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank
     else:
         latex(rf"{k_eff} \quad\Rightarrow\quad {spans}")
         latex(rf"{pad}:\; {pads} \qquad {out}")
-    cost = fl.layer_cost(s["kind"], bank.channels, bank.size, k, height, width, ds[0])
+    cost = fl.layer_cost(s.kind, bank.channels, bank.size, k, height, width, ds[0])
     cols = st.columns(3)
     cols[0].metric(t("image_lab.weights"), f"{cost.params:,}", help=t("image_lab.weights_help"))
     cols[1].metric(
@@ -516,17 +622,51 @@ def _formulas(s: dict[str, object], height: int, width: int, bank: fl.FilterBank
     cols[2].metric(t("image_lab.out_maps"), f"{cost.out_channels}", help=t("image_lab.out_maps_help"))
 
 
-def _ranges(run: fl.MapRun, s: dict[str, object], mode: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    low, high = (run.stats.low, run.stats.high) if s["clip"] else (run.stats.minimum, run.stats.maximum)
-    return fl.map_ranges(low, high, mode or s["norm"], s["centre_zero"])
+def _run_maps(picture: lab.Picture, s: lab.LabSettings, bank: fl.FilterBank) -> lab.Outcome | None:
+    """The bank's run on the image (cached), or None when it is too heavy or fails (said on the page)."""
+    device = str(lab.device_for(s.device))
+    n_d = len(s.dilations)
+    need = budget.bank_estimate(
+        picture.height, picture.width, bank.channels, bank.size, s.kernel, s.kind, n_d, device.split(":")[0]
+    )
+    if _too_heavy(need, t("image_lab.fix_bank")):
+        return None
+    spinner = t("image_lab.spinner", f=bank.size, d=n_d, n=n_d * bank.size, device=device.upper())
+    return _attempt(
+        spinner,
+        "image_lab.run_failed",
+        lambda: lab.compute_maps(
+            picture.digest,
+            picture.rgb,
+            s.grey,
+            s.filters,
+            s.kernel,
+            s.gabor_n,
+            s.random_n,
+            s.seed,
+            s.kind,
+            s.dilations,
+            s.padding,
+            device,
+        ),
+    )
 
 
-def _shown(run: fl.MapRun, view: str) -> np.ndarray:
-    return run.crop if view == "crop" else run.preview
+def _attempt(spinner: str, failed: str, compute: Callable[[], lab.Outcome]) -> lab.Outcome | None:
+    """``compute()`` under a spinner; None when the server is busy or it fails (said on the page)."""
+    with st.spinner(spinner):
+        try:
+            return compute()
+        except budget.Busy:
+            st.warning(t("image_lab.busy"), icon=":material/hourglass_top:")
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
+            st.error(t(failed, error=exc))
+    return None
 
 
-def _display(image: np.ndarray, view: str) -> np.ndarray:
-    return fl.zoom_nearest(image, 2) if view == "crop" else image
+def _too_heavy(need: budget.Estimate, fix: str) -> bool:
+    """Say so (and return True) when ``need`` passes the room's budget: the run is not started."""
+    return refused(need, "image_lab.too_heavy", fix=fix)
 
 
 def _device_words(device: str) -> str:
@@ -536,6 +676,61 @@ def _device_words(device: str) -> str:
     if device == "cpu":
         return t("image_lab.cpu_threads", n=torch.get_num_threads())
     return device.upper()
+
+
+def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
+    """Device and time of the run; a notice after an out-of-memory fallback; the session's run log."""
+    seen = st.session_state.setdefault("lab_seen_runs", set())
+    cached = outcome.run_id in seen
+    seen.add(outcome.run_id)
+    when = time.strftime("%H:%M:%S", time.localtime(outcome.computed_at))
+    line = "image_lab.run_cached" if cached else "image_lab.run_fresh"
+    st.caption(t(line, what=what, when=when, device=_device_words(outcome.device), seconds=f"{seconds:.2f}"))
+    if outcome.fallback is not None:
+        st.warning(
+            t("image_lab.oom", device=outcome.fallback.device.upper(), error=outcome.fallback.error),
+            icon=":material/memory:",
+        )
+    if not cached:
+        log = st.session_state.setdefault("lab_run_log", [])
+        log.append({"time": when, "what": what, "device": outcome.device, "seconds": round(seconds, 3)})
+
+
+def _run_log() -> None:
+    log = st.session_state.get("lab_run_log", [])
+    if log:
+        with st.expander(t("image_lab.run_log", n=len(log))):
+            table = pd.DataFrame(log[-20:])
+            table = table.rename(columns={c: t(f"image_lab.log.{c}") for c in table.columns})
+            data_table(table, key="lab_log_table")
+
+
+# ---- tabs
+
+
+def _tabs(picture: lab.Picture, run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings) -> None:
+    """The tab bar; only the tab on screen is drawn (a tab bar with on_change="rerun" knows which one is open)."""
+    labels = [_bank_label(label) for label in run.labels]
+    tabs = st.tabs(
+        [_tab_label(c) for c in TABS],
+        default=_tab_label(str(DEFAULTS["lab_tab"])),
+        key="lab_tab",
+        on_change="rerun",
+    )
+    # the open tab's code in the link; the settings of the closed tabs (kept in session state) too
+    for key in ("lab_tab", "lab_stat", "lab_stack_filter", "lab_compare"):
+        _write_coded(key)
+    panes: dict[str, Callable[[], None]] = {
+        "maps": lambda: _maps_tab(run, bank, s, labels),
+        "compare": lambda: _compare_tab(run, bank, s, labels),
+        "stats": lambda: _stats_tab(run, labels),
+        "stack": lambda: _stack_tab(picture, s),
+        "download": lambda: _download_tab(picture, run, bank, s),
+    }
+    for tab, code in zip(tabs, TABS, strict=True):
+        if tab.open is not False:
+            with tab:
+                panes[code]()
 
 
 def _figure_text() -> ImagingText:
@@ -560,44 +755,12 @@ def _chart(fig, key: str, name: str) -> None:
     show_chart(fig, key=key, name=name)
 
 
-def _run_line(outcome: lab.Outcome, seconds: float, what: str) -> None:
-    """Device and time of the run; a notice after an out-of-memory fallback; the session's run log."""
-    seen = st.session_state.setdefault("lab_seen_runs", set())
-    cached = outcome.run_id in seen
-    seen.add(outcome.run_id)
-    when = time.strftime("%H:%M:%S", time.localtime(outcome.computed_at))
-    line = "image_lab.run_cached" if cached else "image_lab.run_fresh"
-    st.caption(t(line, what=what, when=when, device=_device_words(outcome.device), seconds=f"{seconds:.2f}"))
-    if outcome.fallback is not None:
-        st.warning(
-            t("image_lab.oom", device=outcome.fallback.device.upper(), error=outcome.fallback.error),
-            icon=":material/memory:",
-        )
-    if not cached:
-        log = st.session_state.setdefault("lab_run_log", [])
-        log.append({"time": when, "what": what, "device": outcome.device, "seconds": round(seconds, 3)})
+# ---- maps tab
 
 
-def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels: list[str]) -> None:
-    lo, hi = _ranges(run, s)
-    maps = _shown(run, s["view"])
-    scale = _tr("maps_scale", s["norm"])
-    colour = (
-        t("image_lab.maps_colour_depthwise")
-        if run.map_channels == 3
-        else t("image_lab.maps_colour_map", cmap=_tr("cmap", s["cmap"]))
-    )
-    parts = [t("image_lab.maps_caption", scale=scale), colour]
-    if s["centre_zero"]:
-        parts.append(t("image_lab.maps_zero"))
-    if s["clip"]:
-        parts.append(t("image_lab.maps_clipped", pct=f"{fl.CLIP_PERCENT:g}"))
-    parts.append(t("image_lab.maps_kernels"))
-    st.caption(" ".join(parts))
-    if s["norm"] == "shared":
-        if run.map_channels == 1:
-            st.image(fl.colorbar_image(s["cmap"], 512, 18), width="content")
-        st.caption(t("image_lab.maps_shared_scale", lo=f"{lo.flat[0]:+.3g}", hi=f"{hi.flat[0]:+.3g}"))
+def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings, labels: list[str]) -> None:
+    lo, hi = lab.map_ranges(run, s)
+    _maps_caption(run, s, lo, hi)
     header = st.columns([1.1] + [2] * len(run.dilations))
     header[0].markdown(f"**{t('image_lab.maps_filter')}**")
     for i, d in enumerate(run.dilations):
@@ -605,46 +768,66 @@ def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels:
             t("image_lab.maps_column", d=d, span=effective_kernel_size(bank.kernel_size, d))
         )
     # rendered once per run and scale (JPEG bytes, as st.image would encode the arrays), not on every rerun
-    scale = (s["view"], s["norm"], s["clip"], s["centre_zero"])
-    images = lab.map_jpegs(run.run_id, scale, s["cmap"], 2 if s["view"] == "crop" else 1, maps, lo, hi)
+    maps = lab.shown_maps(run, s.view)
+    images = lab.map_jpegs(run.run_id, s.scale, s.cmap, s.zoom, maps, lo, hi)
     for j, label in enumerate(labels):
-        cols = st.columns([1.1] + [2] * len(run.dilations))
-        with cols[0]:
-            st.markdown(f"**{label}**")
-            st.image(lab.kernel_jpeg(bank.kernels[j, 0].numpy()), caption=t("image_lab.maps_kernel"))
-            if s["norm"] == "per_filter":
-                if run.map_channels == 1:
-                    st.image(lab.colorbar_jpeg(s["cmap"], 128, 10))
-                st.caption(f"{lo[0, j]:+.3g} … {hi[0, j]:+.3g}")
-        for i, d in enumerate(run.dilations):
-            caption = f"d = {d}"
-            if s["norm"] == "per_map":
-                caption += f" · {lo[i, j]:+.3g} … {hi[i, j]:+.3g}"
-            cols[i + 1].image(images[i][j], caption=caption, width="stretch")
+        _maps_row(run, bank, s, j, label, images, lo, hi)
 
 
-def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labels: list[str]) -> None:
-    held = st.session_state.get("lab_compare")
-    if isinstance(held, str):  # an older link's filter label: its place in this bank
-        names = [*run.labels, *labels]
-        st.session_state["lab_compare"] = names.index(held) % len(labels) if held in names else 0
-    if not 0 <= int(st.session_state.get("lab_compare") or 0) < len(labels):
-        st.session_state["lab_compare"] = 0
-    j = st.selectbox(
-        t("image_lab.compare"),
-        list(range(len(labels))),
-        format_func=lambda i: labels[i],
-        key="lab_compare",
-        index=0,
-        help=t("image_lab.compare_help"),
+def _maps_caption(run: fl.MapRun, s: lab.LabSettings, lo: np.ndarray, hi: np.ndarray) -> None:
+    colour = (
+        t("image_lab.maps_colour_depthwise")
+        if run.map_channels == 3
+        else t("image_lab.maps_colour_map", cmap=_tr("cmap", s.cmap))
     )
-    write_coded_link_value("lab_compare", j, DEFAULTS["lab_compare"])
-    if j is None or j >= len(labels):
-        j = 0
+    parts = [t("image_lab.maps_caption", scale=_tr("maps_scale", s.norm)), colour]
+    if s.centre_zero:
+        parts.append(t("image_lab.maps_zero"))
+    if s.clip:
+        parts.append(t("image_lab.maps_clipped", pct=f"{fl.CLIP_PERCENT:g}"))
+    parts.append(t("image_lab.maps_kernels"))
+    st.caption(" ".join(parts))
+    if s.norm == "shared":
+        if run.map_channels == 1:
+            st.image(fl.colorbar_image(s.cmap, 512, 18), width="content")
+        st.caption(t("image_lab.maps_shared_scale", lo=f"{lo.flat[0]:+.3g}", hi=f"{hi.flat[0]:+.3g}"))
+
+
+def _maps_row(
+    run: fl.MapRun,
+    bank: fl.FilterBank,
+    s: lab.LabSettings,
+    j: int,
+    label: str,
+    images: tuple[tuple[bytes, ...], ...],
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> None:
+    """Filter ``j``: its kernel (and range, per filter), then its map at every dilation."""
+    cols = st.columns([1.1] + [2] * len(run.dilations))
+    with cols[0]:
+        st.markdown(f"**{label}**")
+        st.image(lab.kernel_jpeg(bank.kernels[j, 0].numpy()), caption=t("image_lab.maps_kernel"))
+        if s.norm == "per_filter":
+            if run.map_channels == 1:
+                st.image(lab.colorbar_jpeg(s.cmap, 128, 10))
+            st.caption(f"{lo[0, j]:+.3g} … {hi[0, j]:+.3g}")
+    for i, d in enumerate(run.dilations):
+        caption = f"d = {d}"
+        if s.norm == "per_map":
+            caption += f" · {lo[i, j]:+.3g} … {hi[i, j]:+.3g}"
+        cols[i + 1].image(images[i][j], caption=caption, width="stretch")
+
+
+# ---- compare tab
+
+
+def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings, labels: list[str]) -> None:
+    j = _compared_filter(run, labels)
     kernel = bank.kernels[j, 0].numpy()
-    lo, hi = _ranges(run, s, "per_filter")
-    maps = _shown(run, s["view"])[:, j]
-    diffs, bound = fl.differences(maps, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
+    lo, hi = lab.map_ranges(run, s, "per_filter")
+    maps = lab.shown_maps(run, s.view)[:, j]
+    diffs, bound = fl.differences(maps, 0, s.clip_percent)
     st.caption(
         t(
             "image_lab.compare_caption",
@@ -665,21 +848,16 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labe
                 width="stretch",
             )
             st.image(
-                _display(fl.render_map(maps[i], float(lo[i, j]), float(hi[i, j]), s["cmap"]), s["view"]),
+                lab.display_image(fl.render_map(maps[i], float(lo[i, j]), float(hi[i, j]), s.cmap), s.view),
                 caption=t("image_lab.compare_map", d=d),
                 width="stretch",
             )
             if i == 0:
                 st.caption(t("image_lab.compare_reference"))
             else:
-                diff_image = fl.render_map(
-                    diffs[i] if diffs.shape[1] == 1 else diffs[i].mean(axis=0, keepdims=True),
-                    -bound,
-                    bound,
-                    "diverging",
-                )
+                diff_image = fl.render_map(lab.difference_map(diffs, i), -bound, bound, "diverging")
                 st.image(
-                    _display(diff_image, s["view"]),
+                    lab.display_image(diff_image, s.view),
                     caption=t(
                         "image_lab.compare_diff",
                         d=d,
@@ -688,6 +866,26 @@ def _compare_tab(run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], labe
                     ),
                     width="stretch",
                 )
+
+
+def _compared_filter(run: fl.MapRun, labels: list[str]) -> int:
+    """The filter chosen for the comparison (an older link's label or an index past the bank is put right)."""
+    fixed = lab.compare_fix(st.session_state.get("lab_compare"), run.labels, labels)
+    if fixed is not None:
+        st.session_state["lab_compare"] = fixed
+    j = st.selectbox(
+        t("image_lab.compare"),
+        list(range(len(labels))),
+        format_func=lambda i: labels[i],
+        key="lab_compare",
+        index=0,
+        help=t("image_lab.compare_help"),
+    )
+    write_coded_link_value("lab_compare", j, DEFAULTS["lab_compare"])
+    return 0 if j is None or j >= len(labels) else j
+
+
+# ---- statistics tab
 
 
 def _stats_table(run: fl.MapRun, labels: list[str]) -> pd.DataFrame:
@@ -701,60 +899,47 @@ def _stats_table(run: fl.MapRun, labels: list[str]) -> pd.DataFrame:
 
 
 def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
-    stat = st.selectbox(
-        t("image_lab.stat"),
-        list(STATS),
-        format_func=_labels("stat", STATS).__getitem__,
-        key="lab_stat",
-        index=STATS.index(DEFAULTS["lab_stat"]),
-        help=t("image_lab.stat_help"),
-    )
-    write_coded_link_value("lab_stat", stat, DEFAULTS["lab_stat"])
-    values = {
-        "std": run.stats.std,
-        "mean_abs": run.stats.mean_abs,
-        "diff_mean_abs": run.stats.diff_mean_abs,
-        "max": run.stats.maximum,
-        "min": run.stats.minimum,
-    }[stat]
+    stat = _choice(st.selectbox, "lab_stat")
     name = _tr("stat", stat)
     fig = create_stats_chart(
-        labels, run.dilations, values, t("image_lab.stats_title", stat=name), name, _figure_text()
+        labels,
+        run.dilations,
+        lab.stat_values(run.stats, stat),
+        t("image_lab.stats_title", stat=name),
+        name,
+        _figure_text(),
     )
     _chart(fig, "lab_stats_chart", "image-lab-statistics")
     st.caption(t("image_lab.stats_caption"))
     data_table(_stats_table(run, labels), key="lab_stats_table")
 
 
-def _too_heavy(need: budget.Estimate, fix: str) -> bool:
-    """Say so (and return True) when ``need`` passes the room's budget: the run is not started."""
-    return refused(need, "image_lab.too_heavy", fix=fix)
+# ---- stack tab
 
 
-def _response_chart(response: np.ndarray, title: str, text: ImagingText, key: str, name: str) -> int:
-    """The response heatmap, in cells small enough for a screen (and a browser message); returns the
-    cell side in offsets (1: every offset drawn)."""
-    cells, centres = fl.response_cells(response, RESPONSE_CELLS)
-    fig = create_response_heatmap(cells, title, text)
-    block = centres[1] - centres[0] if len(centres) > 1 else 1
-    if block > 1:
-        fig.update_traces(x=centres, y=centres)
-    _chart(fig, key, name)
-    return block
-
-
-def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
+def _stack_tab(picture: lab.Picture, s: lab.LabSettings) -> None:
     st.markdown(t("image_lab.stack_intro"))
+    choice = _stack_choice()
+    if choice is None:
+        return
+    outcome = _run_stacks(picture, s, choice)
+    if outcome is None:
+        return
+    run: fl.StackRun = outcome.result  # type: ignore[assignment]
+    _run_line(outcome, sum(run.seconds), t("image_lab.what_stacks"))
+    los, his = fl.map_ranges(np.array([[run.minimum]]), np.array([[run.maximum]]), "shared", s.centre_zero)
+    lo, hi = float(los[0, 0]), float(his[0, 0])
+    _stack_maps(run, s, choice, lo, hi)
+    if s.view == "whole":
+        _stack_crops(run, s, lo, hi)
+    st.caption(t("image_lab.stack_scale_note"))
+    _stack_responses(run, choice)
+
+
+def _stack_choice() -> lab.StackChoice | None:
+    """The stack's filter and schedules, or None (after a warning) when a schedule cannot be read."""
     c1, c2, c3 = st.columns(3)
-    stack_filter = c1.selectbox(
-        t("image_lab.stack_filter"),
-        list(STACK_FILTERS),
-        format_func=_labels("filter", STACK_FILTERS).__getitem__,
-        key="lab_stack_filter",
-        index=STACK_FILTERS.index(DEFAULTS["lab_stack_filter"]),
-        help=t("image_lab.stack_filter_help"),
-    )
-    write_coded_link_value("lab_stack_filter", stack_filter, DEFAULTS["lab_stack_filter"])
+    stack_filter = _choice(c1.selectbox, "lab_stack_filter")
     text_a = c2.text_input(
         t("image_lab.stack_a"),
         key="lab_stack_a",
@@ -779,60 +964,53 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
             t("image_lab.bad_schedule", which=which, layers=fl.MAX_STACK_LAYERS, dmax=fl.MAX_DILATION),
             icon=":material/edit_note:",
         )
-        return
-    k, h, w = s["kernel"], rgb.shape[0], rgb.shape[1]
-    bad = [d for d in (*sched_a, *sched_b) if d not in fl.usable_dilations(h, w, k, [d], s["padding"])[0]]
+        return None
+    return lab.StackChoice(stack_filter, sched_a, sched_b)
+
+
+def _run_stacks(picture: lab.Picture, s: lab.LabSettings, choice: lab.StackChoice) -> lab.Outcome | None:
+    """The two stacks' run (cached), or None when the padding cannot serve them, or too heavy, or failed."""
+    k, h, w = s.kernel, picture.height, picture.width
+    bad = lab.unservable_dilations(h, w, k, (*choice.a, *choice.b), s.padding)
     if bad:
         st.warning(
             t(
                 "image_lab.stack_cannot_pad",
-                padding=_tr("padding", s["padding"]),
+                padding=_tr("padding", s.padding),
                 w=w,
                 h=h,
-                ds=", ".join(map(str, sorted(set(bad)))),
+                ds=", ".join(map(str, bad)),
             )
         )
-        return
-    device = str(lab.device_for(s["device"]))
-    need = budget.stacks_estimate(h, w, 1 if s["grey"] else 3, k, (sched_a, sched_b), device.split(":")[0])
-    extent = max(fl.stack_extent(k, sched_a), fl.stack_extent(k, sched_b))
+        return None
+    device = str(lab.device_for(s.device))
+    need = budget.stacks_estimate(h, w, s.channels, k, (choice.a, choice.b), device.split(":")[0])
+    extent = max(fl.stack_extent(k, choice.a), fl.stack_extent(k, choice.b))
     if _too_heavy(need, t("image_lab.fix_stack", extent=f"{extent:,}")):
-        return
-    with st.spinner(t("image_lab.stack_spinner")):
-        try:
-            outcome = lab.compute_stacks(
-                digest,
-                rgb,
-                s["grey"],
-                stack_filter,
-                k,
-                sched_a,
-                sched_b,
-                s["padding"],
-                device,
-            )
-        except budget.Busy:
-            st.warning(t("image_lab.busy"), icon=":material/hourglass_top:")
-            return
-        except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
-            st.error(t("image_lab.stack_failed", error=exc))
-            return
-    run: fl.StackRun = outcome.result  # type: ignore[assignment]
-    _run_line(outcome, sum(run.seconds), t("image_lab.what_stacks"))
-    shown = run.crop if s["view"] == "crop" else run.preview
-    los, his = fl.map_ranges(np.array([[run.minimum]]), np.array([[run.maximum]]), "shared", s["centre_zero"])
-    lo, hi = float(los[0, 0]), float(his[0, 0])
-    diffs, bound = fl.differences(shown, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
+        return None
+    return _attempt(
+        t("image_lab.stack_spinner"),
+        "image_lab.stack_failed",
+        lambda: lab.compute_stacks(
+            picture.digest, picture.rgb, s.grey, choice.filter, k, choice.a, choice.b, s.padding, device
+        ),
+    )
+
+
+def _stack_maps(run: fl.StackRun, s: lab.LabSettings, choice: lab.StackChoice, lo: float, hi: float) -> None:
+    """Both stacks' maps in the view, and their difference."""
+    shown = lab.shown_maps(run, s.view)
+    diffs, bound = fl.differences(shown, 0, s.clip_percent)
     cols = st.columns(3)
-    for i, (name, sched) in enumerate((("A", sched_a), ("B", sched_b))):
-        layers = [Layer(k, 1, d) for d in sched]
+    for i, (name, sched) in enumerate((("A", choice.a), ("B", choice.b))):
+        layers = [Layer(s.kernel, 1, d) for d in sched]
         n_holes = len(holes(layers))
-        extent = fl.stack_extent(k, sched)
+        extent = fl.stack_extent(s.kernel, sched)
         verdict = (
             t("image_lab.stack_holes", n=n_holes, extent=extent) if n_holes else t("image_lab.stack_no_holes")
         )
         cols[i].image(
-            _display(fl.render_map(shown[i], lo, hi, s["cmap"]), s["view"]),
+            lab.display_image(fl.render_map(shown[i], lo, hi, s.cmap), s.view),
             caption=t(
                 "image_lab.stack_caption",
                 name=name,
@@ -842,79 +1020,82 @@ def _stack_tab(rgb: np.ndarray, digest: str, s: dict[str, object]) -> None:
             ),
             width="stretch",
         )
-    diff_map = diffs[1] if diffs.shape[1] == 1 else diffs[1].mean(axis=0, keepdims=True)
     cols[2].image(
-        _display(fl.render_map(-diff_map, -bound, bound, "diverging"), s["view"]),
+        lab.display_image(fl.render_map(-lab.difference_map(diffs, 1), -bound, bound, "diverging"), s.view),
         caption=t("image_lab.stack_diff", bound=f"{bound:.3g}", mean=f"{run.diff_mean_abs:.3g}"),
         width="stretch",
     )
-    if s["view"] == "whole":
-        _, _, ch, cw = run.crop_box
-        cdiff, cbound = fl.differences(run.crop, 0, fl.CLIP_PERCENT if s["clip"] else 0.0)
-        cols = st.columns(3)
-        for i, name in enumerate(("A", "B")):
-            cols[i].image(
-                fl.zoom_nearest(fl.render_map(run.crop[i], lo, hi, s["cmap"]), 2),
-                caption=t("image_lab.stack_crop", name=name, w=cw, h=ch),
-                width="stretch",
-            )
-        crop_diff = cdiff[1] if cdiff.shape[1] == 1 else cdiff[1].mean(axis=0, keepdims=True)
-        cols[2].image(
-            fl.zoom_nearest(fl.render_map(-crop_diff, -cbound, cbound, "diverging"), 2),
-            caption=t("image_lab.stack_crop_diff", bound=f"{cbound:.3g}"),
+
+
+def _stack_crops(run: fl.StackRun, s: lab.LabSettings, lo: float, hi: float) -> None:
+    """Under the whole image: the centre crops enlarged, and their difference."""
+    _, _, ch, cw = run.crop_box
+    cdiff, cbound = fl.differences(run.crop, 0, s.clip_percent)
+    cols = st.columns(3)
+    for i, name in enumerate(("A", "B")):
+        cols[i].image(
+            fl.zoom_nearest(fl.render_map(run.crop[i], lo, hi, s.cmap), 2),
+            caption=t("image_lab.stack_crop", name=name, w=cw, h=ch),
             width="stretch",
         )
-    st.caption(t("image_lab.stack_scale_note"))
+    cols[2].image(
+        fl.zoom_nearest(fl.render_map(-lab.difference_map(cdiff, 1), -cbound, cbound, "diverging"), 2),
+        caption=t("image_lab.stack_crop_diff", bound=f"{cbound:.3g}"),
+        width="stretch",
+    )
+
+
+def _stack_responses(run: fl.StackRun, choice: lab.StackChoice) -> None:
     f1, f2 = st.columns(2)
     text = _figure_text()
     with f1:
-        title_a = t("image_lab.stack_response", name="A", ds=", ".join(map(str, sched_a)))
+        title_a = t("image_lab.stack_response", name="A", ds=", ".join(map(str, choice.a)))
         block_a = _response_chart(run.responses[0], title_a, text, "lab_resp_a", "image-lab-stack-a")
     with f2:
-        title_b = t("image_lab.stack_response", name="B", ds=", ".join(map(str, sched_b)))
+        title_b = t("image_lab.stack_response", name="B", ds=", ".join(map(str, choice.b)))
         block_b = _response_chart(run.responses[1], title_b, text, "lab_resp_b", "image-lab-stack-b")
     block = max(block_a, block_b)
     cells = t("image_lab.response_cells", block=block) if block > 1 else ""
     st.caption(t("image_lab.stack_response_caption") + cells)
 
 
-def _download_tab(
-    rgb: np.ndarray, run: fl.MapRun, bank: fl.FilterBank, s: dict[str, object], name: str
-) -> None:
-    lo, hi = _ranges(run, s)
-    clip_text = (
-        f", clipped to the {fl.CLIP_PERCENT:g}..{100 - fl.CLIP_PERCENT:g} percentiles"
-        if s["clip"]
-        else ", min..max"
-    )
-    # the README inside the ZIP describes the files; it stays in English like the file names
-    notes = (
-        f"dsdcn explorer, Image lab\nimage: {name} ({run.width}x{run.height})\nlayer: {s['kind']}, "
-        f"k = {s['kernel']}, padding {s['padding']}, {'grey' if s['grey'] else 'RGB'} input\n"
-        f"dilations: {', '.join(map(str, run.dilations))}\nfilters: {', '.join(run.labels)}\n"
-        f"scale: {s['norm']}{', zero at mid-scale' if s['centre_zero'] else ''}{clip_text}"
-        f"; colour map {s['cmap']}\n"
-        "files: d{dilation}_{index}_{filter}.png at full resolution; stats.csv over the full-resolution maps\n"
-    )
+def _response_chart(response: np.ndarray, title: str, text: ImagingText, key: str, name: str) -> int:
+    """The response heatmap, in cells small enough for a screen (and a browser message); returns the
+    cell side in offsets (1: every offset drawn)."""
+    cells, centres = fl.response_cells(response, RESPONSE_CELLS)
+    fig = create_response_heatmap(cells, title, text)
+    block = centres[1] - centres[0] if len(centres) > 1 else 1
+    if block > 1:
+        fig.update_traces(x=centres, y=centres)
+    _chart(fig, key, name)
+    return block
+
+
+# ---- download tab
+
+
+def _download_tab(picture: lab.Picture, run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings) -> None:
+    lo, hi = lab.map_ranges(run, s)
+    notes = lab.zip_readme(picture.name, run, s)
     n = len(run.dilations) * len(run.labels)
     st.markdown(t("image_lab.download_intro", n=n, w=run.width, h=run.height))
     st.download_button(
         t("image_lab.download_zip"),
         data=lab.zip_maker(
-            rgb,
-            s["grey"],
+            picture.rgb,
+            s.grey,
             bank,
-            s["kind"],
+            s.kind,
             run.dilations,
-            s["padding"],
+            s.padding,
             lo,
             hi,
-            s["cmap"],
+            s.cmap,
             run.stats,
             notes,
-            str(lab.device_for(s["device"])),
+            str(lab.device_for(s.device)),
         ),
-        file_name=f"image_lab_{s['kind']}_maps.zip",
+        file_name=f"image_lab_{s.kind}_maps.zip",
         mime="application/zip",
         on_click="ignore",
         icon=":material/download:",
@@ -931,209 +1112,6 @@ def _download_tab(
         key="lab_csv",
         help=t("image_lab.download_csv_help"),
     )
-
-
-def _hold_tab_links() -> None:
-    """The tabs are not drawn in this run: keep their link values for when they are."""
-    for key in TAB_KEYS:
-        keep_link_key(key)
-
-
-def _checked_dilations(s: dict[str, object], height: int, width: int) -> tuple[int, ...]:
-    """The dilations the padding can serve for this image (warnings for the others)."""
-    ok, refused = fl.usable_dilations(height, width, s["kernel"], s["dilations"], s["padding"])
-    if refused:
-        rule = "image_lab.refused_reflect" if s["padding"] == "reflect" else "image_lab.refused_other"
-        st.warning(
-            " ".join(
-                [
-                    t(
-                        rule,
-                        padding=_tr("padding", s["padding"]),
-                        w=width,
-                        h=height,
-                        ds=", ".join(map(str, refused)),
-                    ),
-                    *([t("image_lab.refused_left_out")] if ok else []),
-                    t("image_lab.refused_fix"),
-                ]
-            )
-        )
-    for d in ok:
-        inside = fl.taps_inside(height, width, s["kernel"], d)
-        if inside < s["kernel"] ** 2:
-            st.info(
-                plural(
-                    "image_lab.taps_outside",
-                    inside,
-                    d=d,
-                    k=s["kernel"],
-                    span=effective_kernel_size(s["kernel"], d),
-                    w=width,
-                    h=height,
-                    inside=inside,
-                    taps=s["kernel"] ** 2,
-                    padding=_tr("padding", s["padding"]),
-                ),
-                icon=":material/info:",
-            )
-            break
-    return tuple(ok)
-
-
-def render() -> None:
-    """Draw the Image lab."""
-    lab.allocator_tuned()
-    _prepare_state()
-    st.title(t("image_lab.title"))
-    st.markdown(t("image_lab.intro"))
-    bar = st.container()
-    _body()
-    # drawn last, above the controls: a link's values reach session state only when their widgets are drawn
-    with bar:
-        presets_bar(
-            _presets(),
-            _defaults(),
-            "lab_",
-            lambda pid: t(f"image_lab.preset.{pid}"),
-            lambda pid: t(f"image_lab.preset.{pid}.idea"),
-        )
-
-
-def _body() -> None:
-    """Everything below the presets."""
-    left, right = st.columns([1, 1] if projector() else [1, 1.4], gap="large")
-    with left:
-        picked = _image_source()
-    rgb: np.ndarray | None = None
-    name, digest = "", ""
-    if picked is not None:
-        name, data = picked
-        digest = image_digest(data)
-        try:
-            rgb, thumb = lab.decode(digest, data)
-        except ImageError as exc:
-            with right:
-                st.error(t("image_lab.cannot_use", name=name, error=str(exc)), icon=":material/broken_image:")
-        else:
-            height, width = rgb.shape[:2]
-            with right:
-                st.image(
-                    thumb,
-                    caption=t("image_lab.image_caption", name=name, w=width, h=height),
-                    width="content" if thumb.shape[1] >= 64 else 64,  # never wider than a phone's column
-                )
-                notes = _load_notes(data, rgb)
-                if notes:
-                    st.caption(t("image_lab.loaded", notes="; ".join(notes)))
-
-    st.subheader(t("image_lab.controls"))
-    s = _controls()
-    if rgb is None:
-        _hold_tab_links()
-        return
-    height, width = rgb.shape[:2]
-    if not s["filters"]:
-        st.warning(t("image_lab.no_filter"))
-        _hold_tab_links()
-        return
-    if not s["dilations"]:
-        st.warning(t("image_lab.no_dilation"))
-        _hold_tab_links()
-        return
-    try:
-        bank = fl.make_bank(
-            s["filters"], s["kernel"], 1 if s["grey"] else 3, s["gabor_n"], s["random_n"], s["seed"]
-        )
-    except ValueError as exc:
-        st.warning(t("image_lab.bank_too_big", error=str(exc)))
-        _hold_tab_links()
-        return
-    if s["kind"] == "standard":
-        st.info(t("image_lab.standard_note"))
-    s["dilations"] = _checked_dilations(s, height, width)
-    if not s["dilations"]:
-        _hold_tab_links()
-        return
-
-    with st.expander(t("image_lab.arithmetic"), expanded=True):
-        _formulas(s, height, width, bank)
-
-    device = str(lab.device_for(s["device"]))
-    n_d, kind = len(s["dilations"]), s["kind"]
-    need = budget.bank_estimate(
-        height, width, bank.channels, bank.size, s["kernel"], kind, n_d, device.split(":")[0]
-    )
-    if _too_heavy(need, t("image_lab.fix_bank")):
-        _hold_tab_links()
-        return
-    n_maps = len(s["dilations"]) * bank.size
-    with st.spinner(
-        t("image_lab.spinner", f=bank.size, d=len(s["dilations"]), n=n_maps, device=device.upper())
-    ):
-        try:
-            outcome = lab.compute_maps(
-                digest,
-                rgb,
-                s["grey"],
-                s["filters"],
-                s["kernel"],
-                s["gabor_n"],
-                s["random_n"],
-                s["seed"],
-                s["kind"],
-                s["dilations"],
-                s["padding"],
-                device,
-            )
-        except budget.Busy:
-            st.warning(t("image_lab.busy"), icon=":material/hourglass_top:")
-            _hold_tab_links()
-            return
-        except Exception as exc:  # noqa: BLE001 - any failure becomes a message; the page keeps working
-            st.error(t("image_lab.run_failed", error=exc))
-            _hold_tab_links()
-            return
-    run: fl.MapRun = outcome.result  # type: ignore[assignment]
-    per_d = " · ".join(
-        f"d = {d}: {sec * 1000:.0f} ms" for d, sec in zip(run.dilations, run.conv_seconds, strict=True)
-    )
-    _run_line(outcome, run.total_seconds, t("image_lab.what_maps"))
-    st.caption(t("image_lab.conv_times", times=per_d))
-    labels = [_bank_label(label) for label in run.labels]
-
-    tabs = st.tabs(
-        [_tab_label(c) for c in TABS],
-        default=_tab_label(str(DEFAULTS["lab_tab"])),
-        key="lab_tab",
-        on_change="rerun",
-    )
-    # the open tab's code in the link; the settings of the closed tabs (kept in session state) too
-    for key in ("lab_tab", "lab_stat", "lab_stack_filter", "lab_compare"):
-        _write_coded(key)
-    panes = dict(zip(TABS, tabs, strict=True))
-    # only the tab on screen is drawn (a tab bar with on_change="rerun" knows which one is open)
-    if panes["maps"].open is not False:
-        with panes["maps"]:
-            _maps_tab(run, bank, s, labels)
-    if panes["compare"].open is not False:
-        with panes["compare"]:
-            _compare_tab(run, bank, s, labels)
-    if panes["stats"].open is not False:
-        with panes["stats"]:
-            _stats_tab(run, labels)
-    if panes["stack"].open is not False:
-        with panes["stack"]:
-            _stack_tab(rgb, digest, s)
-    if panes["download"].open is not False:
-        with panes["download"]:
-            _download_tab(rgb, run, bank, s, name)
-    log = st.session_state.get("lab_run_log", [])
-    if log:
-        with st.expander(t("image_lab.run_log", n=len(log))):
-            table = pd.DataFrame(log[-20:])
-            table = table.rename(columns={c: t(f"image_lab.log.{c}") for c in table.columns})
-            data_table(table, key="lab_log_table")
 
 
 render()

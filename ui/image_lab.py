@@ -6,7 +6,7 @@ import io
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +18,8 @@ from PIL import Image
 from dsdcn import budget
 from dsdcn import filters as fl
 from dsdcn.device import pick_device
-from dsdcn.imaging import load_image, thumbnail
-from ui.i18n import CATALOGS
+from dsdcn.imaging import inspect_image, load_image, thumbnail
+from ui.i18n import CATALOGS, t
 from ui.workshop import mark_link_value_ignored
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "assets" / "samples"
@@ -82,6 +82,222 @@ def code_of_label(value: object, keys: Iterable[str]) -> str | None:
             if catalogue.get(key) == value:
                 return key
     return None
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """The page's controls, read once from the widgets (their link values already checked).
+
+    Hashable: every field is a plain value or a tuple, so the settings can key a cache.
+    """
+
+    kind: str
+    kernel: int
+    grey: bool
+    padding: str
+    filters: tuple[str, ...]
+    gabor_n: int
+    random_n: int
+    seed: int
+    dilations: tuple[int, ...]
+    norm: str
+    centre_zero: bool
+    clip: bool
+    cmap: str
+    view: str
+    device: str
+
+    @classmethod
+    def from_widgets(cls, values: Mapping[str, object]) -> LabSettings:
+        """The settings of the widget values ``values`` (keyed by widget key)."""
+        kind = str(values["lab_kind"])
+        dilations: Iterable[object] = values["lab_dilations"] or ()
+        return cls(
+            kind=kind,
+            kernel=int(values["lab_kernel"]),
+            grey=values["lab_channels"] == "grey",
+            padding=str(values["lab_padding"]),
+            filters=tuple(values["lab_filters"]),
+            gabor_n=int(values["lab_gabor_n"]),
+            random_n=int(values["lab_random_n"]),
+            seed=int(values["lab_seed"]),
+            dilations=(1,) if kind == "standard" else tuple(sorted(int(d) for d in dilations)),
+            norm=str(values["lab_norm"]),
+            centre_zero=bool(values["lab_centre_zero"]),
+            clip=bool(values["lab_clip"]),
+            cmap=str(values["lab_cmap"]),
+            view=str(values["lab_view"]),
+            device=str(values["lab_device"]),
+        )
+
+    @property
+    def channels(self) -> int:
+        """Input channels: 1 for grey, 3 for RGB."""
+        return 1 if self.grey else 3
+
+    @property
+    def clip_percent(self) -> float:
+        """The percentile clipped at each end (0 when clipping is off)."""
+        return fl.CLIP_PERCENT if self.clip else 0.0
+
+    @property
+    def zoom(self) -> int:
+        """How many times a shown map is enlarged (the crop twice)."""
+        return 2 if self.view == "crop" else 1
+
+    @property
+    def scale(self) -> tuple[object, ...]:
+        """Everything besides the run that chooses the shown maps and their range."""
+        return (self.view, self.norm, self.clip, self.centre_zero)
+
+
+@dataclass(frozen=True, eq=False)
+class Picture:
+    """The image in use: its name, the digest of its bytes and its pixels ``(H, W, 3)``."""
+
+    name: str
+    digest: str
+    rgb: np.ndarray
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+
+@dataclass(frozen=True)
+class StackChoice:
+    """The stack tab's filter and its two dilation schedules."""
+
+    filter: str
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+
+
+def capped_dilations(chosen: Sequence[int], kept: Iterable[int], limit: int) -> list[int] | None:
+    """A choice of more than ``limit`` dilations cut back: the ones of ``kept`` it still holds (all of it when
+    none), the first ``limit``; None when the choice is within the limit."""
+    if len(chosen) <= limit:
+        return None
+    kept = list(kept)
+    still = [d for d in chosen if d in kept]
+    return list(still or chosen)[:limit]
+
+
+def first_partial_dilation(
+    height: int, width: int, kernel: int, dilations: Iterable[int]
+) -> tuple[int, int] | None:
+    """The first of ``dilations`` whose taps do not all fall inside the image: ``(d, taps inside)``, or None."""
+    for d in dilations:
+        inside = fl.taps_inside(height, width, kernel, d)
+        if inside < kernel**2:
+            return d, inside
+    return None
+
+
+def unservable_dilations(
+    height: int, width: int, kernel: int, dilations: Iterable[int], padding: str
+) -> list[int]:
+    """The dilations (sorted, once each) that ``padding`` cannot serve on this image."""
+    bad = [d for d in dilations if d not in fl.usable_dilations(height, width, kernel, [d], padding)[0]]
+    return sorted(set(bad))
+
+
+def compare_fix(held: object, library_labels: Sequence[str], labels: Sequence[str]) -> int | None:
+    """The compared filter to hold instead of ``held`` (an older link's label: its place in the bank; out of
+    range: the first), or None when ``held`` can stay."""
+    value = held
+    if isinstance(held, str):
+        names = [*library_labels, *labels]
+        value = names.index(held) % len(labels) if held in names else 0
+    if not 0 <= int(value or 0) < len(labels):
+        value = 0
+    return None if value is held else value
+
+
+def difference_map(diffs: np.ndarray, i: int) -> np.ndarray:
+    """The difference map ``i`` of ``fl.differences`` with its channels averaged into one."""
+    return diffs[i] if diffs.shape[1] == 1 else diffs[i].mean(axis=0, keepdims=True)
+
+
+def map_ranges(run: fl.MapRun, s: LabSettings, mode: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The range of every map of ``run`` on screen (``mode``: a normalisation other than the chosen one)."""
+    low, high = (run.stats.low, run.stats.high) if s.clip else (run.stats.minimum, run.stats.maximum)
+    return fl.map_ranges(low, high, mode or s.norm, s.centre_zero)
+
+
+def shown_maps(run: fl.MapRun | fl.StackRun, view: str) -> np.ndarray:
+    """The maps of the view: the centre crop or the preview of the whole image."""
+    return run.crop if view == "crop" else run.preview
+
+
+def display_image(image: np.ndarray, view: str) -> np.ndarray:
+    """A rendered map as shown: the crop enlarged twice."""
+    return fl.zoom_nearest(image, 2) if view == "crop" else image
+
+
+def stat_values(stats: fl.MapStats, stat: str) -> np.ndarray:
+    """The statistic ``stat`` of every map."""
+    return {
+        "std": stats.std,
+        "mean_abs": stats.mean_abs,
+        "diff_mean_abs": stats.diff_mean_abs,
+        "max": stats.maximum,
+        "min": stats.minimum,
+    }[stat]
+
+
+def load_notes(data: bytes, rgb: np.ndarray) -> list[str]:
+    """What loading did to the file, from its header."""
+    info = inspect_image(data)
+    if info is None:
+        return []
+    notes: list[str] = []
+    if info.frames > 1:
+        notes.append(t("image_lab.note_frames", format=info.format, frames=info.frames))
+    if info.mode == "CMYK":
+        notes.append(t("image_lab.note_cmyk"))
+    if info.bits > 8:
+        notes.append(t("image_lab.note_bits", bits=info.bits))
+    if info.mode in ("P", "PA"):
+        notes.append(t("image_lab.note_palette"))
+    if info.has_alpha:
+        notes.append(t("image_lab.note_alpha"))
+    if info.orientation not in (0, 1):
+        notes.append(t("image_lab.note_exif", orientation=info.orientation))
+    stored = info.size if info.orientation in (0, 1, 2, 3, 4) else info.size[::-1]
+    if stored != (rgb.shape[1], rgb.shape[0]):
+        notes.append(
+            t(
+                "image_lab.note_shrunk",
+                w0=stored[0],
+                h0=stored[1],
+                w=rgb.shape[1],
+                h=rgb.shape[0],
+                limit=MAX_SIDE,
+            )
+        )
+    return notes
+
+
+def zip_readme(name: str, run: fl.MapRun, s: LabSettings) -> str:
+    """The README inside the ZIP: what the files are; in English like the file names."""
+    clip_text = (
+        f", clipped to the {fl.CLIP_PERCENT:g}..{100 - fl.CLIP_PERCENT:g} percentiles"
+        if s.clip
+        else ", min..max"
+    )
+    return (
+        f"dsdcn explorer, Image lab\nimage: {name} ({run.width}x{run.height})\nlayer: {s.kind}, "
+        f"k = {s.kernel}, padding {s.padding}, {'grey' if s.grey else 'RGB'} input\n"
+        f"dilations: {', '.join(map(str, run.dilations))}\nfilters: {', '.join(run.labels)}\n"
+        f"scale: {s.norm}{', zero at mid-scale' if s.centre_zero else ''}{clip_text}"
+        f"; colour map {s.cmap}\n"
+        "files: d{dilation}_{index}_{filter}.png at full resolution; stats.csv over the full-resolution maps\n"
+    )
 
 
 # one tuple of labels per max_count
