@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Hashable
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 import torch
+from streamlit.delta_generator import DeltaGenerator
 
-from dsdcn import LayerSpec, effective_kernel_size, formula_cost, separable_ratio, separable_ratio_terms
+from dsdcn import formula_cost, separable_ratio, separable_ratio_terms
 from dsdcn.device import available_devices, available_memory
 from dsdcn.figures.cost import (
     CostFigureTexts,
@@ -20,7 +23,11 @@ from dsdcn.figures.cost import (
 )
 from dsdcn.measure import (
     MEMORY_FORMATS,
+    SWEEP_KINDS,
+    LayerSpec,
     Measurement,
+    MeasurementRefused,
+    SameReach,
     arithmetic_intensity,
     dilation_sweep_specs,
     format_bytes,
@@ -33,6 +40,10 @@ from dsdcn.measure import (
 )
 from ui.common import cached_figure, device_choice
 from ui.cost import (
+    KINDS,
+    Items,
+    PageSettings,
+    Result,
     Settings,
     cached_count,
     dtypes_for,
@@ -40,6 +51,7 @@ from ui.cost import (
     measure_all,
     press_estimate,
     recall,
+    refusal_text,
     refused_press,
     remember,
     style_cost_figure,
@@ -97,7 +109,6 @@ PRESETS: dict[str, dict[str, int | float | str]] = {
     "pointwise_dominates": {"cost_h": 28, "cost_w": 28, "cost_c_in": 256, "cost_c_out": 256, "cost_d": 1},
     "same_rf_three_ways": {"cost_c_in": 64, "cost_c_out": 64, "cost_k": 3, "cost_d": 3},
 }
-KINDS = ("standard", "depthwise", "pointwise", "separable")
 # preset buttons wrap their label instead of cutting it (Chinese and the projector view need it)
 _WRAP_PRESETS = """<style>
 [class*="st-key-cost_preset_"] button, .st-key-cost_reset button { height: 100%; }
@@ -185,9 +196,13 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3f}"
 
 
-def _measured_row(name: str, result: Measurement | str) -> dict[str, object]:
-    if isinstance(result, str):
-        return {t("cost.col.layer"): name, t("cost.col.median_ms"): None, t("cost.col.note"): result}
+def _measured_row(name: str, result: Result) -> dict[str, object]:
+    if isinstance(result, MeasurementRefused):
+        return {
+            t("cost.col.layer"): name,
+            t("cost.col.median_ms"): None,
+            t("cost.col.note"): refusal_text(result),
+        }
     timing = result.timing
     return {
         t("cost.col.layer"): name,
@@ -201,8 +216,13 @@ def _measured_row(name: str, result: Measurement | str) -> dict[str, object]:
     }
 
 
-def _median(result: Measurement | str | None) -> float | None:
-    return result.timing.median if isinstance(result, Measurement) else None
+def _stat(result: Result | None, name: str) -> float | None:
+    # one statistic of a timing (median, q1, q3); None for a result without a timing
+    return getattr(result.timing, name) if isinstance(result, Measurement) else None
+
+
+def _median(result: Result | None) -> float | None:
+    return _stat(result, "median")
 
 
 def _figure_texts() -> CostFigureTexts:
@@ -219,89 +239,160 @@ def _kind(kind: str) -> str:
     return t(f"cost.kind.{kind}")
 
 
-def render() -> None:
-    """Draw the Cost page."""
-    st.title(t("cost.title"))
-    st.markdown(t("cost.intro"))
+# ---- the page's places and its settings ----------------------------------------------------------------
+
+
+class _Slots(NamedTuple):
+    """The page's places, made in page order: the controls are read first, each drawn in its place, then
+    every section draws into its own (a container shows where it was made, whenever it is filled)."""
+
+    bar: DeltaGenerator  # presets: filled at the end, once every control holds its value
+    layer: DeltaGenerator
+    formula: DeltaGenerator
+    measure: DeltaGenerator
+    measured: DeltaGenerator
+    reach: DeltaGenerator
+    ratios: DeltaGenerator
+    sweep_intro: DeltaGenerator
+    sweep_cols: list[DeltaGenerator]
+    sweep: DeltaGenerator
+    algorithms: DeltaGenerator
+
+
+def _slots() -> _Slots:
+    bar, layer, formula, measure, measured, reach, ratios, sweep_intro = (st.container() for _ in range(8))
+    sweep_cols = st.columns([1, 2, 2])  # room for the button's label in large type (the projector view, 中文)
+    sweep, algorithms = st.container(), st.container()
+    return _Slots(
+        bar, layer, formula, measure, measured, reach, ratios, sweep_intro, sweep_cols, sweep, algorithms
+    )
+
+
+_LAYER_ROWS = (("h", "w", "c_in", "batch"), ("c_out", "k", "d", "s", "m"))
+_SYMBOLS = {"c_in": "C_in", "c_out": "C_out"}  # labels that are symbols in every language
+
+
+def _layer_inputs() -> dict[str, int]:
+    """The input and the layer: one number box per value, in two rows."""
+    st.subheader(t("cost.input_and_layer"))
+    values: dict[str, int] = {}
+    for names in _LAYER_ROWS:
+        for column, name in zip(st.columns(len(names)), names, strict=True):
+            with column:
+                label = _SYMBOLS.get(name) or t(f"cost.{name}")
+                values[name] = _number(f"cost_{name}", label, t(f"cost.{name}_help"))
+    return values
+
+
+def _threads_input(device: str) -> int:
+    # CPU threads (0: torch's default) on the CPU; elsewhere a note on how the GPU is timed
+    if device == "cpu":
+        return _number("cost_threads", t("cost.threads"), t("cost.threads_help", n=torch.get_num_threads()))
+    st.caption(t("cost.cuda_timing") if device == "cuda" else "")
+    return 0
+
+
+def _timing_inputs() -> tuple[int, int, float]:
+    """Warm-up runs, timed runs and the most seconds a measurement may take, in an expander."""
+    with st.expander(t("cost.timing_settings"), expanded=False):
+        columns = st.columns(3)
+        with columns[0]:
+            warmup = _number("cost_warmup", t("cost.warmup"), t("cost.warmup_help"))
+        with columns[1]:
+            repeats = _number("cost_repeats", t("cost.repeats"), t("cost.repeats_help"))
+        with columns[2]:
+            budget = float(
+                st.number_input(
+                    t("cost.budget"),
+                    min_value=0.05,
+                    max_value=10.0,
+                    value=float(DEFAULTS["cost_budget"]),
+                    step=0.05,
+                    key="cost_budget",
+                    help=t("cost.budget_help"),
+                    bind="query-params",
+                )
+            )
+    return warmup, repeats, budget
+
+
+def _measure_inputs() -> Settings:
+    """How to measure: device, dtype, memory format, CPU threads, then the timing settings."""
+    st.subheader(t("cost.measured"))
+    default_device = device_choice().device.type
+    devices = ["auto", *available_devices()]
+    columns = st.columns(4)
+    with columns[0]:
+        device_key = _choice(
+            "cost_device",
+            t("cost.device"),
+            devices,
+            t("cost.device_help"),
+            fmt=lambda v: t("cost.device_auto", device=default_device.upper()) if v == "auto" else v.upper(),
+        )
+    device = default_device if device_key == "auto" else device_key
+    with columns[1]:
+        dtype = _choice("cost_dtype", t("cost.dtype"), list(dtypes_for(device)), t("cost.dtype_help"))
+    with columns[2]:
+        memory_format = _choice(
+            "cost_format",
+            t("cost.format"),
+            list(MEMORY_FORMATS),
+            t("cost.format_help"),
+            fmt=lambda v: t(f"cost.format.{v}"),
+        )
+    with columns[3]:
+        threads = _threads_input(device)
+    warmup, repeats, budget = _timing_inputs()
+    return Settings(device, dtype, memory_format, threads, warmup, repeats, budget)
+
+
+def _read_settings(slots: _Slots) -> PageSettings:
+    """Every control of the page, each drawn in its place, read (and clamped) once; link values that no
+    control could take are dropped (and named) first."""
     drop_infinite_link_values(LIMITS)
     _drop_out_of_range_link_values()
-    st.html(_WRAP_PRESETS)
-    bar = st.container()  # presets: filled at the end, once every control holds its value
-    texts = _figure_texts()
+    with slots.layer:
+        layer = _layer_inputs()
+    with slots.measure:
+        how = _measure_inputs()
+    with slots.sweep_cols[0]:
+        max_d = _number("cost_sweep_max_d", t("cost.max_d"), t("cost.max_d_help"))
+    return PageSettings(**layer, how=how, max_d=max_d)
 
-    st.subheader(t("cost.input_and_layer"))
-    top = st.columns(4)
-    with top[0]:
-        h = _number("cost_h", t("cost.h"), t("cost.h_help"))
-    with top[1]:
-        w = _number("cost_w", t("cost.w"), t("cost.w_help"))
-    with top[2]:
-        c_in = _number("cost_c_in", "C_in", t("cost.c_in_help"))
-    with top[3]:
-        batch = _number("cost_batch", t("cost.batch"), t("cost.batch_help"))
-    row = st.columns(5)
-    with row[0]:
-        c_out = _number("cost_c_out", "C_out", t("cost.c_out_help"))
-    with row[1]:
-        k = _number("cost_k", t("cost.k"), t("cost.k_help"))
-    with row[2]:
-        d = _number("cost_d", t("cost.d"), t("cost.d_help"))
-    with row[3]:
-        s = _number("cost_s", t("cost.s"), t("cost.s_help"))
-    with row[4]:
-        m = _number("cost_m", t("cost.m"), t("cost.m_help"))
 
-    specs = {
-        "standard": LayerSpec("standard", c_in, c_out, k, d, s),
-        "depthwise": LayerSpec("depthwise", c_in, c_out, k, d, s, m),
-        "pointwise": LayerSpec("pointwise", c_in, c_out, 1, 1, s),
-        "separable": LayerSpec("separable", c_in, c_out, k, d, s, m),
+# ---- formula against count ----------------------------------------------------------------------------
+
+
+def _count_row(page: PageSettings, kind: str, spec: LayerSpec) -> tuple[dict[str, object], bool]:
+    # one layer's params and FLOPs by formula and by count, and whether they agree
+    f = formula_cost(spec, page.h, page.w)
+    counted = cached_count((spec,), page.h, page.w, page.batch)
+    flops = 2 * f.macs * page.batch
+    equal = counted.params == f.params and counted.flops == flops
+    row = {
+        t("cost.col.layer"): t(f"cost.kind_long.{kind}"),
+        t("cost.col.output"): "×".join(str(v) for v in counted.output_shape),  # no spaces: one line
+        t("cost.col.params_formula"): f.params,
+        t("cost.col.params_numel"): counted.params,
+        t("cost.col.macs_formula"): f.macs * page.batch,
+        t("cost.col.flops_formula"): flops,
+        t("cost.col.flops_counted"): counted.flops,
+        t("cost.col.equal"): "✓" if equal else "✗",
     }
-    k_eff = effective_kernel_size(k, d)
+    return row, equal
 
-    # ---- formula against count --------------------------------------------------------------------
-    st.subheader(t("cost.formula_vs_count"))
-    rows = []
-    all_equal = True
-    for kind, spec in specs.items():
-        f = formula_cost(spec, h, w)
-        counted = cached_count((spec,), h, w, batch)
-        flops = 2 * f.macs * batch
-        equal = counted.params == f.params and counted.flops == flops
-        all_equal &= equal
-        rows.append(
-            {
-                t("cost.col.layer"): t(f"cost.kind_long.{kind}"),
-                t("cost.col.output"): "×".join(str(v) for v in counted.output_shape),  # no spaces: one line
-                t("cost.col.params_formula"): f.params,
-                t("cost.col.params_numel"): counted.params,
-                t("cost.col.macs_formula"): f.macs * batch,
-                t("cost.col.flops_formula"): flops,
-                t("cost.col.flops_counted"): counted.flops,
-                t("cost.col.equal"): "✓" if equal else "✗",
-            }
-        )
-    numeric = ("params_formula", "params_numel", "macs_formula", "flops_formula", "flops_counted")
-    data_table(
-        pd.DataFrame(rows),
-        formats={t(f"cost.col.{c}"): "localized" for c in numeric},
-        key="cost_table_formula",
-    )
-    if all_equal:
-        st.success(t("cost.agree"), icon=":material/check:")
-    else:
-        st.error(t("cost.disagree"))
-    st.caption(t("cost.flops_note", c_in=c_in))
-    sep = formula_cost(specs["separable"], h, w)
-    std = formula_cost(specs["standard"], h, w)
-    dw = formula_cost(specs["depthwise"], h, w)
-    pw = formula_cost(specs["pointwise"], h, w)
-    out_h, out_w = std.out_height, std.out_width
+
+def _formulas(page: PageSettings) -> None:
+    """The formulas with this layer's numbers in, in an expander."""
+    c_in, c_out, k, m = page.c_in, page.c_out, page.k, page.m
+    cost = {kind: formula_cost(spec, page.h, page.w) for kind, spec in page.specs.items()}
+    std, dw, pw, sep = cost["standard"], cost["depthwise"], cost["pointwise"], cost["separable"]
     with st.expander(t("cost.formulas"), expanded=False):
         latex(
-            rf"H_\mathrm{{out}} = \left\lceil H/s \right\rceil = {out_h},\quad "
-            rf"W_\mathrm{{out}} = {out_w}\quad(\text{{@same_padding}}),\qquad "
-            rf"k_\mathrm{{eff}} = d(k-1)+1 = {k_eff}"
+            rf"H_\mathrm{{out}} = \left\lceil H/s \right\rceil = {std.out_height},\quad "
+            rf"W_\mathrm{{out}} = {std.out_width}\quad(\text{{@same_padding}}),\qquad "
+            rf"k_\mathrm{{eff}} = d(k-1)+1 = {page.k_eff}"
         )
         latex(
             rf"\text{{@standard: }} C_\mathrm{{in}} C_\mathrm{{out}} k^2 = {c_in}\cdot{c_out}\cdot{k}^2"
@@ -320,78 +411,63 @@ def render() -> None:
         latex(r"\mathrm{FLOPs} = 2 \times \mathrm{MACs} \times \text{@batch}")
         st.caption(t("cost.formulas_caption"))
 
-    # ---- measured -------------------------------------------------------------------------------------
-    st.subheader(t("cost.measured"))
-    default_device = device_choice().device.type
-    devices = ["auto", *available_devices()]
-    mcols = st.columns(4)
-    with mcols[0]:
-        device_key = _choice(
-            "cost_device",
-            t("cost.device"),
-            devices,
-            t("cost.device_help"),
-            fmt=lambda v: t("cost.device_auto", device=default_device.upper()) if v == "auto" else v.upper(),
-        )
-    device = default_device if device_key == "auto" else device_key
-    dev = device.upper()
-    with mcols[1]:
-        dtype = _choice("cost_dtype", t("cost.dtype"), list(dtypes_for(device)), t("cost.dtype_help"))
-    with mcols[2]:
-        memory_format = _choice(
-            "cost_format",
-            t("cost.format"),
-            list(MEMORY_FORMATS),
-            t("cost.format_help"),
-            fmt=lambda v: t(f"cost.format.{v}"),
-        )
-    with mcols[3]:
-        if device == "cpu":
-            threads = _number(
-                "cost_threads", t("cost.threads"), t("cost.threads_help", n=torch.get_num_threads())
-            )
-        else:
-            threads = 0
-            st.caption(t("cost.cuda_timing") if device == "cuda" else "")
-    with st.expander(t("cost.timing_settings"), expanded=False):
-        tcols = st.columns(3)
-        with tcols[0]:
-            warmup = _number("cost_warmup", t("cost.warmup"), t("cost.warmup_help"))
-        with tcols[1]:
-            repeats = _number("cost_repeats", t("cost.repeats"), t("cost.repeats_help"))
-        with tcols[2]:
-            budget = float(
-                st.number_input(
-                    t("cost.budget"),
-                    min_value=0.05,
-                    max_value=10.0,
-                    value=float(DEFAULTS["cost_budget"]),
-                    step=0.05,
-                    key="cost_budget",
-                    help=t("cost.budget_help"),
-                    bind="query-params",
-                )
-            )
-    settings = Settings(device, dtype, memory_format, threads, warmup, repeats, budget)
-    torch_dtype = parse_dtype(dtype)
 
-    reach = same_receptive_field(c_in, c_out, k, d)
+def _formula_section(page: PageSettings) -> None:
+    """Params and FLOPs of the four layers by formula and by count, whether they agree, the formulas."""
+    st.subheader(t("cost.formula_vs_count"))
+    checked = [_count_row(page, kind, spec) for kind, spec in page.specs.items()]
+    numeric = ("params_formula", "params_numel", "macs_formula", "flops_formula", "flops_counted")
+    data_table(
+        pd.DataFrame([row for row, _ in checked]),
+        formats={t(f"cost.col.{c}"): "localized" for c in numeric},
+        key="cost_table_formula",
+    )
+    if all(equal for _, equal in checked):
+        st.success(t("cost.agree"), icon=":material/check:")
+    else:
+        st.error(t("cost.disagree"))
+    st.caption(t("cost.flops_note", c_in=page.c_in))
+    _formulas(page)
+
+
+# ---- measured ---------------------------------------------------------------------------------------------
+
+
+def _reach(page: PageSettings) -> tuple[tuple[SameReach, ...], dict[str, str], int]:
+    """The ways to the same receptive field, their names, and how many layers the stack has."""
+    reach = same_receptive_field(page.c_in, page.c_out, page.k, page.d)
     n_stack = len(next(r for r in reach if r.name == "stack").specs)
-    reach_names = {r.name: t(f"cost.reach.{r.name}", e=k_eff, k=k, d=d, n=n_stack) for r in reach}
-    # results are kept under stable ids (not under texts that change with the language)
-    items = [(kind, (spec,)) for kind, spec in specs.items()]
-    items += [(f"reach_{r.name}", r.specs) for r in reach]
-    display = {kind: _kind(kind) for kind in KINDS} | {f"reach_{r.name}": reach_names[r.name] for r in reach}
-    biggest = max(memory_estimate(specs_, h, w, batch, torch_dtype) for _, specs_ in items)
-    free = available_memory(torch.device(device))
+    names = {r.name: t(f"cost.reach.{r.name}", e=page.k_eff, k=page.k, d=page.d, n=n_stack) for r in reach}
+    return reach, names, n_stack
+
+
+def _main_items(page: PageSettings) -> tuple[Items, dict[Hashable, str]]:
+    """What one press measures, under stable ids (a kind, ``("reach", way)``), and the names it shows."""
+    reach, names, _ = _reach(page)
+    items: list[tuple[Hashable, tuple[LayerSpec, ...]]] = [
+        (kind, (spec,)) for kind, spec in page.specs.items()
+    ]
+    items += [(("reach", r.name), r.specs) for r in reach]
+    display: dict[Hashable, str] = {kind: _kind(kind) for kind in KINDS}
+    display |= {("reach", r.name): names[r.name] for r in reach}
+    return items, display
+
+
+def _memory_caption(page: PageSettings, items: Items) -> None:
+    # the largest peak of one measurement, the free memory, and that a run past it is refused
+    torch_dtype = parse_dtype(page.how.dtype)
+    biggest = max(memory_estimate(specs, page.h, page.w, page.batch, torch_dtype) for _, specs in items)
+    free = available_memory(torch.device(page.how.device))
     st.caption(
         t("cost.memory_peak", size=format_bytes(biggest))
-        + (t("cost.memory_free", free=format_bytes(free), device=dev) if free is not None else "")
+        + (t("cost.memory_free", free=format_bytes(free), device=page.dev) if free is not None else "")
         + t("cost.memory_refusal")
     )
-    key = ("main", tuple(items), h, w, batch, settings)
-    buttons = st.container(horizontal=True)
-    with buttons:
+
+
+def _measure_buttons(dev: str) -> tuple[bool, bool]:
+    """Measure, and measure again (afresh); whether each was pressed."""
+    with st.container(horizontal=True):
         pressed = st.button(
             t("cost.measure", device=dev),
             key="cost_measure",
@@ -402,84 +478,129 @@ def render() -> None:
         again = st.button(
             t("cost.measure_again"), key="cost_measure_again", help=t("cost.measure_again_help")
         )
+    return pressed, again
+
+
+def _measured_caption(page: PageSettings, results: dict[Hashable, Result]) -> None:
+    # how the timings were taken, read from the first measurement
+    first = next((r for r in results.values() if isinstance(r, Measurement)), None)
+    if first is None:
+        return
+    thread_note = t("cost.thread_note", n=first.threads) if first.device == "cpu" else ""
+    st.caption(
+        t(
+            "cost.measured_caption",
+            device=first.device.upper(),
+            dtype=first.dtype,
+            format=first.memory_format,
+            threads=thread_note,
+            batch=page.batch,
+            warmup=page.how.warmup,
+            events=t("cost.cuda_events") if first.device == "cuda" else "",
+        )
+    )
+
+
+def _time_vs_flops(page: PageSettings, results: dict[Hashable, Result], texts: CostFigureTexts) -> None:
+    """FLOPs and time of each layer as shares of the standard layer's, and why the bars differ."""
+    specs = page.specs
+    fig = cached_figure(
+        create_time_vs_flops_figure,
+        list(KINDS),
+        [cached_count((specs[kind],), page.h, page.w, page.batch).flops for kind in KINDS],
+        [_median(results[kind]) for kind in KINDS],
+        names=(t("cost.fig.share_flops"), t("cost.fig.share_time")),
+        title=t("cost.fig.time_flops_title"),
+        labels=[_kind(kind) for kind in KINDS],
+        texts=texts,
+    )
+    show_chart(style_cost_figure(fig), key="cost_fig_time_flops", name="cost-time-vs-flops")
+    torch_dtype = parse_dtype(page.how.dtype)
+    intensity = {
+        kind: arithmetic_intensity(specs[kind], page.h, page.w, page.batch, torch_dtype) for kind in KINDS
+    }
+    st.markdown(
+        t(
+            "cost.why_bars_differ",
+            values=t("cost.list_sep").join(
+                t("cost.intensity_item", kind=_kind(kind), value=intensity[kind]) for kind in KINDS
+            ),
+        )
+    )
+
+
+def _measured_results(page: PageSettings, results: dict[Hashable, Result], texts: CostFigureTexts) -> None:
+    """The timings of the four layers: the table, a warning when noisy, how they were taken, the chart."""
+    data_table(
+        pd.DataFrame([_measured_row(t(f"cost.kind_long.{kind}"), results[kind]) for kind in KINDS]),
+        formats={t("cost.col.median_ms"): "%.3f", "GFLOP/s": "%.2f", "GB/s": "%.2f"},
+        key="cost_table_measured",
+    )
+    noisy = [r for r in results.values() if isinstance(r, Measurement) and r.timing.noisy()]
+    if noisy:
+        st.warning(t("cost.noisy", n=len(noisy), total=len(results)), icon=":material/warning:")
+    _measured_caption(page, results)
+    _time_vs_flops(page, results, texts)
+
+
+def _measured_section(page: PageSettings, texts: CostFigureTexts) -> dict[Hashable, Result] | None:
+    """The memory a press needs, the buttons, then the timings (or what a press would do); the results."""
+    items, display = _main_items(page)
+    _memory_caption(page, items)
+    key = page.key("main", items)
+    pressed, again = _measure_buttons(page.dev)
     if again:
         forget_all()
     if (pressed or again) and not refused_press(
-        len(items), press_estimate(items, h, w, batch, settings), t("cost.fix_measure")
+        len(items), press_estimate(items, page.h, page.w, page.batch, page.how), t("cost.fix_measure")
     ):
-        remember(key, measure_all(items, h, w, batch, settings, t("cost.measuring"), display))
+        remember(key, measure_all(items, page.h, page.w, page.batch, page.how, t("cost.measuring"), display))
     results = recall(key)
     if results is None:
         st.info(
-            t("cost.press_measure", device=dev, n=len(items), warmup=warmup, repeats=repeats),
+            t(
+                "cost.press_measure",
+                device=page.dev,
+                n=len(items),
+                warmup=page.how.warmup,
+                repeats=page.how.repeats,
+            ),
             icon=":material/timer:",
         )
     else:
-        first = next((r for r in results.values() if isinstance(r, Measurement)), None)
-        kind_results = [results[kind] for kind in KINDS]
-        data_table(
-            pd.DataFrame([_measured_row(t(f"cost.kind_long.{kind}"), results[kind]) for kind in KINDS]),
-            formats={t("cost.col.median_ms"): "%.3f", "GFLOP/s": "%.2f", "GB/s": "%.2f"},
-            key="cost_table_measured",
-        )
-        noisy = [r for r in results.values() if isinstance(r, Measurement) and r.timing.noisy()]
-        if noisy:
-            st.warning(t("cost.noisy", n=len(noisy), total=len(results)), icon=":material/warning:")
-        if first is not None:
-            thread_note = t("cost.thread_note", n=first.threads) if first.device == "cpu" else ""
-            st.caption(
-                t(
-                    "cost.measured_caption",
-                    device=first.device.upper(),
-                    dtype=first.dtype,
-                    format=first.memory_format,
-                    threads=thread_note,
-                    batch=batch,
-                    warmup=warmup,
-                    events=t("cost.cuda_events") if first.device == "cuda" else "",
-                )
-            )
-        fig = cached_figure(
-            create_time_vs_flops_figure,
-            list(KINDS),
-            [cached_count((specs[kind],), h, w, batch).flops for kind in KINDS],
-            [_median(r) for r in kind_results],
-            names=(t("cost.fig.share_flops"), t("cost.fig.share_time")),
-            title=t("cost.fig.time_flops_title"),
-            labels=[_kind(kind) for kind in KINDS],
-            texts=texts,
-        )
-        show_chart(style_cost_figure(fig), key="cost_fig_time_flops", name="cost-time-vs-flops")
-        intensity = {kind: arithmetic_intensity(specs[kind], h, w, batch, torch_dtype) for kind in KINDS}
-        st.markdown(
-            t(
-                "cost.why_bars_differ",
-                values=t("cost.list_sep").join(
-                    t("cost.intensity_item", kind=_kind(kind), value=intensity[kind]) for kind in KINDS
-                ),
-            )
-        )
+        _measured_results(page, results, texts)
+    return results
 
-    # ---- same receptive field --------------------------------------------------------------------------
+
+# ---- same receptive field ---------------------------------------------------------------------------------
+
+
+def _reach_row(page: PageSettings, way: SameReach, name: str, measured: Result | None) -> dict[str, object]:
+    # one way to the receptive field: its layers, extent, cost by formula and time if measured
+    f = formula_cost(way.specs, page.h, page.w)
+    median = _median(measured)
+    return {
+        t("cost.col.way"): name,
+        t("cost.col.layers"): len(way.specs),
+        t("cost.col.extent"): way.extent,
+        t("cost.col.params"): f.params,
+        t("cost.col.macs"): f.macs * page.batch,
+        t("cost.col.median_ms"): None if median is None else median * 1e3,
+        t("cost.col.note"): refusal_text(measured) if isinstance(measured, MeasurementRefused) else "",
+    }
+
+
+def _same_rf_section(
+    page: PageSettings, results: dict[Hashable, Result] | None, texts: CostFigureTexts
+) -> None:
+    """Three ways to the same receptive field: the table, the chart (times once measured)."""
+    reach, names, n_stack = _reach(page)
     st.subheader(t("cost.same_rf"))
-    st.markdown(t("cost.same_rf_intro", k=k, d=d, e=k_eff, n=n_stack))
-    reach_rows = []
-    for r in reach:
-        f = formula_cost(r.specs, h, w)
-        measured = results.get(f"reach_{r.name}") if results is not None else None
-        reach_rows.append(
-            {
-                t("cost.col.way"): reach_names[r.name],
-                t("cost.col.layers"): len(r.specs),
-                t("cost.col.extent"): r.extent,
-                t("cost.col.params"): f.params,
-                t("cost.col.macs"): f.macs * batch,
-                t("cost.col.median_ms"): None if _median(measured) is None else _median(measured) * 1e3,
-                t("cost.col.note"): measured if isinstance(measured, str) else "",
-            }
-        )
+    st.markdown(t("cost.same_rf_intro", k=page.k, d=page.d, e=page.k_eff, n=n_stack))
+    measured = results or {}
+    rows = [_reach_row(page, r, names[r.name], measured.get(("reach", r.name))) for r in reach]
     data_table(
-        pd.DataFrame(reach_rows),
+        pd.DataFrame(rows),
         formats={
             t("cost.col.params"): "localized",
             t("cost.col.macs"): "localized",
@@ -487,21 +608,29 @@ def render() -> None:
         },
         key="cost_table_reach",
     )
-    medians_ms = [row_[t("cost.col.median_ms")] for row_ in reach_rows]
+    medians_ms = [row[t("cost.col.median_ms")] for row in rows]
     fig = cached_figure(
         create_same_rf_figure,
-        [row_[t("cost.col.way")] for row_ in reach_rows],
-        [row_[t("cost.col.params")] for row_ in reach_rows],
-        [row_[t("cost.col.macs")] for row_ in reach_rows],
+        [row[t("cost.col.way")] for row in rows],
+        [row[t("cost.col.params")] for row in rows],
+        [row[t("cost.col.macs")] for row in rows],
         [None if v is None else v / 1e3 for v in medians_ms],
         series=(t("cost.fig.weights"), t("cost.col.macs"), t("cost.fig.time")),
         title=t("cost.fig.same_rf_title"),
         texts=texts,
     )
     show_chart(style_cost_figure(fig), key="cost_fig_reach", name="cost-same-receptive-field")
-    st.caption(t("cost.same_rf_caption", e=k_eff) + (t("cost.time_after_measure") if results is None else ""))
+    st.caption(
+        t("cost.same_rf_caption", e=page.k_eff) + (t("cost.time_after_measure") if results is None else "")
+    )
 
-    # ---- sweeps -----------------------------------------------------------------------------------------
+
+# ---- sweeps -----------------------------------------------------------------------------------------------
+
+
+def _ratio_sweeps(page: PageSettings, texts: CostFigureTexts) -> None:
+    """Separable ÷ standard against k and against C_out, by formula."""
+    c_in, c_out, k, m = page.c_in, page.c_out, page.k, page.m
     st.subheader(t("cost.sweeps"))
     ks = list(range(1, 16))
     outs = sorted({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, c_out})
@@ -541,87 +670,120 @@ def render() -> None:
         show_chart(style_cost_figure(fig), key="cost_fig_ratio_cout", name="cost-ratio-vs-c-out")
     st.caption(t("cost.ratio_caption"))
 
-    st.markdown(f"#### {t('cost.dilation_sweep')}")
-    st.markdown(t("cost.dilation_sweep_intro", c_in=c_in, c_out=c_out, k=k))
-    dcols = st.columns([1, 2, 2])  # room for the button's label in large type (the projector view, 中文)
-    with dcols[0]:
-        max_d = _number("cost_sweep_max_d", t("cost.max_d"), t("cost.max_d_help"))
-    dilations = list(range(1, max_d + 1))
-    sweep_specs = dilation_sweep_specs(c_in, c_out, k, dilations, s)
-    sweep_items = [(f"{spec.kind} d = {spec.dilation}", (spec,)) for spec in sweep_specs]
-    sweep_display = {
-        name: t("cost.sweep_item", kind=_kind(spec.kind), d=spec.dilation)
-        for (name, _), spec in zip(sweep_items, sweep_specs, strict=True)
-    }
-    sweep_key = ("sweep", tuple(sweep_items), h, w, batch, settings)
-    with dcols[1]:
+
+def _sweep_chart(page: PageSettings, sweep: dict[Hashable, Result], texts: CostFigureTexts) -> list[list]:
+    """Latency (and relative latency) against d, per kind; returns the medians, per kind, per d."""
+    runs = [[sweep[(kind, d)] for d in page.dilations] for kind in SWEEP_KINDS]
+    medians, q1, q3 = ([[_stat(r, stat) for r in row] for row in runs] for stat in ("median", "q1", "q3"))
+    fig = cached_figure(
+        create_dilation_figure,
+        page.dilations,
+        SWEEP_KINDS,
+        medians,
+        q1,
+        q3,
+        mark=7 if page.on_cpu and page.max_d >= 7 else None,
+        mark_text=t("cost.fig.onednn_mark") if page.on_cpu else "",
+        titles=(t("cost.fig.latency_panel"), t("cost.fig.relative_panel")),
+        flops_name=t("cost.fig.flops_flat"),
+        kind_names={kind: _kind(kind) for kind in SWEEP_KINDS},
+        texts=texts,
+    )
+    show_chart(style_cost_figure(fig), key="cost_fig_dilation", name="cost-dilation-sweep")
+    return medians
+
+
+def _sweep_warnings(sweep: dict[Hashable, Result]) -> None:
+    # many noisy timings; timings refused (the first one's reason)
+    noisy = sum(isinstance(r, Measurement) and r.timing.noisy() for r in sweep.values())
+    if noisy >= max(2, len(sweep) // 8):
+        st.warning(t("cost.sweep_noisy", n=noisy, total=len(sweep)), icon=":material/warning:")
+    refused = [r for r in sweep.values() if isinstance(r, MeasurementRefused)]
+    if refused:
+        st.warning(t("cost.sweep_refused", n=len(refused), reason=refusal_text(refused[0])))
+
+
+def _sweep_summary(page: PageSettings, medians: list[list]) -> None:
+    # the worst slowdown per kind, and what it means on this device
+    slow = {kind: slowdown(medians[i]) for i, kind in enumerate(SWEEP_KINDS)}
+    worst = {kind: max((v for v in slow[kind] if v is not None), default=None) for kind in SWEEP_KINDS}
+    summary = t("cost.list_sep").join(
+        t("cost.slowdown_item", kind=_kind(kind), x=worst[kind])
+        for kind in SWEEP_KINDS
+        if worst[kind] is not None
+    )
+    st.markdown(
+        t("cost.sweep_shows", summary=summary)
+        + (t("cost.sweep_cpu") if page.on_cpu else t("cost.sweep_gpu"))
+        + t("cost.sweep_moral")
+    )
+
+
+def _dilation_sweep(page: PageSettings, slots: _Slots, texts: CostFigureTexts) -> None:
+    """Depthwise and standard layers timed at every dilation up to ``max_d``, on demand."""
+    with slots.sweep_intro:
+        st.markdown(f"#### {t('cost.dilation_sweep')}")
+        st.markdown(t("cost.dilation_sweep_intro", c_in=page.c_in, c_out=page.c_out, k=page.k))
+    specs = dilation_sweep_specs(page.c_in, page.c_out, page.k, page.dilations, page.s)
+    items: Items = [((spec.kind, spec.dilation), (spec,)) for spec in specs]
+    display = {name: t("cost.sweep_item", kind=_kind(name[0]), d=name[1]) for name, _ in items}
+    key = page.key("sweep", items)
+    with slots.sweep_cols[1]:
         st.write("")
-        sweep_pressed = st.button(
+        pressed = st.button(
             t("cost.run_sweep"),
             key="cost_sweep",
             icon=":material/show_chart:",
-            help=t("cost.run_sweep_help", n=len(sweep_items)),
+            help=t("cost.run_sweep_help", n=len(items)),
         )
-    if sweep_pressed and not refused_press(
-        len(sweep_items), press_estimate(sweep_items, h, w, batch, settings), t("cost.fix_sweep")
-    ):
-        remember(
-            sweep_key, measure_all(sweep_items, h, w, batch, settings, t("cost.sweeping"), sweep_display)
-        )
-    sweep = recall(sweep_key)
-    if sweep is None:
-        st.info(t("cost.press_sweep", n=len(sweep_items), device=dev), icon=":material/show_chart:")
-    else:
-        kinds = ("depthwise", "standard")
-        medians, q1, q3 = [], [], []
-        for kind in kinds:
-            runs = [sweep[f"{kind} d = {dd}"] for dd in dilations]
-            medians.append([_median(r) for r in runs])
-            q1.append([r.timing.q1 if isinstance(r, Measurement) else None for r in runs])
-            q3.append([r.timing.q3 if isinstance(r, Measurement) else None for r in runs])
-        on_cpu = device == "cpu"
-        fig = cached_figure(
-            create_dilation_figure,
-            dilations,
-            kinds,
-            medians,
-            q1,
-            q3,
-            mark=7 if on_cpu and max_d >= 7 else None,
-            mark_text=t("cost.fig.onednn_mark") if on_cpu else "",
-            titles=(t("cost.fig.latency_panel"), t("cost.fig.relative_panel")),
-            flops_name=t("cost.fig.flops_flat"),
-            kind_names={kind: _kind(kind) for kind in kinds},
-            texts=texts,
-        )
-        show_chart(style_cost_figure(fig), key="cost_fig_dilation", name="cost-dilation-sweep")
-        noisy = sum(isinstance(r, Measurement) and r.timing.noisy() for r in sweep.values())
-        if noisy >= max(2, len(sweep) // 8):
-            st.warning(t("cost.sweep_noisy", n=noisy, total=len(sweep)), icon=":material/warning:")
-        refused = [name for name, r in sweep.items() if isinstance(r, str)]
-        if refused:
-            st.warning(t("cost.sweep_refused", n=len(refused), reason=sweep[refused[0]]))
-        slow = {kind: slowdown(medians[i]) for i, kind in enumerate(kinds)}
-        worst = {kind: max((v for v in slow[kind] if v is not None), default=None) for kind in kinds}
-        summary = t("cost.list_sep").join(
-            t("cost.slowdown_item", kind=_kind(kind), x=worst[kind])
-            for kind in kinds
-            if worst[kind] is not None
-        )
-        st.markdown(
-            t("cost.sweep_shows", summary=summary)
-            + (t("cost.sweep_cpu") if on_cpu else t("cost.sweep_gpu"))
-            + t("cost.sweep_moral")
-        )
+    with slots.sweep:
+        if pressed and not refused_press(
+            len(items), press_estimate(items, page.h, page.w, page.batch, page.how), t("cost.fix_sweep")
+        ):
+            remember(
+                key, measure_all(items, page.h, page.w, page.batch, page.how, t("cost.sweeping"), display)
+            )
+        sweep = recall(key)
+        if sweep is None:
+            st.info(t("cost.press_sweep", n=len(items), device=page.dev), icon=":material/show_chart:")
+            return
+        medians = _sweep_chart(page, sweep, texts)
+        _sweep_warnings(sweep)
+        _sweep_summary(page, medians)
 
-    algorithm_section(c_in, k, m, s, h, w, batch, max_d, settings, dev)
 
+# ---- the page -----------------------------------------------------------------------------------------------
+
+
+def _presets(bar: DeltaGenerator, page: PageSettings) -> None:
     # the threads control exists on the CPU only; elsewhere presets and reset leave it alone
-    defaults = DEFAULTS if device == "cpu" else {k: v for k, v in DEFAULTS.items() if k != "cost_threads"}
+    defaults = DEFAULTS if page.on_cpu else {key: v for key, v in DEFAULTS.items() if key != "cost_threads"}
     with bar:
         presets_bar(
             PRESETS, defaults, "cost_", lambda p: t(f"cost.preset.{p}"), lambda p: t(f"cost.preset.{p}.idea")
         )
+
+
+def render() -> None:
+    """Draw the Cost page: every control read once into one ``PageSettings``, then one function per section."""
+    st.title(t("cost.title"))
+    st.markdown(t("cost.intro"))
+    st.html(_WRAP_PRESETS)
+    slots = _slots()
+    page = _read_settings(slots)
+    texts = _figure_texts()
+    with slots.formula:
+        _formula_section(page)
+    with slots.measured:
+        results = _measured_section(page, texts)
+    with slots.reach:
+        _same_rf_section(page, results, texts)
+    with slots.ratios:
+        _ratio_sweeps(page, texts)
+    _dilation_sweep(page, slots, texts)
+    with slots.algorithms:
+        algorithm_section(page)
+    _presets(slots.bar, page)
 
 
 render()

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 import numpy as np
 import torch
@@ -36,10 +37,33 @@ DTYPES: dict[str, torch.dtype] = {
 }
 MEMORY_FORMATS: tuple[str, ...] = ("contiguous", "channels_last")
 SWEEP_KINDS: tuple[str, ...] = ("depthwise", "standard")
+RefusalCode = Literal["refused", "busy", "failed"]
 
 
 class MeasurementRefused(ValueError):
-    """A measurement was not started (too much memory or too many FLOPs); the message says what to change."""
+    """A measurement was not started (too much memory or too many FLOPs); the message says what to change.
+
+    Also the value a caller keeps in place of a result it has no timing for: ``code`` says why
+    (``refused``: this library refused it; ``busy``: the room's memory was held by other requests;
+    ``failed``: torch raised, the message is its first line). Use ``of`` to make one from an error.
+    """
+
+    def __init__(self, message: str = "", code: RefusalCode = "refused") -> None:
+        super().__init__(message)
+        self.code: RefusalCode = code
+
+    def __reduce__(self) -> tuple[type[MeasurementRefused], tuple[str, RefusalCode]]:
+        return type(self), (str(self), self.code)
+
+    @classmethod
+    def of(cls, err: BaseException) -> MeasurementRefused:
+        """``err`` as a value without its traceback: a refusal as it is, ``budget.Busy`` as ``busy``,
+        anything else as ``failed`` with the first line of its message (at most 300 characters)."""
+        if isinstance(err, MeasurementRefused):
+            return cls(str(err), err.code)
+        if isinstance(err, budget.Busy):
+            return cls(str(err), "busy")
+        return cls((str(err).splitlines() or [""])[0][:300], "failed")
 
 
 @dataclass(frozen=True)

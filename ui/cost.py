@@ -3,18 +3,21 @@
 Measurements are cached per (layers, shape, device, dtype, memory format, threads, timing settings) with
 ``st.cache_data``; a refusal (``MeasurementRefused``) is raised again, not cached. The results a user has
 asked for are kept in ``st.session_state`` under a key of all those settings, so changing any input
-shows nothing stale: it waits for the next press of the button.
+shows nothing stale: it waits for the next press of the button. A result without a timing is kept as a
+``MeasurementRefused`` value (its ``code`` says why) and put into words only when shown (``refusal_text``).
+
+``PageSettings`` is every control of the page, read once per run: the page's sections take it whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
-from dsdcn import budget
+from dsdcn import budget, effective_kernel_size
 from dsdcn.measure import (
     Counted,
     LayerSpec,
@@ -32,6 +35,12 @@ from ui.workshop import projector, style_figure
 
 RESULTS_KEY = "cost_results"
 MAX_KEPT = 24
+KINDS = ("standard", "depthwise", "pointwise", "separable")
+
+T = TypeVar("T")
+Result = Measurement | MeasurementRefused
+# (name, layers) to measure: the name a stable id (a kind, ("reach", way), (kind, d)), never a text
+Items = Sequence[tuple[Hashable, tuple[LayerSpec, ...]]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,61 @@ class Settings:
             "max_seconds": self.max_seconds,
             "threads": self.threads or None,
         }
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """Every control of the Cost page, clamped to its limits: the input (``h``, ``w``, ``c_in``,
+    ``batch``), the layer (``c_out``, ``k``, ``d``, ``s``, ``m``), how to measure (``how``) and the
+    dilation sweep's largest ``max_d``. Frozen and hashable: a cache or session key."""
+
+    h: int
+    w: int
+    c_in: int
+    batch: int
+    c_out: int
+    k: int
+    d: int
+    s: int
+    m: int
+    how: Settings
+    max_d: int
+
+    @property
+    def specs(self) -> dict[str, LayerSpec]:
+        """The four layers compared, by kind (``KINDS``)."""
+        c_in, c_out, k, d, s, m = self.c_in, self.c_out, self.k, self.d, self.s, self.m
+        return {
+            "standard": LayerSpec("standard", c_in, c_out, k, d, s),
+            "depthwise": LayerSpec("depthwise", c_in, c_out, k, d, s, m),
+            "pointwise": LayerSpec("pointwise", c_in, c_out, 1, 1, s),
+            "separable": LayerSpec("separable", c_in, c_out, k, d, s, m),
+        }
+
+    @property
+    def k_eff(self) -> int:
+        """The dilated kernel's extent, ``d(k - 1) + 1``."""
+        return effective_kernel_size(self.k, self.d)
+
+    @property
+    def dev(self) -> str:
+        """The measuring device as the page names it (``CPU``, ``CUDA``)."""
+        return self.how.device.upper()
+
+    @property
+    def on_cpu(self) -> bool:
+        """Whether measurements run on the CPU."""
+        return self.how.device == "cpu"
+
+    @property
+    def dilations(self) -> list[int]:
+        """The dilations the sweeps time: 1 to ``max_d``."""
+        return list(range(1, self.max_d + 1))
+
+    def key(self, name: str, measured: Sequence[Hashable]) -> tuple:
+        """The session key of results ``name`` measuring ``measured`` (items or layers) at this shape and
+        with these settings: a change of any of them finds no results (nothing stale is shown)."""
+        return (name, tuple(measured), self.h, self.w, self.batch, self.how)
 
 
 # one short tuple per device
@@ -87,39 +151,49 @@ def cached_measure(
     )
 
 
+def attempt(measure: Callable[..., T], *args: Any) -> T | MeasurementRefused:
+    """``measure(*args)``, or why it gave no result: a refusal, ``budget.Busy`` or a runtime error as a
+    ``MeasurementRefused`` value (``MeasurementRefused.of``)."""
+    try:
+        return measure(*args)
+    except (MeasurementRefused, budget.Busy, RuntimeError, ValueError, MemoryError) as err:
+        return MeasurementRefused.of(err)
+
+
+def refusal_text(refusal: MeasurementRefused) -> str:
+    """A result without a timing in words: the library's English reason after a translated prefix."""
+    if refusal.code == "busy":
+        return t("cost.busy")
+    if refusal.code == "failed":
+        return t("cost.failed", reason=str(refusal) or t("cost.no_reason"))  # the reason, not the class
+    return t("cost.not_measured", reason=str(refusal))
+
+
 def measure_all(
-    items: Sequence[tuple[str, tuple[LayerSpec, ...]]],
+    items: Items,
     height: int,
     width: int,
     batch: int,
     settings: Settings,
     label: str,
-    display: Mapping[str, str] | None = None,
-) -> dict[str, Measurement | str]:
+    display: Mapping[Hashable, str] | None = None,
+) -> dict[Hashable, Result]:
     """Measure every ``(name, specs)`` in turn with a progress bar; a refusal or a runtime error becomes
-    its message (the library's English reason after a translated prefix). ``name`` is a stable id
-    (results are kept under it whatever the language); ``display`` gives the text the progress bar shows.
+    a ``MeasurementRefused`` value (``attempt``). ``name`` is a stable id (results are kept under it
+    whatever the language); ``display`` gives the text the progress bar shows.
     A widget change interrupts the loop between two items (Streamlit reruns)."""
     bar = st.progress(0.0, text=label)
-    out: dict[str, Measurement | str] = {}
+    out: dict[Hashable, Result] = {}
     for i, (name, specs) in enumerate(items):
         shown = (display or {}).get(name, name)
         bar.progress(i / len(items), text=f"{label}: {shown} ({i + 1}/{len(items)})")
-        try:
-            out[name] = cached_measure(specs, height, width, batch, settings)
-        except MeasurementRefused as err:
-            out[name] = t("cost.not_measured", reason=str(err))
-        except budget.Busy:
-            out[name] = t("cost.busy")
-        except (RuntimeError, ValueError, MemoryError) as err:
-            reason = (str(err).splitlines() or [t("cost.no_reason")])[0][:300]  # the reason, not the class
-            out[name] = t("cost.failed", reason=reason)
+        out[name] = attempt(cached_measure, specs, height, width, batch, settings)
     bar.empty()
     return out
 
 
 def press_estimate(
-    items: Sequence[tuple[str, tuple[LayerSpec, ...]]],
+    items: Items,
     height: int,
     width: int,
     batch: int,
@@ -155,16 +229,16 @@ def refused_press(n: int, need: budget.Estimate, fix: str) -> bool:
     return refused(need, "cost.too_heavy", n=n, fix=fix)
 
 
-def remember(key: tuple, results: dict[str, Measurement | str]) -> None:
+def remember(key: tuple, results: Mapping[Hashable, object]) -> None:
     """Keep ``results`` for ``key`` in this session (the oldest go first beyond ``MAX_KEPT``)."""
-    kept: dict[tuple, dict[str, Measurement | str]] = st.session_state.setdefault(RESULTS_KEY, {})
+    kept: dict[tuple, Mapping[Hashable, object]] = st.session_state.setdefault(RESULTS_KEY, {})
     kept.pop(key, None)
     kept[key] = results
     while len(kept) > MAX_KEPT:
         kept.pop(next(iter(kept)))
 
 
-def recall(key: tuple) -> dict[str, Measurement | str] | None:
+def recall(key: tuple) -> dict[Hashable, Any] | None:
     """Results measured in this session for exactly ``key``, if any."""
     return st.session_state.get(RESULTS_KEY, {}).get(key)
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dsdcn.budget import Busy
 from dsdcn.engine import ALGORITHMS
 from dsdcn.figures.algorithms import AlgorithmFigureText, create_algorithm_figure, fastest
 from dsdcn.figures.theme import PROJECTOR, STANDARD
 from dsdcn.measure import AlgorithmLatency, LayerSpec, MeasurementRefused, measure_algorithms
-from ui.cost import Settings, press_estimate, recall, refused_press, remember
+from ui.cost import (
+    PageSettings,
+    Settings,
+    attempt,
+    press_estimate,
+    recall,
+    refusal_text,
+    refused_press,
+    remember,
+)
 from ui.i18n import t
 from ui.workshop import projector, show_chart
+
+Timed = dict[int, AlgorithmLatency | MeasurementRefused]  # by dilation
 
 
 # 256 timings of a few KB each
@@ -34,20 +44,13 @@ def cached_algorithms(
     )
 
 
-def _measure(specs: list[LayerSpec], height: int, width: int, batch: int, settings: Settings) -> dict:
-    # one dilation at a time behind a progress bar; a refusal or a runtime error becomes its message
+def _measure(specs: list[LayerSpec], height: int, width: int, batch: int, settings: Settings) -> Timed:
+    # one dilation at a time behind a progress bar; a refusal or a runtime error becomes its value
     bar = st.progress(0.0, text=t("cost.algo.timing"))
-    out: dict[int, AlgorithmLatency | str] = {}
+    out: Timed = {}
     for i, spec in enumerate(specs):
         bar.progress(i / len(specs), text=f"{t('cost.algo.timing')}: {t('cost.algo.item', d=spec.dilation)}")
-        try:
-            out[spec.dilation] = cached_algorithms(spec, height, width, batch, settings)
-        except MeasurementRefused as err:
-            out[spec.dilation] = t("cost.not_measured", reason=str(err))
-        except Busy:
-            out[spec.dilation] = t("cost.busy")
-        except (RuntimeError, ValueError, MemoryError) as err:
-            out[spec.dilation] = t("cost.failed", reason=str(err).splitlines()[0][:300])
+        out[spec.dilation] = attempt(cached_algorithms, spec, height, width, batch, settings)
     bar.empty()
     return out
 
@@ -73,30 +76,55 @@ def _winner_runs(dilations: list[int], winners: list[str | None]) -> str:
     return t("cost.list_sep").join(items)
 
 
-def algorithm_section(
-    c_in: int, k: int, m: int, s: int, h: int, w: int, batch: int, max_d: int, settings: Settings, dev: str
-) -> None:
-    """The section: intro, the button, then the chart of every algorithm against d and what it shows."""
-    st.markdown(f"#### {t('cost.algo.title')}")
-    st.markdown(t("cost.algo.intro", k=k, c_in=c_in, c_out=c_in * m, s=s, max_d=max_d, device=dev))
-    dilations = list(range(1, max_d + 1))
-    specs = [LayerSpec("depthwise", c_in, c_in * m, k, d, s, m) for d in dilations]
-    key = ("algorithms", tuple(specs), h, w, batch, settings)
-    if st.button(
+def _specs(page: PageSettings) -> list[LayerSpec]:
+    # the depthwise stage of the page's layer at every dilation of the sweep
+    return [
+        LayerSpec("depthwise", page.c_in, page.c_in * page.m, page.k, d, page.s, page.m)
+        for d in page.dilations
+    ]
+
+
+def _pressed(page: PageSettings, specs: list[LayerSpec]) -> bool:
+    # the button was pressed, and the press fits the room's budget (else the page says so)
+    if not st.button(
         t("cost.algo.run"),
         key="cost_algo_run",
         icon=":material/speed:",
-        help=t("cost.algo.run_help", n=len(dilations)),
-    ) and not refused_press(
-        len(specs),
-        press_estimate([(str(sp.dilation), (sp,)) for sp in specs], h, w, batch, settings, len(ALGORITHMS)),
-        t("cost.fix_sweep"),
+        help=t("cost.algo.run_help", n=len(specs)),
     ):
-        remember(key, _measure(specs, h, w, batch, settings))
+        return False
+    items = [(sp.dilation, (sp,)) for sp in specs]
+    estimate = press_estimate(items, page.h, page.w, page.batch, page.how, len(ALGORITHMS))
+    return not refused_press(len(specs), estimate, t("cost.fix_sweep"))
+
+
+def algorithm_section(page: PageSettings) -> None:
+    """The section: intro, the button, then the chart of every algorithm against d and what it shows."""
+    st.markdown(f"#### {t('cost.algo.title')}")
+    st.markdown(
+        t(
+            "cost.algo.intro",
+            k=page.k,
+            c_in=page.c_in,
+            c_out=page.c_in * page.m,
+            s=page.s,
+            max_d=page.max_d,
+            device=page.dev,
+        )
+    )
+    specs = _specs(page)
+    key = page.key("algorithms", specs)
+    if _pressed(page, specs):
+        remember(key, _measure(specs, page.h, page.w, page.batch, page.how))
     results = recall(key)
     if results is None:
-        st.info(t("cost.algo.press", n=len(dilations), device=dev), icon=":material/speed:")
+        st.info(t("cost.algo.press", n=page.max_d, device=page.dev), icon=":material/speed:")
         return
+    _show(page.dilations, results)
+
+
+def _show(dilations: list[int], results: Timed) -> None:
+    # the chart, a warning per dilation not timed, the winners and why
     medians = {
         a: [
             r.timings[a].median if isinstance(r, AlgorithmLatency) and a in r.timings else None
@@ -112,8 +140,8 @@ def algorithm_section(
     )
     show_chart(fig, key="cost_fig_algorithms", name="cost-algorithms")
     for d, r in results.items():
-        if isinstance(r, str):
-            st.warning(t("cost.algo.refused", d=d, reason=r), icon=":material/warning:")
+        if isinstance(r, MeasurementRefused):
+            st.warning(t("cost.algo.refused", d=d, reason=refusal_text(r)), icon=":material/warning:")
     st.markdown(
         t(
             "cost.algo.winners",
@@ -124,7 +152,7 @@ def algorithm_section(
     st.markdown(t("cost.algo.why"))
 
 
-def _gain(results: dict) -> str:
+def _gain(results: Timed) -> str:
     # the dilation where the fastest algorithm beats torch's default call by the most
     timed = [(d, r) for d, r in results.items() if isinstance(r, AlgorithmLatency)]
     if not timed:
