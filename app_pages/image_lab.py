@@ -19,7 +19,7 @@ from dsdcn.geometry import effective_kernel_size, resolve_padding
 from dsdcn.imaging import ImageError, image_digest
 from dsdcn.receptive import Layer, holes
 from ui import image_lab as lab
-from ui.common import device_choice, refused
+from ui.common import device_choice, refused, waiting_for_the_cpu
 from ui.i18n import latex, plural, t
 from ui.workshop import (
     data_table,
@@ -654,7 +654,7 @@ def _run_maps(picture: lab.Picture, s: lab.LabSettings, bank: fl.FilterBank) -> 
 
 def _attempt(spinner: str, failed: str, compute: Callable[[], lab.Outcome]) -> lab.Outcome | None:
     """``compute()`` under a spinner; None when the server is busy or it fails (said on the page)."""
-    with st.spinner(spinner):
+    with st.spinner(spinner), waiting_for_the_cpu():
         try:
             return compute()
         except budget.Busy:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +14,7 @@ import plotly.io as pio
 import streamlit as st
 import torch
 
+from dsdcn import budget
 from dsdcn.budget import Estimate
 from dsdcn.device import DeviceChoice, choose_device
 from dsdcn.measure import format_bytes
@@ -86,3 +89,25 @@ def refused(need: Estimate, text_key: str, **values: object) -> bool:
     )
     st.warning(text, icon=":material/hourglass_disabled:")
     return True
+
+
+@contextmanager
+def waiting_for_the_cpu() -> Iterator[None]:
+    """While the block runs, a heavy request that has to queue behind others of this server says so in
+    place ("waiting for the CPU: 2 requests ahead"); the notice goes when its turn comes. The request may
+    wait inside an ``st.cache_data`` function: the notice is drawn in the context of this block (outside the
+    cache), so it is neither recorded for replay nor refused as an element of an outer container."""
+    slot = st.empty()
+    outside = contextvars.copy_context()
+
+    def show(ahead: int) -> None:
+        if ahead:
+            slot.info(t("workshop.waiting_cpu", ahead=ahead), icon=":material/hourglass_top:")
+        else:
+            slot.empty()
+
+    try:
+        with budget.on_wait(lambda ahead: outside.run(show, ahead)):
+            yield
+    finally:
+        slot.empty()

@@ -29,7 +29,7 @@ from dsdcn.measure import (
     measurement_estimate,
     supported_dtypes,
 )
-from ui.common import refused
+from ui.common import refused, waiting_for_the_cpu
 from ui.i18n import t
 from ui.workshop import projector, style_figure
 
@@ -155,7 +155,8 @@ def attempt(measure: Callable[..., T], *args: Any) -> T | MeasurementRefused:
     """``measure(*args)``, or why it gave no result: a refusal, ``budget.Busy`` or a runtime error as a
     ``MeasurementRefused`` value (``MeasurementRefused.of``)."""
     try:
-        return measure(*args)
+        with waiting_for_the_cpu():  # another person's measurement runs first: say so while waiting
+            return measure(*args)
     except (MeasurementRefused, budget.Busy, RuntimeError, ValueError, MemoryError) as err:
         return MeasurementRefused.of(err)
 
