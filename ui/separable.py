@@ -88,6 +88,17 @@ def style_separable_figure(fig: Any, keep_height: bool = False) -> Any:
     style_figure(fig)
     if keep_height:
         fig.layout.height = height
+    _enlarge_traces(fig, widths)
+    # labels of the drawings grow more than the titles over the narrow panels of the step-through
+    grow = 1.2 if any(tr.type == "heatmap" for tr in fig.data) else 1.45
+    for ann in fig.layout.annotations:
+        ann.font.size = int((ann.font.size or 13) * grow)
+    fig.layout.title.font.size = 24
+    return fig
+
+
+def _enlarge_traces(fig: Any, widths: list[float | None]) -> None:
+    # line widths (each scatter's own, read before ``style_figure``) and markers scaled, cell numbers enlarged
     for tr, width in zip(fig.data, widths, strict=True):
         if width is not None:
             tr.line.width = width * 1.8
@@ -95,9 +106,3 @@ def style_separable_figure(fig: Any, keep_height: bool = False) -> Any:
             tr.textfont.size = 22
         if tr.type == "scatter" and tr.marker.size:
             tr.marker.size = tr.marker.size * 1.4
-    # labels of the drawings grow more than the titles over the narrow panels of the step-through
-    grow = 1.2 if any(tr.type == "heatmap" for tr in fig.data) else 1.45
-    for ann in fig.layout.annotations:
-        ann.font.size = int((ann.font.size or 13) * grow)
-    fig.layout.title.font.size = 24
-    return fig
