@@ -7,12 +7,13 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+import torch
 
 from dsdcn.device import pick_device
 from dsdcn.figures import networks as nf
 from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.networks import BUILTINS, NETWORK_CODES, Analysis, Network
-from dsdcn.networks.latency import check_measurable, time_layers
+from dsdcn.networks.latency import LayerTime, check_measurable, time_layers
 from dsdcn.networks.zoo import PUBLISHED_TOLERANCE, tf_same
 from ui import network as nw
 from ui.i18n import t
@@ -59,8 +60,8 @@ def _select(
     return str(value)
 
 
-def _settings() -> tuple[nw.Settings, bytes | None]:
-    """Every control, read once."""
+def _source() -> str:
+    """Where the network comes from: a built-in, a stack code or an ONNX upload."""
     take_coded_link_value("nw_source", nw.SOURCES)
     source = st.segmented_control(
         t("network.nw_source"),
@@ -72,35 +73,48 @@ def _settings() -> tuple[nw.Settings, bytes | None]:
         help=t("network.nw_source_help"),
     )
     write_coded_link_value("nw_source", source, nw.DEFAULTS["nw_source"])
+    return str(source)
+
+
+def _stack_input() -> str:
+    take_parsed_link_value("nw_stack", nw.parse_link_stack)
+    st.session_state.setdefault("nw_stack", nw.DEFAULTS["nw_stack"])
+    stack = st.text_input(
+        t("network.nw_stack"), key="nw_stack", max_chars=400, help=t("network.nw_stack_help")
+    )
+    write_coded_link_value("nw_stack", stack, nw.DEFAULTS["nw_stack"])
+    return str(stack)
+
+
+def _upload() -> bytes | None:
+    upload = st.file_uploader(
+        t("network.upload"),
+        type=["onnx"],
+        key="nw_upload",
+        max_upload_size=nw.MAX_UPLOAD_MB,
+        help=t("network.upload_help"),
+    )
+    return upload.getvalue() if upload is not None else None
+
+
+def _network_input(source: str) -> tuple[str, str, bytes | None]:
+    """The shown source's own control: (network code, stack code, uploaded bytes), the others' defaults."""
     # the network and the stack code keep their values while another source is shown (and presets match)
     take_coded_link_value("nw_net", NETWORK_CODES)
     take_parsed_link_value("nw_stack", nw.parse_link_stack)
     for key in ("nw_net", "nw_stack"):
         st.session_state.setdefault(key, nw.DEFAULTS[key])
-    cols = st.columns(1 if projector() else [3, 2, 2])
-    data: bytes | None = None
     net, stack = str(nw.DEFAULTS["nw_net"]), str(nw.DEFAULTS["nw_stack"])
-    with cols[0]:
-        if source == "builtin":
-            net = _select("nw_net", NETWORK_CODES, "net", _on_net_change)
-        elif source == "stack":
-            take_parsed_link_value("nw_stack", nw.parse_link_stack)
-            st.session_state.setdefault("nw_stack", nw.DEFAULTS["nw_stack"])
-            stack = st.text_input(
-                t("network.nw_stack"), key="nw_stack", max_chars=400, help=t("network.nw_stack_help")
-            )
-            write_coded_link_value("nw_stack", stack, nw.DEFAULTS["nw_stack"])
-        else:
-            upload = st.file_uploader(
-                t("network.upload"),
-                type=["onnx"],
-                key="nw_upload",
-                max_upload_size=nw.MAX_UPLOAD_MB,
-                help=t("network.upload_help"),
-            )
-            data = upload.getvalue() if upload is not None else None
-    with cols[1 % len(cols)]:
-        size = st.number_input(
+    if source == "builtin":
+        return _select("nw_net", NETWORK_CODES, "net", _on_net_change), stack, None
+    if source == "stack":
+        return net, _stack_input(), None
+    return net, stack, _upload()
+
+
+def _size_input(source: str) -> int:
+    return int(
+        st.number_input(
             t("network.nw_size"),
             *nw.SIZE_LIMITS,
             value=int(nw.DEFAULTS["nw_size"]),  # type: ignore[call-overload]
@@ -110,15 +124,32 @@ def _settings() -> tuple[nw.Settings, bytes | None]:
             disabled=source == "onnx",
             help=t("network.nw_size_help"),
         )
-    with cols[2 % len(cols)]:
-        sep = st.toggle(
+    )
+
+
+def _separable_toggle() -> bool:
+    return bool(
+        st.toggle(
             t("network.nw_sep"),
             key="nw_sep",
             value=bool(nw.DEFAULTS["nw_sep"]),
             bind="query-params",
             help=t("network.nw_sep_help"),
         )
-    s = nw.Settings(str(source), net, int(size), str(stack), bool(sep), nw.digest(data) if data else "")
+    )
+
+
+def _settings() -> tuple[nw.Settings, bytes | None]:
+    """Every control, read once."""
+    source = _source()
+    cols = st.columns(1 if projector() else [3, 2, 2])
+    with cols[0]:
+        net, stack, data = _network_input(source)
+    with cols[1 % len(cols)]:
+        size = _size_input(source)
+    with cols[2 % len(cols)]:
+        sep = _separable_toggle()
+    s = nw.Settings(source, net, size, stack, sep, nw.digest(data) if data else "")
     return s, data
 
 
@@ -161,9 +192,7 @@ def _analysable(compute: Callable[[], object]) -> bool:
     return True
 
 
-def _totals(s: nw.Settings, a: Analysis) -> None:
-    """Totals, the convention, and the published figures checked."""
-    st.subheader(t("network.totals"))
+def _total_metrics(a: Analysis) -> None:
     tot = a.totals
     end = a.row(a.network.endpoint) if a.network.endpoint else a.rows[-1]
     per_row = 2 if projector() else 3
@@ -178,7 +207,23 @@ def _totals(s: nw.Settings, a: Analysis) -> None:
     for first in range(0, len(values), per_row):  # row by row: a phone stacks them in reading order
         for col, (label, value) in zip(st.columns(per_row), values[first : first + per_row], strict=False):
             col.metric(label, value)
-    st.caption(t("network.convention", size="×".join(str(n) for n in a.network.size)))
+
+
+def _published_row(key: str, pub: int, here: int, endpoint: str | None) -> dict[str, str]:
+    # one published figure against this page's: the field, jump and padding exactly, the counts within
+    # PUBLISHED_TOLERANCE
+    exact = key in ("rf", "jump", "padding")
+    ok = here == pub if exact else abs(here - pub) <= PUBLISHED_TOLERANCE * pub
+    return {
+        t("network.pub.what"): t(f"network.pub.{key}", endpoint=endpoint),
+        t("network.pub.published"): f"{pub:,}",
+        t("network.pub.here"): f"{here:,}",
+        t("network.pub.verdict"): t("network.pub.ok" if ok else "network.pub.off"),
+    }
+
+
+def _published(s: nw.Settings, a: Analysis) -> None:
+    """A built-in network's published figures against this page's (a separable rewrite has none)."""
     entry = BUILTINS.get(s.net) if s.source == "builtin" and not s.separable else None
     if entry is None or not entry.published:
         return
@@ -189,21 +234,10 @@ def _totals(s: nw.Settings, a: Analysis) -> None:
         "rf": a.row(endpoint).rf,
         "jump": a.row(endpoint).jump,
         "padding": tf.row(endpoint).padding,
-        "params": tot.params,
-        "macs": tot.macs,
+        "params": a.totals.params,
+        "macs": a.totals.macs,
     }
-    rows = []
-    for key, pub in entry.published.items():
-        exact = key in ("rf", "jump", "padding")
-        ok = here[key] == pub if exact else abs(here[key] - pub) <= PUBLISHED_TOLERANCE * pub
-        rows.append(
-            {
-                t("network.pub.what"): t(f"network.pub.{key}", endpoint=endpoint),
-                t("network.pub.published"): f"{pub:,}",
-                t("network.pub.here"): f"{here[key]:,}",
-                t("network.pub.verdict"): t("network.pub.ok" if ok else "network.pub.off"),
-            }
-        )
+    rows = [_published_row(key, pub, here[key], endpoint) for key, pub in entry.published.items()]
     st.markdown(f"**{t('network.published', source=entry.source)}**")
     if a.network.size != (entry.default_size,) * a.network.ndim:
         st.caption(
@@ -212,6 +246,14 @@ def _totals(s: nw.Settings, a: Analysis) -> None:
     data_table(pd.DataFrame(rows), key="nw_published")
     if "padding" in entry.published:
         st.caption(t("network.pub.tf_padding", diff=a.row(endpoint).padding - tf.row(endpoint).padding))
+
+
+def _totals(s: nw.Settings, a: Analysis) -> None:
+    """Totals, the convention, and the published figures checked."""
+    st.subheader(t("network.totals"))
+    _total_metrics(a)
+    st.caption(t("network.convention", size="×".join(str(n) for n in a.network.size)))
+    _published(s, a)
 
 
 def _table(a: Analysis) -> None:
@@ -278,30 +320,8 @@ def _separable(net: Network) -> None:
     data_table(pd.DataFrame(rows), key="nw_sep_table", formats=fmt, height=300)
 
 
-def _latency(net: Network) -> None:
-    st.subheader(t("network.latency"))
-    device = pick_device()
-    st.caption(t("network.latency_intro", device=str(device)))
-    try:
-        check_measurable(net)
-    except ValueError as exc:
-        st.info(t("network.too_big", error=str(exc)), icon=":material/timer_off:")
-        return
-    if not st.button(
-        t("network.measure"), key="nw_measure", icon=":material/timer:", help=t("network.measure_help")
-    ):
-        return
-    bar = st.progress(0.0)
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=t("network.measuring", done=done, total=total))
-
-    try:
-        times = time_layers(net, device, progress)
-    except (RuntimeError, ValueError) as exc:  # out of memory on the device
-        st.warning(t("network.too_big", error=str(exc).splitlines()[0][:200]), icon=":material/warning:")
-        return
-    bar.empty()
+def _latency_report(times: list[LayerTime]) -> None:
+    """The measured total, the slowest layer's share of time against its share of MACs, and each layer."""
     timed = [x for x in times if x.median is not None]
     total = sum(x.median for x in timed) or 1e-12  # type: ignore[misc]
     slow = max(timed, key=lambda x: x.median)  # type: ignore[arg-type, return-value]
@@ -325,6 +345,42 @@ def _latency(net: Network) -> None:
         formats={t("network.lat.ms"): "%.3f", t("network.lat.macs"): "localized"},
         height=300,
     )
+
+
+def _measure(net: Network, device: torch.device) -> list[LayerTime] | None:
+    """Every layer timed under a progress bar, or None after a warning (out of memory on the device);
+    the bar is cleared once the times are in."""
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=t("network.measuring", done=done, total=total))
+
+    try:
+        times = time_layers(net, device, progress)
+    except (RuntimeError, ValueError) as exc:  # out of memory on the device
+        st.warning(t("network.too_big", error=str(exc).splitlines()[0][:200]), icon=":material/warning:")
+        return None
+    bar.empty()
+    return times
+
+
+def _latency(net: Network) -> None:
+    """Each layer timed on the device, on request."""
+    st.subheader(t("network.latency"))
+    device = pick_device()
+    st.caption(t("network.latency_intro", device=str(device)))
+    try:
+        check_measurable(net)
+    except ValueError as exc:
+        st.info(t("network.too_big", error=str(exc)), icon=":material/timer_off:")
+        return
+    if not st.button(
+        t("network.measure"), key="nw_measure", icon=":material/timer:", help=t("network.measure_help")
+    ):
+        return
+    times = _measure(net, device)
+    if times is not None:
+        _latency_report(times)
 
 
 def _exports(s: nw.Settings, net: Network) -> None:

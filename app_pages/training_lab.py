@@ -14,7 +14,7 @@ from dsdcn.figures import training as tf
 from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.imaging import ImageError, image_digest
 from dsdcn.receptive import coverage_2d, receptive_field
-from dsdcn.training import ACTIVATIONS, Race, Task, model_code, model_erf, model_field, model_layers
+from dsdcn.training import ACTIVATIONS, Race, RaceRow, Task, model_code, model_erf, model_field, model_layers
 from ui import training_lab as lab
 from ui.i18n import current_language, t
 from ui.workshop import (
@@ -305,7 +305,9 @@ def _model_cards(s: lab.Settings, task: Task, race: Race) -> None:
             if words:
                 st.caption(words)
             with st.expander(t("training_lab.show_code")):
-                st.code(model_code(racer.spec, task.ndim, task.in_channels, task.out_channels), language="python")
+                st.code(
+                    model_code(racer.spec, task.ndim, task.in_channels, task.out_channels), language="python"
+                )
 
 
 def _coverage_figure(s: lab.Settings, task: Task) -> None:
@@ -316,7 +318,9 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
 
     def build() -> go.Figure:
         if task.ndim == 1:
-            return tf.memory_reach([f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme())  # type: ignore[union-attr]
+            return tf.memory_reach(
+                [f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme()
+            )  # type: ignore[union-attr]
         counts = [coverage_2d(model_layers(spec, 2)) for spec in s.specs]
         return tf.coverage_panels(
             counts,
@@ -338,7 +342,14 @@ def _controls_row(s: lab.Settings, race: Race) -> None:
     row = st.container(horizontal=True, gap="small")
     done = race.steps >= s.steps
     if lab.playing():
-        row.button(t("training_lab.pause"), key="tr_stop", icon=":material/pause:", on_click=lab.set_playing, args=(False,), help=t("training_lab.pause_help"))
+        row.button(
+            t("training_lab.pause"),
+            key="tr_stop",
+            icon=":material/pause:",
+            on_click=lab.set_playing,
+            args=(False,),
+            help=t("training_lab.pause_help"),
+        )
     else:
         row.button(
             t("training_lab.play"),
@@ -350,8 +361,21 @@ def _controls_row(s: lab.Settings, race: Race) -> None:
             args=(True,),
             help=t("training_lab.play_help"),
         )
-    row.button(t("training_lab.step"), key="tr_one_step", icon=":material/skip_next:", on_click=lab.ask_step, disabled=done, help=t("training_lab.step_help"))
-    row.button(t("training_lab.reset"), key="tr_restart", icon=":material/replay:", on_click=lab.reset_race, help=t("training_lab.reset_help"))
+    row.button(
+        t("training_lab.step"),
+        key="tr_one_step",
+        icon=":material/skip_next:",
+        on_click=lab.ask_step,
+        disabled=done,
+        help=t("training_lab.step_help"),
+    )
+    row.button(
+        t("training_lab.reset"),
+        key="tr_restart",
+        icon=":material/replay:",
+        on_click=lab.reset_race,
+        help=t("training_lab.reset_help"),
+    )
     if done:
         st.caption(t("training_lab.finished", steps=s.steps))
 
@@ -374,7 +398,12 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
                 "tr_fig_loss",
                 (state.serial, race.steps, tuple(names)),
                 lambda: tf.loss_race(
-                    curves, names, race.baseline, steps=race.eval_steps, text=lab.figure_text(), theme=_theme()
+                    curves,
+                    names,
+                    race.baseline,
+                    steps=race.eval_steps,
+                    text=lab.figure_text(),
+                    theme=_theme(),
                 ),
             )
         with right:
@@ -432,7 +461,9 @@ def _live_metrics(s: lab.Settings, state: lab.RaceState) -> None:
             name,
             f"{loss:.4f}",
             t(f"training_lab.verdict.{code}", share=_share(loss, race.baseline)),
-            delta_color={"learned": "normal", "learning": "off", "plateau": "orange", "stuck": "inverse"}[code],
+            delta_color={"learned": "normal", "learning": "off", "plateau": "orange", "stuck": "inverse"}[
+                code
+            ],
             delta_arrow="off",
             help=t("training_lab.metric_help", baseline=f"{race.baseline:.3f}"),
         )
@@ -526,13 +557,12 @@ def _recall(s: lab.Settings, state: lab.RaceState, names: list[str]) -> None:
     st.caption(t("training_lab.prediction_caption.memory"))
 
 
-def _results(s: lab.Settings, state: lab.RaceState) -> None:
-    """The results table and the downloads (table and loss curves as CSV)."""
-    st.subheader(t("training_lab.results"))
-    race = state.race
-    rows = race.rows()
-    names = _names(s)
-    col = {k: t(f"training_lab.col.{k}") for k in ("model", "params", "macs", "rf", "holes", "ms", "loss", "verdict", "steps")}
+def _results_table(race: Race, rows: list[RaceRow], names: list[str]) -> None:
+    """One row per model: cost, field, speed, final loss and verdict."""
+    col = {
+        k: t(f"training_lab.col.{k}")
+        for k in ("model", "params", "macs", "rf", "holes", "ms", "loss", "verdict", "steps")
+    }
     table = pd.DataFrame(
         {
             col["model"]: names,
@@ -542,25 +572,70 @@ def _results(s: lab.Settings, state: lab.RaceState) -> None:
             col["holes"]: [r.holes for r in rows],
             col["ms"]: [round(r.ms_per_step, 2) for r in rows],
             col["loss"]: [r.loss for r in rows],
-            col["verdict"]: [t(f"training_lab.verdict.{r.verdict}", share=_share(r.loss, race.baseline)) for r in rows],
+            col["verdict"]: [
+                t(f"training_lab.verdict.{r.verdict}", share=_share(r.loss, race.baseline)) for r in rows
+            ],
             col["steps"]: [r.steps for r in rows],
         }
     )
     data_table(
         table,
         key="tr_table",
-        formats={col["params"]: "localized", col["macs"]: "localized", col["ms"]: "%.2f", col["loss"]: "%.4f"},
+        formats={
+            col["params"]: "localized",
+            col["macs"]: "localized",
+            col["ms"]: "%.2f",
+            col["loss"]: "%.4f",
+        },
     )
-    _separable_claim(rows, names)
-    csv_rows = pd.DataFrame([r.__dict__ for r in rows])
+
+
+def _curves(race: Race) -> pd.DataFrame:
+    """Every model's training loss of each batch and its held-out loss every few steps, one row a step."""
     curves = pd.DataFrame({"step": np.arange(1, len(race.racers[0].losses) + 1)})
     held = pd.Series(race.eval_steps)
-    for i, r in enumerate(race.racers):  # training loss of each batch, held-out loss every few steps
+    for i, r in enumerate(race.racers):
         curves[f"{i + 1}:{r.spec.code} train"] = r.losses
-        curves[f"{i + 1}:{r.spec.code} held-out"] = pd.Series(r.held_out, index=held).reindex(curves["step"]).to_numpy()
+        curves[f"{i + 1}:{r.spec.code} held-out"] = (
+            pd.Series(r.held_out, index=held).reindex(curves["step"]).to_numpy()
+        )
+    return curves
+
+
+def _downloads(race: Race, rows: list[RaceRow]) -> None:
+    """The results table and the loss curves as CSV."""
+    csv_rows = pd.DataFrame([r.__dict__ for r in rows])
+    curves = _curves(race)
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("training_lab.download_table"), csv_rows.to_csv(index=False), "dsdcn-training-results.csv", "text/csv", key="tr_dl_table", icon=":material/download:", help=t("training_lab.download_table_help"))
-    row.download_button(t("training_lab.download_curves"), curves.to_csv(index=False), "dsdcn-training-curves.csv", "text/csv", key="tr_dl_curves", icon=":material/download:", help=t("training_lab.download_curves_help"))
+    row.download_button(
+        t("training_lab.download_table"),
+        csv_rows.to_csv(index=False),
+        "dsdcn-training-results.csv",
+        "text/csv",
+        key="tr_dl_table",
+        icon=":material/download:",
+        help=t("training_lab.download_table_help"),
+    )
+    row.download_button(
+        t("training_lab.download_curves"),
+        curves.to_csv(index=False),
+        "dsdcn-training-curves.csv",
+        "text/csv",
+        key="tr_dl_curves",
+        icon=":material/download:",
+        help=t("training_lab.download_curves_help"),
+    )
+
+
+def _results(s: lab.Settings, state: lab.RaceState) -> None:
+    """The results table and the downloads (table and loss curves as CSV)."""
+    st.subheader(t("training_lab.results"))
+    race = state.race
+    rows = race.rows()
+    names = _names(s)
+    _results_table(race, rows, names)
+    _separable_claim(rows, names)
+    _downloads(race, rows)
 
 
 def _separable_claim(rows: list, names: list[str]) -> None:

@@ -59,7 +59,9 @@ def task_values(task: str) -> dict[str, object]:
         code = race.models[slot - 1] if slot <= len(race.models) else None
         kind, _, rates = (code or "off:").partition(":")
         values[f"tr_kind{slot}"] = kind
-        values[f"tr_rates{slot}"] = rates.replace(",", ", ") if rates else DEFAULTS.get(f"tr_rates{slot}", "1")
+        values[f"tr_rates{slot}"] = (
+            rates.replace(",", ", ") if rates else DEFAULTS.get(f"tr_rates{slot}", "1")
+        )
     values.update(
         {"tr_kernel": race.kernel_size, "tr_width": race.width, "tr_act": race.activation, "tr_lr": race.lr}
     )
