@@ -25,8 +25,8 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from dsdcn import engine  # noqa: E402
-from dsdcn.device import synchronize  # noqa: E402
 from dsdcn.allocator import tune_allocator  # noqa: E402
+from dsdcn.device import synchronize  # noqa: E402
 
 
 def median_seconds(fn, repeats: int, device: torch.device) -> float:
