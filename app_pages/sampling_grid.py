@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -18,11 +20,20 @@ from dsdcn import (
     sampling_problem,
     smallest_input,
 )
-from dsdcn.figures.sampling import COLORS, LABELS, compare_frames, sampling_panels
-from dsdcn.figures.sampling_gif import gif_frame_count, sampling_gif
+from dsdcn.figures.sampling import (
+    COLORS,
+    LABELS,
+    READER_LABELS,
+    compare_frames,
+    readers_figure,
+    sampling_panels,
+)
+from dsdcn.figures.sampling_gif import SlideText, cjk_font, gif_frame_count, sampling_gif, sampling_png
+from dsdcn.sampling_values import CellValues, PixelReaders, TapValue, cell_values, pixel_readers
 from ui.common import figure_from_spec, figure_spec
-from ui.i18n import latex, ordinal, plural, t
+from ui.i18n import CATALOGS, current_language, latex, ordinal, plural, t
 from ui.workshop import (
+    data_table,
     figure_scale,
     mark_link_value_ignored,
     presets_bar,
@@ -38,7 +49,7 @@ N_MAX, K_MAX, D_MAX, S_MAX, PAD_MAX = 32, 11, 16, 8, 80
 AXES = ("", "_r", "_c")  # tied (and 1D), rows, columns
 PADDINGS = ("valid", "same", "custom")
 MODES = ("zeros", "reflect", "replicate", "circular")
-VIEWS = ("animate", "pick")
+VIEWS = ("animate", "pick", "reads")
 AXIS_NAMES = ("n", "k", "d", "s", "pad", "pl", "pr")
 
 # Every control's default, keyed by its widget key.
@@ -50,6 +61,9 @@ DEFAULTS: dict[str, object] = {
     "sg_mode": "zeros",
     "sg_pick_r": 1,
     "sg_pick_c": 1,
+    "sg_in_r": 2,
+    "sg_in_c": 2,
+    "sg_slide": False,
 }
 for _sfx in AXES:
     DEFAULTS.update(
@@ -330,10 +344,30 @@ def _figure(
     return figure_spec(fig)
 
 
+# a slide's texts: (title, settings, legend items, font file); None for the plain export
+SlideSpec = tuple[str, str, tuple[tuple[str, str], ...], str | None]
+
+
 @st.cache_data(max_entries=8, ttl="1h", show_spinner=False)
-def _gif(axes: tuple[tuple, ...], mode: str, compare_axes: tuple[tuple, ...] | None) -> bytes:
+def _gif(
+    axes: tuple[tuple, ...], mode: str, compare_axes: tuple[tuple, ...] | None, slide: SlideSpec | None = None
+) -> bytes:
     compare_with = None if compare_axes is None else _grid(compare_axes, mode)
-    return sampling_gif(_grid(axes, mode), compare_with=compare_with)
+    text = None if slide is None else SlideText(*slide)
+    return sampling_gif(_grid(axes, mode), compare_with=compare_with, slide=text)
+
+
+@st.cache_data(max_entries=8, ttl="1h", show_spinner=False)
+def _png(
+    axes: tuple[tuple, ...],
+    mode: str,
+    compare_axes: tuple[tuple, ...] | None,
+    position: tuple[int, ...],
+    slide: SlideSpec | None,
+) -> bytes:
+    compare_with = None if compare_axes is None else _grid(compare_axes, mode)
+    text = None if slide is None else SlideText(*slide)
+    return sampling_png(_grid(axes, mode), position, compare_with=compare_with, slide=text)
 
 
 def _styled(fig: go.Figure) -> go.Figure:
@@ -374,14 +408,14 @@ def _per_axis(grid: GridSampling, value) -> str:
     return values[0] if len(set(values)) == 1 else "×".join(values)
 
 
-def _title(grid: GridSampling) -> str:
+def _title(grid: GridSampling, tr: Callable[..., str] = t) -> str:
     ks = _by_axis(grid, lambda a: a.kernel_size)
     ds = _per_axis(grid, lambda a: a.dilation)
     spans = _by_axis(grid, lambda a: a.k_eff)
-    kernel = t("sampling_grid.title.kernel_1d" if grid.ndim == 1 else "sampling_grid.title.kernel_2d", ks=ks)
+    kernel = tr("sampling_grid.title.kernel_1d" if grid.ndim == 1 else "sampling_grid.title.kernel_2d", ks=ks)
     if all(a.dilation == 1 for a in grid.axes):
-        return t("sampling_grid.title.d1", kernel=kernel, spans=spans)
-    return t("sampling_grid.title.dilated", kernel=kernel, ds=ds, n_taps=grid.n_taps, spans=spans)
+        return tr("sampling_grid.title.d1", kernel=kernel, spans=spans)
+    return tr("sampling_grid.title.dilated", kernel=kernel, ds=ds, n_taps=grid.n_taps, spans=spans)
 
 
 def _metrics(grid: GridSampling, position: tuple[int, ...] | None) -> None:
@@ -504,24 +538,24 @@ def _skip_notes(grid: GridSampling) -> None:
     st.info("  \n".join(_upper_first(n) for n in notes), icon=":material/visibility_off:")
 
 
-def _pick(grid: GridSampling) -> tuple[int, ...]:
-    """Sliders for the output cell (clamped to the current output)."""
-    keys = ["sg_pick_c"] if grid.ndim == 1 else ["sg_pick_r", "sg_pick_c"]
-    labels = ["pick_index"] if grid.ndim == 1 else ["pick_row", "pick_col"]
+def _index_sliders(
+    sizes: tuple[int, ...], keys: list[str], labels: list[str], helps: list[str]
+) -> tuple[int, ...]:
+    """One slider per axis for an index below ``sizes`` (clamped to the current size; a size of 1
+    is said, not asked)."""
     cols = st.columns(len(keys))
     position = []
-    for col, key, label, size in zip(cols, keys, labels, grid.out_shape, strict=True):
+    for col, key, label, help_key, size in zip(cols, keys, labels, helps, sizes, strict=True):
         current = int(st.session_state.get(key, 0))
-        if current > size - 1:  # a smaller output: the nearest cell (only when needed, so links still win)
+        if current > size - 1:  # a smaller size: the nearest index (only when needed, so links still win)
             st.session_state[key] = size - 1
         if size == 1:
-            col.caption(t("sampling_grid.pick_only", label=t(f"sampling_grid.{label}")))
+            col.caption(t("sampling_grid.pick_only", label=t(label)))
             position.append(0)
             continue
-        help_key = "sampling_grid.pick_r_help" if key == "sg_pick_r" else "sampling_grid.pick_c_help"
         with col:
             value = st.slider(
-                t(f"sampling_grid.{label}"),
+                t(label),
                 0,
                 size - 1,
                 value=min(int(DEFAULTS[key]), size - 1),  # type: ignore[call-overload]
@@ -531,6 +565,89 @@ def _pick(grid: GridSampling) -> tuple[int, ...]:
             )
         position.append(int(value))
     return tuple(position)
+
+
+def _pick(grid: GridSampling) -> tuple[int, ...]:
+    """Sliders for the output cell (clamped to the current output)."""
+    if grid.ndim == 1:
+        keys, labels, helps = ["sg_pick_c"], ["pick_index"], ["pick_c_help"]
+    else:
+        keys, labels, helps = (
+            ["sg_pick_r", "sg_pick_c"],
+            ["pick_row", "pick_col"],
+            ["pick_r_help", "pick_c_help"],
+        )
+    return _index_sliders(
+        grid.out_shape, keys, [f"sampling_grid.{x}" for x in labels], [f"sampling_grid.{x}" for x in helps]
+    )
+
+
+def _pick_input(grid: GridSampling) -> tuple[int, ...]:
+    """Sliders for the input pixel of the reverse view (clamped to the current input)."""
+    if grid.ndim == 1:
+        keys, labels, helps = ["sg_in_c"], ["in_index"], ["in_c_help"]
+    else:
+        keys, labels, helps = ["sg_in_r", "sg_in_c"], ["in_row", "in_col"], ["in_r_help", "in_c_help"]
+    return _index_sliders(
+        tuple(a.n for a in grid.axes),
+        keys,
+        [f"sampling_grid.{x}" for x in labels],
+        [f"sampling_grid.{x}" for x in helps],
+    )
+
+
+@st.cache_data(max_entries=64, ttl="1h", show_spinner=False)
+def _pixel_readers(axes: tuple[tuple, ...], mode: str, pixel: tuple[int, ...]) -> PixelReaders:
+    return pixel_readers(_grid(axes, mode), pixel)
+
+
+def _readers_legend(grid: GridSampling) -> str:
+    def chip(color: str, text: str) -> str:
+        return f"<span style='background:{color};padding:0 0.6em;border-radius:3px'>&nbsp;</span> {text}"
+
+    items = [
+        chip(COLORS["tap"], t("sampling_grid.r.lg_picked")),
+        chip(COLORS["tap"], t("sampling_grid.r.lg_out")),
+    ]
+    if grid.mode != "zeros":
+        items.append(chip(COLORS["tap_pad"], t("sampling_grid.r.lg_copy")))
+    if grid.unread_share > 0:
+        items.append(chip(COLORS["unread"], t("sampling_grid.lg.unread")))
+    return " &nbsp;&nbsp; ".join(items)
+
+
+def _reverse(axes: tuple[tuple, ...], mode: str, grid: GridSampling, pixel: tuple[int, ...]) -> None:
+    """The reverse view: the outputs that read one input pixel (figure and table), or that none does."""
+    readers = _pixel_readers(axes, mode, pixel)
+    labels = {name: t(f"sampling_grid.rfig.{name}") for name in READER_LABELS}
+    fig = readers_figure(grid, readers, width_px=1000, max_height_px=int(380 * figure_scale()), labels=labels)
+    show_chart(
+        _styled(fig),
+        key="sg_readers_fig",
+        name="sampling-grid-readers",
+        config={"scrollZoom": False},
+        theme=None,
+    )
+    st.markdown(_readers_legend(grid), unsafe_allow_html=True)
+    where = _where(pixel)
+    if readers.status == "hole":
+        st.info(t("sampling_grid.r.hole", pixel=where), icon=":material/visibility_off:")
+        return
+    n_out = len(readers.outputs)
+    st.markdown(
+        plural("sampling_grid.r.summary", n_out, pixel=where, outputs=n_out, reads=len(readers.reads))
+    )
+    table = pd.DataFrame(
+        {
+            t("sampling_grid.r.col_output"): [_where(r.output) for r in readers.reads],
+            t(f"sampling_grid.v.col_m_{grid.ndim}d"): [_where(r.m) for r in readers.reads],
+            t("sampling_grid.r.col_at"): [
+                t("sampling_grid.r.via", pos=_where(r.position)) if r.via_padding else _where(r.position)
+                for r in readers.reads
+            ],
+        }
+    )
+    data_table(table, key="sg_readers_table", height=min(38 + 35 * len(readers.reads), 420))
 
 
 def _taps_text(grid: GridSampling, position: tuple[int, ...]) -> str:
@@ -544,29 +661,110 @@ def _taps_text(grid: GridSampling, position: tuple[int, ...]) -> str:
     return t("sampling_grid.taps_2d", r=position[0], c=position[1], rows=rows, cols=cols)
 
 
+@st.cache_data(max_entries=64, ttl="1h", show_spinner=False)
+def _cell_values(axes: tuple[tuple, ...], mode: str, position: tuple[int, ...]) -> CellValues:
+    return cell_values(_grid(axes, mode), position)
+
+
+def _where(pos: tuple[int, ...] | None) -> str:
+    """An index as shown in the tables: ``3`` in 1D, ``(1, 2)`` in 2D."""
+    if pos is None:
+        return ""
+    return str(pos[0]) if len(pos) == 1 else f"({pos[0]}, {pos[1]})"
+
+
+def _number(value: float) -> int | float:
+    """An example value as the table shows it: an integer when it is one."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _reads(tap: TapValue, mode: str) -> str:
+    """What a tap reads, in words: a pixel, a zero of the padding, or a padding copy of a pixel."""
+    where = _where(tap.position)
+    if tap.kind == "pixel":
+        return t("sampling_grid.v.pixel", pos=where)
+    if tap.kind == "zero":
+        return t("sampling_grid.v.zero", pos=where)
+    return t("sampling_grid.v.copy", pos=where, src=_where(tap.source), mode=t(f"sampling_grid.mode.{mode}"))
+
+
+def _torch_call(grid: GridSampling) -> str:
+    """The torch call the output comes from, as code."""
+    pads = [v for a in reversed(grid.axes) for v in (a.pad_left, a.pad_right)]
+    mode = "constant" if grid.mode == "zeros" else grid.mode
+    stride = _per_axis(grid, lambda a: a.stride).replace("×", ", ")
+    dilation = _per_axis(grid, lambda a: a.dilation).replace("×", ", ")
+    conv = "F.conv1d" if grid.ndim == 1 else "F.conv2d"
+    return f"{conv}(F.pad(x, {tuple(pads)}, mode='{mode}'), w, stride={stride}, dilation={dilation})"
+
+
+def _values(axes: tuple[tuple, ...], mode: str, grid: GridSampling, position: tuple[int, ...]) -> None:
+    """The picked cell's taps with their values: position read, value, weight, product; their sum is
+    the output torch computes (said, and checked)."""
+    try:
+        cv = _cell_values(axes, mode, position)
+    except (ValueError, RuntimeError) as exc:  # torch refusing settings the page allowed: say so
+        st.warning(t("sampling_grid.v.failed", error=str(exc)), icon=":material/error:")
+        return
+    st.markdown(f"##### {t('sampling_grid.v.title', pos=_where(position))}")
+    st.caption(t(f"sampling_grid.v.example_{grid.ndim}d"))
+    table = pd.DataFrame(
+        {
+            t(f"sampling_grid.v.col_m_{grid.ndim}d"): [_where(tap.m) for tap in cv.taps],
+            t("sampling_grid.v.col_reads"): [_reads(tap, mode) for tap in cv.taps],
+            t("sampling_grid.v.col_value"): [_number(tap.value) for tap in cv.taps],
+            t("sampling_grid.v.col_weight"): [_number(tap.weight) for tap in cv.taps],
+            t("sampling_grid.v.col_product"): [_number(tap.product) for tap in cv.taps],
+        }
+    )
+    data_table(table, key="sg_values_table", height=min(38 + 35 * len(cv.taps), 420))
+    terms = " + ".join(str(_number(tap.product)) for tap in cv.taps) if len(cv.taps) <= 12 else "…"
+    if cv.matches:
+        st.success(
+            t(
+                "sampling_grid.v.sum",
+                n=len(cv.taps),
+                terms=terms,
+                total=_number(cv.total),
+                pos=_where(position),
+            )
+            + "  \n"
+            + t("sampling_grid.v.torch", output=_number(cv.output), call=_torch_call(grid)),
+            icon=":material/check_circle:",
+        )
+    else:
+        st.error(t("sampling_grid.v.mismatch", total=cv.total, output=cv.output), icon=":material/error:")
+
+
+def _legend_items(grid: GridSampling, animated: bool, tr: Callable[..., str] = t) -> list[tuple[str, str]]:
+    """The figure's colours and what they mean: (colour name, text)."""
+    items = [
+        ("pixel", tr("sampling_grid.lg.pixel")),
+        ("tap", tr("sampling_grid.lg.tap_2d" if grid.ndim == 2 else "sampling_grid.lg.tap_1d")),
+    ]
+    if any(a.pad_left or a.pad_right for a in grid.axes):
+        if grid.mode == "zeros":
+            items.append(("pad_zero", tr("sampling_grid.lg.pad_zero")))
+            items.append(("tap_pad", tr("sampling_grid.lg.tap_pad")))
+        else:
+            mode = tr(f"sampling_grid.mode.{grid.mode}")
+            items.append(("pad_copy", tr("sampling_grid.lg.pad_copy", mode=mode)))
+            items.append(("tap_pad", tr("sampling_grid.lg.tap_pad_copy")))
+    if grid.unread_share > 0:
+        items.append(("unread", tr("sampling_grid.lg.unread")))
+    if animated:
+        items.append(("done", tr("sampling_grid.lg.done")))
+        items.append(("current", tr("sampling_grid.lg.current")))
+    else:
+        items.append(("current", tr("sampling_grid.lg.picked")))
+    return items
+
+
 def _legend(grid: GridSampling, animated: bool) -> str:
     def chip(color: str, text: str) -> str:
         return f"<span style='background:{color};padding:0 0.6em;border-radius:3px'>&nbsp;</span> {text}"
 
-    items = [
-        chip(COLORS["pixel"], t("sampling_grid.lg.pixel")),
-        chip(COLORS["tap"], t("sampling_grid.lg.tap_2d" if grid.ndim == 2 else "sampling_grid.lg.tap_1d")),
-    ]
-    if any(a.pad_left or a.pad_right for a in grid.axes):
-        if grid.mode == "zeros":
-            items.append(chip(COLORS["pad_zero"], t("sampling_grid.lg.pad_zero")))
-            items.append(chip(COLORS["tap_pad"], t("sampling_grid.lg.tap_pad")))
-        else:
-            mode = t(f"sampling_grid.mode.{grid.mode}")
-            items.append(chip(COLORS["pad_copy"], t("sampling_grid.lg.pad_copy", mode=mode)))
-            items.append(chip(COLORS["tap_pad"], t("sampling_grid.lg.tap_pad_copy")))
-    if grid.unread_share > 0:
-        items.append(chip(COLORS["unread"], t("sampling_grid.lg.unread")))
-    if animated:
-        items.append(chip(COLORS["done"], t("sampling_grid.lg.done")))
-        items.append(chip(COLORS["current"], t("sampling_grid.lg.current")))
-    else:
-        items.append(chip(COLORS["current"], t("sampling_grid.lg.picked")))
+    items = [chip(COLORS[name], text) for name, text in _legend_items(grid, animated)]
     items.append(
         "<span style='border:2px dashed #e4572e;padding:0 0.6em'>&nbsp;</span> " + t("sampling_grid.lg.span")
     )
@@ -592,24 +790,63 @@ def _explain(mode: str) -> None:
             st.caption(t("sampling_grid.current_mode", mode=t(f"sampling_grid.mode.{mode}")))
 
 
+def _slide_spec(grid: GridSampling, animated: bool) -> SlideSpec:
+    """The texts a slide export writes: the page's language when a font for it is found (else English)."""
+    font = cjk_font()
+    tr: Callable[..., str] = t
+    if font is None and current_language() != "en":  # Pillow's own font has no Chinese
+        tr = lambda key, **values: CATALOGS["en"][key].format(**values)  # noqa: E731
+    pads = _per_axis(grid, lambda a: f"{a.pad_left}|{a.pad_right}")
+    settings = tr(
+        "sampling_grid.slide.settings",
+        k=_per_axis(grid, lambda a: a.kernel_size),
+        d=_per_axis(grid, lambda a: a.dilation),
+        s=_per_axis(grid, lambda a: a.stride),
+        p=pads.replace("×", ", "),
+        n=_per_axis(grid, lambda a: a.n),
+        mode=tr(f"sampling_grid.mode.{grid.mode}"),
+    )
+    title = tr("sampling_grid.slide.title", title=_title(grid, tr))
+    return (title, settings, tuple(_legend_items(grid, animated, tr)), font)
+
+
+def _slide_toggle() -> bool:
+    return bool(
+        st.toggle(
+            t("sampling_grid.slide"),
+            value=bool(DEFAULTS["sg_slide"]),
+            key=_drawn("sg_slide"),
+            help=t("sampling_grid.slide_help"),
+            bind="query-params",
+        )
+    )
+
+
 def _gif_download(
     key: tuple[tuple, ...], mode: str, grid: GridSampling, compare: tuple[tuple, GridSampling] | None
 ) -> None:
     """'Download GIF' of the animation (drawn on click), with the d = 1 panel when comparing, and how
-    many frames it has."""
+    many frames it has; 'slide size' writes a title, the settings and a legend on it."""
     compare_key, compare_grid = compare if compare is not None else (None, None)
     frames = gif_frame_count(grid, compare_with=compare_grid)
-    c = st.columns([1, 4], vertical_alignment="center")
-    c[0].download_button(
+    row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
+    with row:
+        slide = _slide_toggle()
+    spec = _slide_spec(grid, True) if slide else None
+    row.download_button(
         t("sampling_grid.gif"),
-        data=lambda: _gif(key, mode, compare_key),
-        file_name="dsdcn-sampling-grid-compare.gif" if compare is not None else "dsdcn-sampling-grid.gif",
+        data=lambda: _gif(key, mode, compare_key, spec),
+        file_name=f"dsdcn-sampling-grid{'-compare' if compare is not None else ''}{'-slide' if slide else ''}.gif",
         mime="image/gif",
         key="sg_gif",
         help=t("sampling_grid.gif_help"),
         icon=":material/gif_box:",
         on_click="ignore",
     )
+    st.caption(_gif_caption(grid, compare_grid, frames))
+
+
+def _gif_caption(grid: GridSampling, compare_grid: GridSampling | None, frames: int) -> str:
     outputs = max(g.n_outputs for g in (grid, compare_grid) if g is not None)
     if compare_grid is None:
         layout = ""
@@ -623,29 +860,43 @@ def _gif_download(
         caption = plural("sampling_grid.gif_caption_compare", frames, frames=frames, layout=layout)
     else:
         caption = plural("sampling_grid.gif_caption_all", frames, frames=frames)
-    c[1].caption(caption)
+    return caption
 
 
-def _body() -> None:
-    axes, mode, view, compare = _controls()
-    problems = _explain_problem(axes, mode)
-    if problems:
-        st.warning("\n\n".join(problems), icon=":material/block:")
-        _explain(mode)
-        return
+def _png_download(specs: list[tuple[tuple, GridSampling]], mode: str, position: tuple[int, ...]) -> None:
+    """'Download PNG' of the picked cell's view (drawn on click), slide size on request."""
+    (key, grid), compare_key = specs[-1], (specs[0][0] if len(specs) > 1 else None)
+    row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
+    with row:
+        slide = _slide_toggle()
+    spec = _slide_spec(grid, False) if slide else None
+    where = "-".join(str(p) for p in position)
+    row.download_button(
+        t("sampling_grid.png"),
+        data=lambda: _png(key, mode, compare_key, position, spec),
+        file_name=f"dsdcn-sampling-grid-{where}{'-slide' if slide else ''}.png",
+        mime="image/png",
+        key="sg_png",
+        help=t("sampling_grid.png_help"),
+        icon=":material/image:",
+        on_click="ignore",
+    )
 
-    grid = _grid(_key(axes), mode)
-    position = None
-    if view == "pick":
-        position = _pick(grid)
-    _metrics(grid, position)
 
-    compare_on = compare and any(a.dilation > 1 for a in grid.axes)
+def _specs(
+    axes: list[dict], mode: str, grid: GridSampling, compare: bool
+) -> list[tuple[tuple, GridSampling]]:
+    """The panels to draw: the grid, after its d = 1 twin when comparing (and the dilation is not 1)."""
     specs = [(_key(axes), grid)]
-    if compare_on:
+    if compare and any(a.dilation > 1 for a in grid.axes):
         specs.insert(0, (_key(axes, dilation_one=True), _grid(_key(axes, dilation_one=True), mode)))
-    # one figure: in the compare view both panels (side by side in 2D, stacked in 1D) share its frames,
-    # its Play and its slider, so they move in step
+    return specs
+
+
+def _chart(specs: list[tuple[tuple, GridSampling]], mode: str, position: tuple[int, ...] | None) -> None:
+    """The figure: one panel, or in the compare view both panels (side by side in 2D, stacked in 1D)
+    sharing its frames, its Play and its slider, so they move in step."""
+    grid, compare_on = specs[-1][1], len(specs) > 1
     width_px = 1040 if compare_on and grid.ndim == 2 else 1000
     max_height_px = int(560 * figure_scale())
     titles = tuple(_title(g) for _, g in specs)
@@ -670,24 +921,67 @@ def _body() -> None:
             config={"scrollZoom": False},
             theme=None,
         )
+
+
+def _animate_notes(axes: list[dict], mode: str, specs: list[tuple[tuple, GridSampling]]) -> None:
+    """Under the animation: how many outputs it shows, how to play it, and the GIF."""
+    grid, compare_on = specs[-1][1], len(specs) > 1
+    shown = len(compare_frames([g for _, g in specs]))
+    total = max(g.n_outputs for _, g in specs)
+    if shown < total:
+        st.caption(t("sampling_grid.too_many", total=total, shown=shown))
+    st.caption(t("sampling_grid.play_caption"))
+    if compare_on and specs[0][1].n_outputs != grid.n_outputs:
+        st.caption(t("sampling_grid.play_caption_compare", n1=specs[0][1].n_outputs, n=grid.n_outputs))
+    _gif_download(_key(axes), mode, grid, specs[0] if compare_on else None)
+
+
+def _pick_notes(
+    axes: list[dict], mode: str, specs: list[tuple[tuple, GridSampling]], position: tuple[int, ...]
+) -> None:
+    """Under the picked cell: where its taps read, then their values (table)."""
+    grid = specs[-1][1]
+    st.markdown(_taps_text(grid, position))
+    if len(specs) > 1 and any(p >= o for p, o in zip(position, specs[1][1].out_shape, strict=True)):
+        st.caption(t("sampling_grid.nearest"))
+    _png_download(specs, mode, position)
+    _values(_key(axes), mode, grid, position)
+
+
+def _reads_view(axes: list[dict], mode: str, grid: GridSampling) -> None:
+    """The page below the controls in the reverse view (pick an input pixel)."""
+    pixel = _pick_input(grid)
+    _metrics(grid, None)
+    _reverse(_key(axes), mode, grid, pixel)
+    _skip_notes(grid)
+    _formulas(grid)
+    _explain(mode)
+
+
+def _body() -> None:
+    axes, mode, view, compare = _controls()
+    problems = _explain_problem(axes, mode)
+    if problems:
+        st.warning("\n\n".join(problems), icon=":material/block:")
+        _explain(mode)
+        return
+    grid = _grid(_key(axes), mode)
+    if view == "reads":
+        _reads_view(axes, mode, grid)
+        return
+    position = _pick(grid) if view == "pick" else None
+    _metrics(grid, position)
+    specs = _specs(axes, mode, grid, compare)
+    _chart(specs, mode, position)
     if position is None:
         _step_buttons()
     st.markdown(_legend(grid, position is None), unsafe_allow_html=True)
-    if compare and not compare_on:
+    if compare and len(specs) == 1:
         st.caption(t("sampling_grid.compare_nothing"))
     if position is not None:
-        st.markdown(_taps_text(grid, position))
-        if compare_on and any(p >= o for p, o in zip(position, specs[1][1].out_shape, strict=True)):
-            st.caption(t("sampling_grid.nearest"))
+        _pick_notes(axes, mode, specs, position)
     else:
-        shown = len(compare_frames([g for _, g in specs]))
-        total = max(g.n_outputs for _, g in specs)
-        if shown < total:
-            st.caption(t("sampling_grid.too_many", total=total, shown=shown))
-        st.caption(t("sampling_grid.play_caption"))
-        if compare_on and specs[0][1].n_outputs != grid.n_outputs:
-            st.caption(t("sampling_grid.play_caption_compare", n1=specs[0][1].n_outputs, n=grid.n_outputs))
-        _gif_download(_key(axes), mode, grid, specs[0] if compare_on else None)
+        _animate_notes(axes, mode, specs)
     _skip_notes(grid)
     _formulas(grid)
     _explain(mode)

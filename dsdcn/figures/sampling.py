@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..sampling import GridSampling, frame_outputs
+from ..sampling_values import PixelReaders
 
 COLORS: dict[str, str] = {
     "pixel": "#dfe7f2",
@@ -89,7 +90,9 @@ def done_before(grid: GridSampling, position: Sequence[int]) -> int:
     return done
 
 
-def compare_frames(grids: Sequence[GridSampling], max_frames: int | None = None) -> list[tuple[int | None, ...]]:
+def compare_frames(
+    grids: Sequence[GridSampling], max_frames: int | None = None
+) -> list[tuple[int | None, ...]]:
     """The frames of panels that move together, aligned by output position: for each frame, the flat
     output index each panel shows, or ``None`` where a panel has no output at that position.
 
@@ -923,7 +926,9 @@ def sampling_panels(
         static = _static_traces(geo, lab, animated)
         moving = _dynamic_traces(geo, _dynamic(geo, flat, animated), lab)
         for trace in (*static, *moving):
-            trace.update(xaxis=_axis_id(trace.xaxis or "x", offset), yaxis=_axis_id(trace.yaxis or "y", offset))
+            trace.update(
+                xaxis=_axis_id(trace.xaxis or "x", offset), yaxis=_axis_id(trace.yaxis or "y", offset)
+            )
         n = len(data)
         data.extend(static)
         data.extend(moving)
@@ -931,6 +936,7 @@ def sampling_panels(
         panel_axes = _moved_axes(_layout(geo, lab, None, animated), offset)
         if d2:
             x_in, x_out = _axis_key(_axis_id("x", offset)), _axis_key(_axis_id("x2", offset))
+
             def frac(cells: float) -> float:
                 return float(np.clip(round(cells / span, 6), 0.0, 1.0))
 
@@ -985,7 +991,9 @@ def sampling_panels(
         pos = grids[lead].unravel(int(flats[lead]))  # type: ignore[arg-type]  # the lead has every position
         dyn: list[dict] = []
         for geo, g, flat in zip(geos, grids, flats, strict=True):
-            dyn.extend(_dynamic(geo, flat, True) if flat is not None else _no_output(geo, done_before(g, pos)))
+            dyn.extend(
+                _dynamic(geo, flat, True) if flat is not None else _no_output(geo, done_before(g, pos))
+            )
         name = str(flats[lead])
         names.append(name)
         slider_labels.append(_position_label(pos))
@@ -994,3 +1002,167 @@ def sampling_panels(
     duration = int(np.clip(9000 / len(frames), 150, 700))
     _controls(layout, axis_px + title_px, names, slider_labels, duration, lab)
     return go.Figure(data=data, layout=layout, frames=fig_frames, _validate=False)
+
+
+READER_LABELS: dict[str, str] = {
+    "input": "input",
+    "output": "output",
+    "hover_in_1d": "input %{x}<extra></extra>",
+    "hover_in_2d": "input (row %{y}, col %{x})<extra></extra>",
+    "hover_out_1d": "output %{x}<br>%{text}<extra></extra>",
+    "hover_out_2d": "output (row %{y}, col %{x})<br>%{text}<extra></extra>",
+}
+# input cell kinds of :func:`readers_figure` (heatmap values) and their colours
+_READER_KINDS = ("pixel", "unread", "padding", "picked", "copy_read")
+MAX_READER_TEXT_CELL_PX = 22.0  # smaller cells carry no tap numbers
+
+
+def _kind_scale(colors: Sequence[str]) -> list:
+    """A discrete plotly colorscale: value ``i`` of ``0..len-1`` drawn in ``colors[i]``."""
+    n = len(colors)
+    scale = []
+    for i, color in enumerate(colors):
+        scale += [[round(i / n, 6), color], [round((i + 1) / n, 6), color]]
+    return scale
+
+
+def _reader_cells(grid: GridSampling, readers: PixelReaders) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input kinds over the padded input, and per output: 1 where it reads the pixel, and its taps
+    (kernel positions numbered row by row, as the sampling figure numbers its taps)."""
+    rows = grid.axes[0] if grid.ndim == 2 else None
+    cols = grid.axes[-1]
+    top = rows.pad_left if rows is not None else 0
+    z_in = np.full((rows.padded_size if rows is not None else 1, cols.padded_size), 2, dtype=np.int64)
+    reached = grid.reached if rows is not None else grid.reached[None, :]
+    z_in[top : top + reached.shape[0], cols.pad_left : cols.pad_left + cols.n] = np.where(reached, 0, 1)
+    pixel = readers.pixel if rows is not None else (0, *readers.pixel)
+    z_in[pixel[0] + top, pixel[1] + cols.pad_left] = 3
+    z_out = np.zeros(grid.out_shape if rows is not None else (1, grid.out_shape[0]), dtype=np.int64)
+    taps = np.full(z_out.shape, "", dtype=object)
+    for r in readers.reads:
+        at = r.position if rows is not None else (0, *r.position)
+        if r.via_padding:
+            z_in[at[0] + top, at[1] + cols.pad_left] = 4
+        o = r.output if rows is not None else (0, *r.output)
+        z_out[o] = 1
+        m = str(int(np.ravel_multi_index(r.m, tuple(a.kernel_size for a in grid.axes))))  # as the taps
+        taps[o] = m if not taps[o] else f"{taps[o]} {m}"
+    return z_in, z_out, taps
+
+
+def readers_figure(
+    grid: GridSampling,
+    readers: PixelReaders,
+    *,
+    width_px: int = 1000,
+    max_height_px: int = 380,
+    labels: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """The reverse view: one input pixel, and every output cell that reads it (static).
+
+    The padded input (left in 2D, on top in 1D) with the picked pixel in ``colors["tap"]``, padding
+    cells through which it is read in ``colors["tap_pad"]`` and pixels no output reads in
+    ``colors["unread"]``; the output with the cells that read it in ``colors["tap"]``, each numbered by
+    the tap(s) ``m`` that read it (row by row in 2D). ``labels`` overrides :data:`READER_LABELS`; ``colors`` :data:`COLORS`.
+    """
+    lab = {**READER_LABELS, **(labels or {})}
+    col = {**COLORS, **(colors or {})}
+    z_in, z_out, taps = _reader_cells(grid, readers)
+    rows = grid.axes[0] if grid.ndim == 2 else None
+    cols = grid.axes[-1]
+    pad = col["pad_copy" if grid.mode != "zeros" else "pad_zero"]
+    in_scale = _kind_scale([col["pixel"], col["unread"], pad, col["tap"], col["tap_pad"]])
+    out_scale = _kind_scale([col["pending"], col["tap"]])
+    d2 = rows is not None
+    x_in = cols.padded
+    y_in = rows.padded if rows is not None else np.zeros(1, dtype=np.int64)
+    wi, wo = cols.padded_size, grid.out_shape[-1]
+    hi, ho = z_in.shape[0], z_out.shape[0]
+    gap = 2.0
+    if d2:  # no taller than max_height_px: on a narrow screen the figure shrinks, its height does not
+        cell = float(
+            np.clip(min((max(200, width_px - 80)) / (wi + gap + wo), max_height_px / max(hi, ho)), 4.0, 48.0)
+        )
+        plot_h = max(hi, ho) * cell
+    else:
+        cell = float(np.clip((max(200, width_px - 120)) / max(wi, wo), 6.0, 48.0))
+        plot_h = 3 * cell + 60
+    text_size = int(np.clip(cell * 0.38, 9, 16)) if cell >= MAX_READER_TEXT_CELL_PX else 1
+    common = {"xgap": 1, "ygap": 1, "showscale": False, "zmin": 0}
+    traces = [
+        go.Heatmap(
+            z=z_in,
+            x=x_in,
+            y=y_in,
+            colorscale=in_scale,
+            zmax=len(_READER_KINDS) - 1 + 1e-9,
+            hovertemplate=lab["hover_in_2d" if d2 else "hover_in_1d"],
+            name="input",
+            **common,
+        ),
+        go.Heatmap(
+            z=z_out,
+            x=np.arange(wo),
+            y=np.arange(ho) if d2 else np.zeros(1),
+            colorscale=out_scale,
+            zmax=1 + 1e-9,
+            text=taps,
+            texttemplate="%{text}" if cell >= MAX_READER_TEXT_CELL_PX else "",
+            textfont={"size": text_size, "color": "white"},
+            hovertemplate=lab["hover_out_2d" if d2 else "hover_out_1d"],
+            name="output",
+            xaxis="x2",
+            yaxis="y2",
+            **common,
+        ),
+    ]
+    axis = {"showgrid": False, "zeroline": False, "fixedrange": True}
+    if d2:
+        span = wi + gap + wo
+        layout = {
+            "xaxis": {
+                **axis,
+                "domain": [0, round(wi / span, 6)],
+                "side": "top",
+                "title": {"text": lab["input"]},
+            },
+            "yaxis": {
+                **axis,
+                "autorange": "reversed",
+                "scaleanchor": "x",
+                "constrain": "domain",
+                "constraintoward": "top",
+            },
+            "xaxis2": {
+                **axis,
+                "domain": [round((wi + gap) / span, 6), 1],
+                "side": "top",
+                "title": {"text": lab["output"]},
+                "anchor": "y2",
+            },
+            "yaxis2": {
+                **axis,
+                "autorange": "reversed",
+                "scaleanchor": "x2",
+                "constrain": "domain",
+                "constraintoward": "top",
+                "anchor": "x2",
+            },
+        }
+        top, bottom = 70, 16
+    else:
+        layout = {
+            "xaxis": {**axis, "domain": [0, 1], "anchor": "y", "range": [-cols.pad_left - 0.5, max(wi, wo)]},
+            "yaxis": {**axis, "domain": [0.6, 1], "tickvals": [0], "ticktext": [lab["input"]]},
+            "xaxis2": {
+                **axis,
+                "domain": [0, 1],
+                "anchor": "y2",
+                "range": [-0.5, max(wi, wo) - cols.pad_left],
+            },
+            "yaxis2": {**axis, "domain": [0, 0.4], "tickvals": [0], "ticktext": [lab["output"]]},
+        }
+        top, bottom = 16, 36
+    layout = {**_base_layout(plot_h, top, bottom, d2), **layout}
+    return go.Figure(data=traces, layout=layout)

@@ -49,6 +49,10 @@ HEADER_PX = 30
 MARGIN_PX = 12
 MIN_NUMBER_CELL_PX = 14  # smaller cells carry no tap numbers
 MIN_WIDTH_PX = 240  # room for a panel's header, however narrow its grid
+MAX_CELL_PX = 40  # cells of the plain GIF are at most this wide
+SLIDE_WIDTH_PX = 1280  # slide exports: at least this wide (a 16:9 slide at 720p)
+SLIDE_MAX_CELL_PX = 64
+SLIDE_MAX_PANEL_HEIGHT_PX = 560
 
 
 @dataclass(frozen=True)
@@ -98,13 +102,17 @@ def _fit_cell(grid: GridSampling, width_px: int, max_height_px: int) -> float:
 
 
 def gif_layout(
-    grid: GridSampling, width_px: int = 900, max_height_px: int = 640, cell_px: int | None = None
+    grid: GridSampling,
+    width_px: int = 900,
+    max_height_px: int = 640,
+    cell_px: int | None = None,
+    max_cell_px: int = MAX_CELL_PX,
 ) -> GifLayout:
-    """Cell sizes and positions of the GIF for ``grid`` (cells are 3 to 40 pixels wide, or ``cell_px``)."""
+    """Cell sizes and positions of the GIF for ``grid`` (cells are 3 to ``max_cell_px`` pixels wide,
+    or ``cell_px``)."""
     cols = grid.axes[-1]
-    cell = (
-        int(cell_px) if cell_px is not None else int(np.clip(_fit_cell(grid, width_px, max_height_px), 3, 40))
-    )
+    fit = int(np.clip(_fit_cell(grid, width_px, max_height_px), 3, max_cell_px))
+    cell = int(cell_px) if cell_px is not None else fit
     if grid.ndim == 2:
         rows = grid.axes[0]
         gap_cells = max(2, round(0.06 * (cols.padded_size + cols.out)))
@@ -155,7 +163,7 @@ def _moved(lay: GifLayout, dx: int, dy: int) -> GifLayout:
 
 
 def gif_panels(
-    grids: list[GridSampling], width_px: int = 900, max_height_px: int = 640
+    grids: list[GridSampling], width_px: int = 900, max_height_px: int = 640, max_cell_px: int = MAX_CELL_PX
 ) -> tuple[list[GifLayout], int, int]:
     """Layouts of the panels of one GIF, in the GIF's own coordinates, and its width and height.
 
@@ -163,14 +171,14 @@ def gif_panels(
     stacked with input index 0 at the same x, 2D panels stand side by side in ``width_px`` together.
     """
     if len(grids) == 1:
-        lay = gif_layout(grids[0], width_px, max_height_px)
+        lay = gif_layout(grids[0], width_px, max_height_px, max_cell_px=max_cell_px)
         return [lay], lay.width, lay.height
     if len({g.ndim for g in grids}) != 1:
         raise ValueError("the panels of one GIF must all be 1D or all be 2D")
     if grids[0].ndim == 1:
         lead = max(g.axes[0].pad_left for g in grids)
         span = max(lead - g.axes[0].pad_left + g.axes[0].padded_size for g in grids)
-        cell = int(np.clip((width_px - 2 * MARGIN_PX) / span, 3, 40))
+        cell = int(np.clip((width_px - 2 * MARGIN_PX) / span, 3, max_cell_px))
         out: list[GifLayout] = []
         y = 0
         for g in grids:
@@ -179,7 +187,7 @@ def gif_panels(
             y += lay.height
         return out, max(MIN_WIDTH_PX, 2 * MARGIN_PX + span * cell), y
     share = width_px // len(grids)
-    cell = int(np.clip(min(_fit_cell(g, share, max_height_px) for g in grids), 3, 40))
+    cell = int(np.clip(min(_fit_cell(g, share, max_height_px) for g in grids), 3, max_cell_px))
     out, x = [], 0
     for g in grids:
         lay = gif_layout(g, cell_px=cell)
@@ -265,13 +273,22 @@ class _Taps:
 
 
 def _moving_cells(
-    canvas: np.ndarray, grid: GridSampling, lay: GifLayout, flat: int | None, gap: int, done: int = 0
+    canvas: np.ndarray,
+    grid: GridSampling,
+    lay: GifLayout,
+    flat: int | None,
+    gap: int,
+    done: int = 0,
+    static: bool = False,
 ) -> _Taps | None:
     """Paint what one output position changes in a panel: the output's state, the window and taps.
-    ``flat=None``: the panel has no output at this frame's position; its first ``done`` outputs are done."""
+    ``flat=None``: the panel has no output at this frame's position; its first ``done`` outputs are done;
+    ``static``: a picked output (no outputs done)."""
     # the output: done before this position (row-major), pending after, this one current
     order = np.arange(grid.n_outputs).reshape(grid.out_shape)
     states = np.where(order < (done if flat is None else flat), _INDEX["done"], _INDEX["pending"])
+    if static:  # one picked output: no "done so far"
+        states[:] = _INDEX["pending"]
     if flat is not None:
         states[grid.unravel(flat)] = _INDEX["current"]
     if grid.ndim == 2:
@@ -306,7 +323,12 @@ def _moving_cells(
 
 
 def _panel_text(
-    draw: ImageDraw.ImageDraw, grid: GridSampling, lay: GifLayout, taps: _Taps | None, gap: int, pos: tuple[int, ...]
+    draw: ImageDraw.ImageDraw,
+    grid: GridSampling,
+    lay: GifLayout,
+    taps: _Taps | None,
+    gap: int,
+    pos: tuple[int, ...],
 ) -> None:
     """Draw a panel's header, the lines from the taps to the output (1D) and the tap numbers
     (``taps=None``: no output at ``pos``, said in the header)."""
@@ -333,6 +355,134 @@ def _panel_text(
             )
 
 
+@dataclass(frozen=True)
+class SlideText:
+    """What a slide export writes around the panels (already in the reader's language).
+
+    ``legend``: ``(colour name of :data:`PALETTE`, text)`` pairs; ``font_path``: a TrueType/OpenType
+    font that has the texts' characters (``None``: Pillow's built-in font, Latin text only).
+    """
+
+    title: str
+    settings: str
+    legend: tuple[tuple[str, str], ...] = ()
+    font_path: str | None = None
+
+
+@functools.lru_cache(maxsize=16)
+def _text_font(size: int, path: str | None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The slide's font at ``size`` pixels: ``path``, or Pillow's built-in font."""
+    if path is None:
+        return _font(size)
+    return ImageFont.truetype(path, size)
+
+
+# signs Pillow's built-in font lacks, written with ones it has
+_PLAIN = str.maketrans({"×": "x", "−": "-", "…": "...", "·": "*", "’": "'", "–": "-"})
+
+
+def _plain(slide: SlideText) -> SlideText:
+    """``slide`` with the signs the built-in font lacks replaced (when it has no font of its own)."""
+    if slide.font_path is not None:
+        return slide
+    return replace(
+        slide,
+        title=slide.title.translate(_PLAIN),
+        settings=slide.settings.translate(_PLAIN),
+        legend=tuple((c, text.translate(_PLAIN)) for c, text in slide.legend),
+    )
+
+
+def _legend_rows(
+    draw: ImageDraw.ImageDraw, legend: tuple[tuple[str, str], ...], font, width: int
+) -> list[list[tuple[str, str, int]]]:
+    """The legend's chips laid out in rows no wider than ``width``: (colour, text, item width)."""
+    rows: list[list[tuple[str, str, int]]] = [[]]
+    used = 0
+    for color, text in legend:
+        w = 28 + int(draw.textlength(text, font=font)) + 28
+        if rows[-1] and used + w > width:
+            rows.append([])
+            used = 0
+        rows[-1].append((color, text, w))
+        used += w
+    return [r for r in rows if r]
+
+
+_TITLE_PX, _SETTINGS_PX, _LEGEND_PX, _LEGEND_ROW_PX, _SLIDE_PAD_PX = 34, 24, 20, 34, 28
+
+
+def _slide_size(slide: SlideText, panels_w: int, panels_h: int) -> tuple[int, int, int, int]:
+    """Width and height of a slide, and where its panels go (x, y)."""
+    width = max(SLIDE_WIDTH_PX, panels_w + 2 * _SLIDE_PAD_PX)
+    probe = ImageDraw.Draw(Image.new("P", (1, 1)))
+    font = _text_font(_LEGEND_PX, slide.font_path)
+    n_rows = len(_legend_rows(probe, slide.legend, font, width - 2 * _SLIDE_PAD_PX)) if slide.legend else 0
+    top = _SLIDE_PAD_PX + _TITLE_PX + 12 + _SETTINGS_PX + 16
+    height = top + panels_h + 12 + n_rows * _LEGEND_ROW_PX + _SLIDE_PAD_PX
+    return width, height, (width - panels_w) // 2, top
+
+
+def _on_slide(frame: Image.Image, slide: SlideText, palette: list[int]) -> Image.Image:
+    """``frame`` centred on a slide with the title and settings above and the legend below."""
+    slide = _plain(slide)
+    width, height, x0, y0 = _slide_size(slide, frame.width, frame.height)
+    out = Image.new("P", (width, height), _INDEX["background"])
+    out.putpalette(palette)
+    out.paste(frame, (x0, y0))
+    draw = ImageDraw.Draw(out)
+    pad = _SLIDE_PAD_PX
+    draw.text((pad, pad), slide.title, fill=_INDEX["text"], font=_text_font(_TITLE_PX, slide.font_path))
+    settings_y = pad + _TITLE_PX + 12
+    draw.text(
+        (pad, settings_y), slide.settings, fill=_INDEX["text"], font=_text_font(_SETTINGS_PX, slide.font_path)
+    )
+    font = _text_font(_LEGEND_PX, slide.font_path)
+    y = y0 + frame.height + 12
+    for row in _legend_rows(draw, slide.legend, font, width - 2 * pad):
+        x = pad
+        for color, text, w in row:
+            draw.rectangle((x, y + 4, x + 20, y + 24), fill=_INDEX[color], outline=_INDEX["text"])
+            draw.text((x + 28, y + 4), text, fill=_INDEX["text"], font=font)
+            x += w
+        y += _LEGEND_ROW_PX
+    return out
+
+
+def _panels_image(
+    grids: list[GridSampling],
+    lays: list[GifLayout],
+    size: tuple[int, int],
+    flats: tuple[int | None, ...],
+    pos: tuple[int, ...],
+    static: bool = False,
+) -> Image.Image:
+    """One frame: every panel showing its output ``flats[i]`` (the frame's position is ``pos``)."""
+    width, height = size
+    gap = 1 if lays[0].cell_w >= 6 else 0
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    for g, lay in zip(grids, lays, strict=True):
+        _static_cells(canvas, g, lay, gap)
+    taps = [
+        _moving_cells(canvas, g, lay, f, gap, done_before(g, pos), static)
+        for g, lay, f in zip(grids, lays, flats, strict=True)
+    ]
+    image = Image.fromarray(canvas, mode="P")
+    image.putpalette([v for name in _PALETTE_NAMES for v in PALETTE[name]])
+    draw = ImageDraw.Draw(image)
+    for g, lay, tp in zip(grids, lays, taps, strict=True):
+        _panel_text(draw, g, lay, tp, gap, pos)
+    return image
+
+
+def _panel_layouts(
+    grids: list[GridSampling], width_px: int, max_height_px: int, slide: SlideText | None
+) -> tuple[list[GifLayout], int, int]:
+    if slide is None:
+        return gif_panels(grids, width_px, max_height_px)
+    return gif_panels(grids, SLIDE_WIDTH_PX - 2 * _SLIDE_PAD_PX, SLIDE_MAX_PANEL_HEIGHT_PX, SLIDE_MAX_CELL_PX)
+
+
 def sampling_gif(
     grid: GridSampling,
     *,
@@ -340,6 +490,7 @@ def sampling_gif(
     max_frames: int | None = None,
     width_px: int = 900,
     max_height_px: int = 640,
+    slide: SlideText | None = None,
 ) -> bytes:
     """An animated GIF of the kernel sliding over the input: one frame per animated output position.
 
@@ -349,30 +500,18 @@ def sampling_gif(
     numbered by kernel position; see :func:`gif_layout` for where each cell lies. ``compare_with``
     (the same kernel at dilation 1) adds a first panel that moves with this one; see
     :func:`gif_panels` for where the panels lie and :func:`gif_frame_count` for the frames.
+    ``slide``: slide size (at least :data:`SLIDE_WIDTH_PX` wide, larger cells) with its title,
+    settings and legend written on every frame.
     """
     grids = [grid] if compare_with is None else [compare_with, grid]
-    lays, width, height = gif_panels(grids, width_px, max_height_px)
-    gap = 1 if lays[0].cell_w >= 6 else 0
+    lays, width, height = _panel_layouts(grids, width_px, max_height_px, slide)
     palette = [v for name in _PALETTE_NAMES for v in PALETTE[name]]
-    base = np.zeros((height, width), dtype=np.uint8)
-    for g, lay in zip(grids, lays, strict=True):
-        _static_cells(base, g, lay, gap)
-
     frames: list[Image.Image] = []
     lead = max(range(len(grids)), key=lambda i: grids[i].n_outputs)
     for flats in _frame_flats(grids, max_frames):
-        canvas = base.copy()
         pos = grids[lead].unravel(int(flats[lead]))  # type: ignore[arg-type]  # the lead has every position
-        taps = [
-            _moving_cells(canvas, g, lay, f, gap, done_before(g, pos))
-            for g, lay, f in zip(grids, lays, flats, strict=True)
-        ]
-        image = Image.fromarray(canvas, mode="P")
-        image.putpalette(palette)
-        draw = ImageDraw.Draw(image)
-        for g, lay, tp in zip(grids, lays, taps, strict=True):
-            _panel_text(draw, g, lay, tp, gap, pos)
-        frames.append(image)
+        image = _panels_image(grids, lays, (width, height), flats, pos)
+        frames.append(image if slide is None else _on_slide(image, slide, palette))
 
     duration = int(np.clip(9000 / len(frames), 150, 700))
     buf = io.BytesIO()
@@ -387,3 +526,56 @@ def sampling_gif(
         disposal=1,
     )
     return buf.getvalue()
+
+
+def sampling_png(
+    grid: GridSampling,
+    position: tuple[int, ...],
+    *,
+    compare_with: GridSampling | None = None,
+    slide: SlideText | None = None,
+    width_px: int = 900,
+    max_height_px: int = 640,
+) -> bytes:
+    """A PNG of one picked output (the static view): its taps numbered, its span outlined; with
+    ``compare_with`` the same position (clamped to its output) in a first panel; ``slide`` as in
+    :func:`sampling_gif`. Raises ``ValueError`` for a position outside the output."""
+    grid.taps_of(tuple(position))  # raises ValueError outside the output
+    grids = [grid] if compare_with is None else [compare_with, grid]
+    lays, width, height = _panel_layouts(grids, width_px, max_height_px, slide)
+    flats = []
+    for g in grids:
+        clamped = tuple(min(int(p), o - 1) for p, o in zip(position, g.out_shape, strict=True))
+        flats.append(int(np.ravel_multi_index(clamped, g.out_shape)))
+    image = _panels_image(grids, lays, (width, height), tuple(flats), tuple(int(p) for p in position), True)
+    if slide is not None:
+        image = _on_slide(image, slide, [v for name in _PALETTE_NAMES for v in PALETTE[name]])
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+# fonts that have Chinese characters, where common systems keep them (slide texts in Chinese)
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first font of :data:`CJK_FONTS` on this machine that Pillow can open, or ``None``."""
+    for path in CJK_FONTS:
+        try:
+            ImageFont.truetype(path, 12)
+        except OSError:
+            continue
+        return path
+    return None

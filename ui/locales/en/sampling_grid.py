@@ -38,10 +38,12 @@ STRINGS: dict[str, str] = {
     "sampling_grid.view": "View",
     "sampling_grid.view_help": (
         "Animate: the kernel slides over every output (Play/Pause, step slider). "
-        "Pick a cell: choose one output and see exactly where its taps read."
+        "Pick a cell: choose one output and see where its taps read and the values they add up. "
+        "Pick a pixel: choose one input pixel and see every output that reads it."
     ),
     "sampling_grid.view.animate": "Animate",
     "sampling_grid.view.pick": "Pick a cell",
+    "sampling_grid.view.reads": "Pick a pixel",
     "sampling_grid.compare": "Compare d = 1",
     "sampling_grid.compare_help": (
         "Show the same kernel at dilation 1 next to your dilation: same weights, different reach."
@@ -159,6 +161,59 @@ STRINGS: dict[str, str] = {
     "sampling_grid.note.edge": "{where}{count} pixel(s) at the edge are never reached.",
     "sampling_grid.taps_1d": "Output **{i}** reads inputs {inputs}.",
     "sampling_grid.taps_2d": "Output **({r}, {c})** reads rows {rows} × columns {cols}.",
+    # values of the picked cell
+    "sampling_grid.v.title": "Values at output {pos}: tap by tap",
+    "sampling_grid.v.example_1d": (
+        "Example numbers, the same on every screen: input pixel i holds (i mod 9) + 1 (1, 2, …, 9, 1, …); "
+        "weight m is (m mod 4) + 1 (1, 2, 3, 4, 1, …). Padding cells hold 0 (zeros) or a copy of a pixel."
+    ),
+    "sampling_grid.v.example_2d": (
+        "Example numbers, the same on every screen: input pixel (r, c) holds (3·r + c) mod 9 + 1 "
+        "(integers 1 to 9); weight (m_r, m_c), counted row by row as m = m_r·k + m_c, is (m mod 4) + 1 "
+        "(1, 2, 3, 4, 1, …). Padding cells hold 0 (zeros) or a copy of a pixel."
+    ),
+    "sampling_grid.v.col_m_1d": "tap m",
+    "sampling_grid.v.col_m_2d": "tap (m_r, m_c)",
+    "sampling_grid.v.col_reads": "reads input",
+    "sampling_grid.v.col_value": "input value",
+    "sampling_grid.v.col_weight": "weight",
+    "sampling_grid.v.col_product": "input × weight",
+    "sampling_grid.v.pixel": "{pos}",
+    "sampling_grid.v.zero": "padding {pos}: 0",
+    "sampling_grid.v.copy": "padding {pos}: copy of {src} ({mode})",
+    "sampling_grid.v.sum": "Sum of the {n} products: {terms} = **{total}**, the value of output {pos}.",
+    "sampling_grid.v.torch": "PyTorch computes **{output}** there: `{call}`",
+    "sampling_grid.v.mismatch": (
+        "The table's sum ({total}) differs from PyTorch's output ({output}): this is a bug, please report it."
+    ),
+    "sampling_grid.v.failed": "PyTorch could not compute these values: {error}",
+    # the reverse view: who reads an input pixel
+    "sampling_grid.in_index": "Input pixel",
+    "sampling_grid.in_row": "Input row",
+    "sampling_grid.in_col": "Input column",
+    "sampling_grid.in_r_help": "Row of the input pixel whose readers are shown.",
+    "sampling_grid.in_c_help": "Column (1D: index) of the input pixel whose readers are shown.",
+    "sampling_grid.r.lg_picked": "the picked input pixel",
+    "sampling_grid.r.lg_out": "output that reads it (number = tap m, row by row in 2D)",
+    "sampling_grid.r.lg_copy": "padding cell through which it is read (a copy of it)",
+    "sampling_grid.r.hole": (
+        "No output reads input pixel **{pixel}**: it falls in a gap between the taps, is skipped by the "
+        "stride, or lies past the last window (see why below). Changing it changes no output."
+    ),
+    "sampling_grid.r.summary": (
+        "Input pixel **{pixel}** is read by **{outputs} outputs**, {reads} reads in all (one output can "
+        "read it through several taps, e.g. through a padding copy):"
+    ),
+    "sampling_grid.r.summary_one": "Input pixel **{pixel}** is read by **{outputs} output**, {reads} read(s) in all:",
+    "sampling_grid.r.col_output": "output",
+    "sampling_grid.r.col_at": "reads it at",
+    "sampling_grid.r.via": "padding {pos} (a copy)",
+    "sampling_grid.rfig.input": "input",
+    "sampling_grid.rfig.output": "output",
+    "sampling_grid.rfig.hover_in_1d": "input %{x}<extra></extra>",
+    "sampling_grid.rfig.hover_in_2d": "input (row %{y}, col %{x})<extra></extra>",
+    "sampling_grid.rfig.hover_out_1d": "output %{x}<br>taps: %{text}<extra></extra>",
+    "sampling_grid.rfig.hover_out_2d": "output (row %{y}, col %{x})<br>taps: %{text}<extra></extra>",
     # legend
     "sampling_grid.lg.pixel": "input pixel",
     "sampling_grid.lg.tap_1d": "tap (number = kernel position m)",
@@ -200,6 +255,15 @@ STRINGS: dict[str, str] = {
         "The animation of your settings as an animated GIF for slides: one frame per output position, "
         "taps numbered as in the figure."
     ),
+    "sampling_grid.slide": "Slide size",
+    "sampling_grid.slide_help": (
+        "Export at slide size (1280 pixels wide or more, larger cells) with a title, the settings "
+        "(k, d, s, p, padding mode) and a legend written on the image."
+    ),
+    "sampling_grid.slide.title": "Sampling grid: {title}",
+    "sampling_grid.slide.settings": "n = {n}, k = {k}, d = {d}, s = {s}, p = {p}, padding mode = {mode}",
+    "sampling_grid.png": "Download PNG",
+    "sampling_grid.png_help": "This view as a PNG image (the picked output, its taps numbered) for slides.",
     "sampling_grid.gif_caption_all": "The GIF has {frames} frames, one per output position.",
     "sampling_grid.gif_caption_all_one": "The GIF has {frames} frame: there is one output position.",
     "sampling_grid.gif_caption_some": (

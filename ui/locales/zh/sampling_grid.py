@@ -21,9 +21,10 @@ STRINGS: dict[str, str] = {
     "sampling_grid.tied": "绑定两轴",
     "sampling_grid.tied_help": "开：行和列共用所有设置（方形卷积核）。关：按轴分别设置。",
     "sampling_grid.view": "视图",
-    "sampling_grid.view_help": "动画：卷积核滑过每个输出（播放/暂停，步进滑块）。选一个单元：选择一个输出，精确查看其采样点读取的位置。",
+    "sampling_grid.view_help": "动画：卷积核滑过每个输出（播放/暂停，步进滑块）。选一个单元：选择一个输出，查看其采样点读取的位置以及相加的数值。选一个像素：选择一个输入像素，查看读取它的每个输出。",
     "sampling_grid.view.animate": "动画",
     "sampling_grid.view.pick": "选一个单元",
+    "sampling_grid.view.reads": "选一个像素",
     "sampling_grid.compare": "对比 d = 1",
     "sampling_grid.compare_help": "在你的膨胀率旁边显示膨胀率为 1 的同一卷积核：权重相同，覆盖范围不同。",
     "sampling_grid.mode": "填充方式",
@@ -119,6 +120,57 @@ STRINGS: dict[str, str] = {
     "sampling_grid.note.edge": "{where}边缘的 {count} 个像素从未被读取。",
     "sampling_grid.taps_1d": "输出 **{i}** 读取输入 {inputs}。",
     "sampling_grid.taps_2d": "输出 **({r}, {c})** 读取行 {rows} × 列 {cols}。",
+    # values of the picked cell
+    "sampling_grid.v.title": "输出 {pos} 的数值：逐个采样点",
+    "sampling_grid.v.example_1d": (
+        "示例数值（每个屏幕上都一样）：输入像素 i 的值为 (i mod 9) + 1（1, 2, …, 9, 1, …）；"
+        "权重 m 为 (m mod 4) + 1（1, 2, 3, 4, 1, …）。填充单元的值为 0（zeros）或某个像素的副本。"
+    ),
+    "sampling_grid.v.example_2d": (
+        "示例数值（每个屏幕上都一样）：输入像素 (r, c) 的值为 (3·r + c) mod 9 + 1（1 到 9 的整数）；"
+        "权重 (m_r, m_c) 按行编号 m = m_r·k + m_c，值为 (m mod 4) + 1（1, 2, 3, 4, 1, …）。"
+        "填充单元的值为 0（zeros）或某个像素的副本。"
+    ),
+    "sampling_grid.v.col_m_1d": "采样点 m",
+    "sampling_grid.v.col_m_2d": "采样点 (m_r, m_c)",
+    "sampling_grid.v.col_reads": "读取的输入",
+    "sampling_grid.v.col_value": "输入值",
+    "sampling_grid.v.col_weight": "权重",
+    "sampling_grid.v.col_product": "输入 × 权重",
+    "sampling_grid.v.pixel": "{pos}",
+    "sampling_grid.v.zero": "填充 {pos}：0",
+    "sampling_grid.v.copy": "填充 {pos}：复制 {src}（{mode}）",
+    "sampling_grid.v.sum": "{n} 个乘积之和：{terms} = **{total}**，即输出 {pos} 的值。",
+    "sampling_grid.v.torch": "PyTorch 在该处算得 **{output}**：`{call}`",
+    "sampling_grid.v.mismatch": "表格之和（{total}）与 PyTorch 的输出（{output}）不同：这是一个错误，请报告。",
+    "sampling_grid.v.failed": "PyTorch 无法计算这些数值：{error}",
+    # the reverse view: who reads an input pixel
+    "sampling_grid.in_index": "输入像素",
+    "sampling_grid.in_row": "输入行",
+    "sampling_grid.in_col": "输入列",
+    "sampling_grid.in_r_help": "要查看其读取者的输入像素所在的行。",
+    "sampling_grid.in_c_help": "要查看其读取者的输入像素所在的列（1D：索引）。",
+    "sampling_grid.r.lg_picked": "所选的输入像素",
+    "sampling_grid.r.lg_out": "读取它的输出（数字 = 采样点 m，2D 中按行编号）",
+    "sampling_grid.r.lg_copy": "经由其读取该像素的填充单元（它的副本）",
+    "sampling_grid.r.hole": (
+        "没有输出读取输入像素 **{pixel}**：它落在采样点之间的空洞里、被步幅跳过，或位于最后一个窗口之后"
+        "（原因见下文）。改变它不会改变任何输出。"
+    ),
+    "sampling_grid.r.summary": (
+        "输入像素 **{pixel}** 被 **{outputs} 个输出** 读取，共读取 {reads} 次（一个输出可能经由多个采样点读取它，"
+        "例如经由填充副本）："
+    ),
+    "sampling_grid.r.summary_one": "输入像素 **{pixel}** 被 **{outputs} 个输出** 读取，共读取 {reads} 次：",
+    "sampling_grid.r.col_output": "输出",
+    "sampling_grid.r.col_at": "读取位置",
+    "sampling_grid.r.via": "填充 {pos}（副本）",
+    "sampling_grid.rfig.input": "输入",
+    "sampling_grid.rfig.output": "输出",
+    "sampling_grid.rfig.hover_in_1d": "输入 %{x}<extra></extra>",
+    "sampling_grid.rfig.hover_in_2d": "输入（行 %{y}，列 %{x}）<extra></extra>",
+    "sampling_grid.rfig.hover_out_1d": "输出 %{x}<br>采样点：%{text}<extra></extra>",
+    "sampling_grid.rfig.hover_out_2d": "输出（行 %{y}，列 %{x}）<br>采样点：%{text}<extra></extra>",
     # legend
     "sampling_grid.lg.pixel": "输入像素",
     "sampling_grid.lg.tap_1d": "采样点（数字 = 卷积核位置 m）",
@@ -152,6 +204,12 @@ STRINGS: dict[str, str] = {
     "sampling_grid.step_keys": "或用 ← → 键：每步一个输出",
     "sampling_grid.gif": "下载 GIF",
     "sampling_grid.gif_help": "把当前设置的动画保存为 GIF 动图，用于幻灯片：每个输出位置一帧，采样点编号与图中相同。",
+    "sampling_grid.slide": "幻灯片尺寸",
+    "sampling_grid.slide_help": "按幻灯片尺寸导出（宽至少 1280 像素，单元更大），图上写有标题、设置（k、d、s、p、填充方式）和图例。",
+    "sampling_grid.slide.title": "采样网格：{title}",
+    "sampling_grid.slide.settings": "n = {n}, k = {k}, d = {d}, s = {s}, p = {p}, 填充方式 = {mode}",
+    "sampling_grid.png": "下载 PNG",
+    "sampling_grid.png_help": "把当前视图保存为 PNG 图片（所选输出，采样点带编号），用于幻灯片。",
     "sampling_grid.gif_caption_all": "GIF 共 {frames} 帧，每个输出位置一帧。",
     "sampling_grid.gif_caption_all_one": "GIF 共 {frames} 帧：只有一个输出位置。",
     "sampling_grid.gif_caption_some": "GIF 共 {frames} 帧：{total} 个输出位置按与动画相同的方式限制（均匀选取，含首尾）。",
