@@ -9,35 +9,32 @@ import pandas as pd
 import streamlit as st
 
 from dsdcn import (
-    CELL_LIMITS,
     ERF,
     PRESETS,
-    STACK_COLUMNS,
     WEIGHT_INITS,
     Field,
-    FieldView,
-    GrowthRow,
     HDCRule,
     Layer,
     ParsedStack,
-    bin_mean,
     encode_stack,
+    hdc_rule,
+    mass_share,
+    parse_stack,
+    stack_field,
+    union_field,
+)
+from dsdcn.erf import MAX_ERF_EXTENT, mass_mask, mirror_mean
+from dsdcn.fieldmap import (
+    FieldView,
+    GrowthRow,
+    bin_mean,
     field_view,
     frame_indices,
     grid_for,
-    hdc_rule,
-    hdc_scope,
-    mass_mask,
-    mass_share,
     normalized_profile,
-    parse_stack,
-    stack_csv,
-    stack_field,
-    union_field,
     union_holes_2d,
     union_view_2d,
 )
-from dsdcn.erf import MAX_ERF_EXTENT, mirror_mean
 from dsdcn.figures.receptive import (
     FigureText,
     branch_maps,
@@ -51,6 +48,8 @@ from dsdcn.figures.receptive import (
 )
 from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.measure import format_bytes
+from dsdcn.schedule import hdc_scope
+from dsdcn.stack import CELL_LIMITS, STACK_COLUMNS, stack_csv
 from ui import receptive_field as rfui
 from ui.common import cached_figure, device_choice
 from ui.i18n import latex, t

@@ -14,11 +14,8 @@ from dsdcn import (
     axis_sampling,
     effective_kernel_size,
     grid_sampling,
-    largest_dilation,
-    largest_kernel,
     resolve_padding,
     sampling_problem,
-    smallest_input,
 )
 from dsdcn.figures.sampling import (
     COLORS,
@@ -29,6 +26,7 @@ from dsdcn.figures.sampling import (
     sampling_panels,
 )
 from dsdcn.figures.sampling_gif import SlideText, cjk_font, gif_frame_count, sampling_gif, sampling_png
+from dsdcn.sampling import largest_dilation, largest_kernel, smallest_input
 from dsdcn.sampling_values import CellValues, PixelReaders, TapValue, cell_values, pixel_readers
 from ui.common import figure_from_spec, figure_spec
 from ui.i18n import CATALOGS, current_language, latex, ordinal, plural, t

@@ -25,13 +25,12 @@ from dsdcn import (  # noqa: E402
     dilated_stack,
     effective_receptive_field,
     gridding,
-    growth_table,
-    layer_views,
     pick_device,
     receptive_field,
     stack_field,
     suggest_schedule,
 )
+from dsdcn.fieldmap import growth_table, layer_views  # noqa: E402
 
 # 20 layers, 3x3, dilations 1..512 twice: extent 4,093 per axis
 BIG = dilated_stack([1, 2, 4, 8, 16, 32, 64, 128, 256, 512] * 2)
@@ -113,7 +112,7 @@ def main() -> None:
     measure("  suggest_schedule(20 layers, K=3, d_max=512)", lambda: suggest_schedule(20, 3, 512), n)
     measure("  suggest_schedule(32 layers, K=15, d_max=4096)", lambda: suggest_schedule(32, 15, 4096), n)
     if not args.no_page:
-        from dsdcn import stack_rows
+        from dsdcn.stack import stack_rows
 
         print()
         print("Whole page script run in AppTest, caches cleared (includes starting the app)")

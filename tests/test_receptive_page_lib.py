@@ -17,41 +17,41 @@ from hypothesis import strategies as st
 from dsdcn import (
     PRESETS,
     Layer,
-    bin_mean,
     branch_fields,
     causal_stack,
-    check_extent,
     coverage,
     coverage_2d,
     dilated_stack,
     effective_receptive_field,
-    erf_cost,
+    gridding,
+    hdc_rule,
+    mass_share,
+    parse_rates,
+    parse_stack,
+    path_counts,
+    receptive_field,
+    stack_field,
+    suggest_schedule,
+    union_field,
+)
+from dsdcn.erf import erf_cost, mass_mask
+from dsdcn.fieldmap import (
+    bin_mean,
+    check_extent,
     field_start,
     field_view,
     frame_indices,
     grid_for,
-    gridding,
     growth_table,
-    hdc_rule,
-    hdc_scope,
-    hole_runs,
     layer_views,
-    mass_mask,
-    mass_share,
     normalized_profile,
-    parse_rates,
-    parse_stack,
-    path_counts,
     prefix_fields,
-    receptive_field,
-    stack_field,
-    stack_rows,
-    suggest_schedule,
-    union_field,
     union_holes_2d,
     union_view_2d,
 )
 from dsdcn.figures import receptive as figs
+from dsdcn.schedule import hdc_scope, hole_runs
+from dsdcn.stack import stack_rows
 
 CPU = torch.device("cpu")
 

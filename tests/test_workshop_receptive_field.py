@@ -12,17 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dsdcn import (
-    CELL_LIMITS,
-    CSV_COLUMNS,
-    MAX_STACK_CODE,
-    PRESETS,
-    Layer,
-    decode_stack,
-    encode_stack,
-    receptive_field,
-    stack_csv,
-)
+from dsdcn import PRESETS, Layer, decode_stack, encode_stack, receptive_field
+from dsdcn.stack import CELL_LIMITS, CSV_COLUMNS, MAX_STACK_CODE, stack_csv
 from tests.conftest import chart_titles, element_text
 from tests.links import link_of, open_link
 from ui.locales.en.receptive_field import STRINGS as EN

@@ -14,34 +14,27 @@ from dsdcn import (
     ERF,
     PRESETS,
     Branch,
-    FieldView,
     Gridding,
-    GrowthRow,
     HDCRule,
     Layer,
     Suggestion,
     branch_fields,
     causal_stack,
-    check_extent,
     decode_stack,
     dilated_stack,
     effective_receptive_field,
     encode_stack,
-    erf_cost,
-    field_view,
-    grid_for,
     gridding,
-    growth_table,
-    layer_views,
     mass_share,
     parse_rates,
     path_counts,
     stack_field,
-    stack_rows,
     suggest_schedule,
 )
 from dsdcn.budget import ROOM, Estimate, erf_estimate
-from dsdcn.erf import MAX_ERF_EXTENT
+from dsdcn.erf import MAX_ERF_EXTENT, erf_cost
+from dsdcn.fieldmap import FieldView, GrowthRow, check_extent, field_view, grid_for, growth_table, layer_views
+from dsdcn.stack import stack_rows
 from ui.i18n import t
 from ui.workshop import drop_link_value, keep_link_key, mark_link_value_ignored
 
