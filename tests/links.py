@@ -60,3 +60,15 @@ def open_link(script: str, link: Link, *, page: str | None = None, timeout: floa
     for key, value in link.items():
         at.query_params[key] = value
     return at.run()
+
+
+WIDGET_KINDS = ("slider", "number_input", "toggle", "selectbox", "button_group")
+
+
+def widget(at: AppTest, key: str, kinds: tuple[str, ...] = WIDGET_KINDS):
+    """The control with ``key`` among the drawn widgets of ``kinds`` (``KeyError`` when none is drawn)."""
+    for kind in kinds:
+        for w in at.get(kind):
+            if w.key == key:
+                return w
+    raise KeyError(key)

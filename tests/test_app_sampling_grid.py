@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.links import widget
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/sampling_grid.py"
 
@@ -28,12 +30,8 @@ def _charts(app: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
 
 
-def _widget(app: AppTest, key: str):
-    for kind in ("slider", "number_input", "toggle", "selectbox", "button_group"):
-        for w in app.get(kind):
-            if w.key == key:
-                return w
-    raise KeyError(key)
+def _widget(at: AppTest, key: str):
+    return widget(at, key)
 
 
 def _apply(app: AppTest, **values) -> AppTest:

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from streamlit.testing.v1 import AppTest
 
-from tests.links import Link, link_of, open_link
+from tests.links import Link, link_of, open_link, widget
 from ui.locales.en.sampling_grid import STRINGS as EN
 from ui.locales.zh.sampling_grid import STRINGS as ZH
 
@@ -27,11 +27,7 @@ def _page(link: Link | None = None) -> AppTest:
 
 
 def _widget(at: AppTest, key: str):
-    for kind in WIDGETS:
-        for w in at.get(kind):
-            if w.key == key:
-                return w
-    raise KeyError(key)
+    return widget(at, key, kinds=WIDGETS)
 
 
 def _set(at: AppTest, **values) -> AppTest:
