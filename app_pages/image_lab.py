@@ -758,9 +758,30 @@ def _chart(fig, key: str, name: str) -> None:
 # ---- maps tab
 
 
+# On a phone (under 640 px) Streamlit stacks columns: 8 filters x 4 dilations became one column 16,000 px
+# long. The maps grid keeps its rows side by side there (small maps, each opens full screen on a tap).
+_GRID_ON_PHONES = """<style>
+@media (max-width: 640px) {
+  .st-key-lab_maps_grid [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 0.25rem; }
+  .st-key-lab_maps_grid [data-testid="stColumn"] { min-width: 0 !important; width: auto !important; }
+  .st-key-lab_maps_grid [data-testid="stColumn"] p { font-size: 0.7rem; overflow-wrap: anywhere; }
+  .st-key-lab_maps_grid [data-testid="stCaptionContainer"] { font-size: 0.6rem; }
+}
+</style>"""
+
+
 def _maps_tab(run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings, labels: list[str]) -> None:
     lo, hi = lab.map_ranges(run, s)
     _maps_caption(run, s, lo, hi)
+    st.html(_GRID_ON_PHONES)
+    with st.container(key="lab_maps_grid"):
+        _maps_grid(run, bank, s, labels, lo, hi)
+
+
+def _maps_grid(
+    run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings, labels: list[str], lo: np.ndarray, hi: np.ndarray
+) -> None:
+    """A header of dilations, then one row per filter: its kernel and its map at every dilation."""
     header = st.columns([1.1] + [2] * len(run.dilations))
     header[0].markdown(f"**{t('image_lab.maps_filter')}**")
     for i, d in enumerate(run.dilations):
