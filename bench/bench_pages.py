@@ -14,7 +14,9 @@ thread, the element tree, and compiling ``app.py`` and the page again on every r
 once), so it is an upper bound on what a server spends per rerun. The machine's load moves these times:
 compare runs made one after the other.
 
-``--profile PAGE`` also prints a cProfile of that page's warm reruns (top 25 by cumulative time). The
+``--shares`` prints, per page, the share of its warm reruns spent on plotly figures, JSON/protobuf
+serialisation, tables, torch, numpy, Streamlit itself, the library and the page code (cProfile self time
+by the file of each function). ``--profile PAGE`` also prints a cProfile of that page's warm reruns (top 25 by cumulative time). The
 script runs on a thread AppTest starts for each run, so the profiler is switched on there through
 ``threading.setprofile`` (only that thread: one profiler over two threads mixes their times).
 """
@@ -59,6 +61,21 @@ def _check(at: AppTest, name: str) -> None:
         raise SystemExit(f"{name}: the page raised: {at.exception[0].value}")
 
 
+# where a rerun's time goes, by the file each function lives in (first match wins)
+BUCKETS: dict[str, tuple[str, ...]] = {
+    "plotly figures": ("/plotly/", "/dsdcn/figures/"),
+    "JSON / protobuf": ("/json/", "/orjson", "/google/protobuf/", "_pb2"),
+    "tables (pandas, arrow)": ("/pandas/", "/pyarrow/", "/narwhals/"),
+    "torch": ("/torch/",),
+    "numpy": ("/numpy/",),
+    "Streamlit": ("/streamlit/",),
+    "dsdcn library": ("/dsdcn/",),
+    "pages and ui": ("/app_pages/", "/ui/", "app.py"),
+    "built-ins": ("~",),  # C functions: locks and waits, copies, hashing, str/dict work
+    "stdlib": ("/lib/python3.",),
+}
+
+
 class _ThreadProfile:
     """cProfile of the script thread of every run while it is on (AppTest starts one per run); other
     threads (st.spinner's timer) are left out: one profiler over two threads at once mixes their times."""
@@ -83,14 +100,27 @@ class _ThreadProfile:
         threading.setprofile(None)
         self.profile.disable()
 
+    def shares(self) -> dict[str, float]:
+        """Share of the profiled self time spent in each kind of work (by the file of each function)."""
+        totals: dict[str, float] = dict.fromkeys([*BUCKETS, "other"], 0.0)
+        for (filename, _, _), (_, _, self_time, _, _) in pstats.Stats(self.profile).stats.items():  # type: ignore[attr-defined]
+            path = filename.replace("\\", "/")
+            bucket = next((b for b, marks in BUCKETS.items() if any(m in path for m in marks)), "other")
+            totals[bucket] += self_time
+        whole = sum(totals.values()) or 1.0
+        return {k: v / whole for k, v in totals.items()}
+
     def report(self, top: int = 25) -> str:
         out = io.StringIO()
         pstats.Stats(self.profile, stream=out).sort_stats("cumulative").print_stats(top)
         return out.getvalue()
 
 
-def bench_page(name: str, repeats: int, profile: bool = False) -> tuple[float, list[float], str]:
-    """Cold time (ms), warm times (ms) and, when asked, the cProfile report of the warm reruns."""
+def bench_page(
+    name: str, repeats: int, profile: bool = False, shares: dict[str, dict[str, float]] | None = None
+) -> tuple[float, list[float], str]:
+    """Cold time (ms), warm times (ms) and, when asked, the cProfile report of the warm reruns (and their
+    shares by kind of work into ``shares[name]``)."""
     at = _open(PAGE_PATHS[name])
     t0 = time.perf_counter()
     at.run()
@@ -103,11 +133,13 @@ def bench_page(name: str, repeats: int, profile: bool = False) -> tuple[float, l
         warm.append((time.perf_counter() - t0) * 1e3)
         _check(at, name)
     report = ""
-    if profile:
+    if profile or shares is not None:
         with _ThreadProfile() as prof:
             for _ in range(repeats):
                 at.run()
-        report = prof.report()
+        report = prof.report() if profile else ""
+        if shares is not None:
+            shares[name] = prof.shares()
     return cold, warm, report
 
 
@@ -116,6 +148,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=7, help="warm reruns per page (default 7)")
     parser.add_argument("--pages", default="", help="comma list of pages (URL paths); default: all")
     parser.add_argument("--profile", default="", help="a page to profile (cProfile of its warm reruns)")
+    parser.add_argument(
+        "--shares", action="store_true", help="per page, where its warm reruns spend their time (cProfile)"
+    )
     args = parser.parse_args()
     names = [n.strip() for n in args.pages.split(",") if n.strip()] or list(PAGE_PATHS)
     if args.profile and args.profile not in names:
@@ -124,9 +159,10 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown page(s) {', '.join(unknown)}; pages: {', '.join(PAGE_PATHS)}")
     results: dict[str, tuple[float, list[float]]] = {}
+    shares: dict[str, dict[str, float]] | None = {} if args.shares else None
     print(f"{'page':<22} {'cold ms':>9} {'warm median':>12} {'min':>8} {'max':>8}  (repeats {args.repeats})")
     for name in names:
-        cold, warm, report = bench_page(name, args.repeats, profile=name == args.profile)
+        cold, warm, report = bench_page(name, args.repeats, profile=name == args.profile, shares=shares)
         results[name] = (cold, warm)
         print(
             f"{name:<22} {cold:9.0f} {statistics.median(warm):12.0f} {min(warm):8.0f} {max(warm):8.0f}",
@@ -134,6 +170,12 @@ def main() -> int:
         )
         if report:
             print(f"\ncProfile of {args.repeats} warm reruns of {name}:\n{report}")
+    if shares:
+        print("\nshare of each page's warm rerun time (cProfile self time, profiler overhead included):")
+        cols = [*BUCKETS, "other"]
+        print(f"{'page':<22} " + " ".join(f"{c[:14]:>14}" for c in cols))
+        for name, share in shares.items():
+            print(f"{name:<22} " + " ".join(f"{share[c]:>14.0%}" for c in cols))
     print(f"\nbudget {BUDGET_MS:.0f} ms (warm median):")
     failed = 0
     for name, (_, warm) in results.items():
