@@ -63,13 +63,6 @@ def _part(nodeid: str, keywords: Any) -> str:
     return "AppTest" if _APPTEST_FILES[path] else "unit"
 
 
-def pytest_xdist_auto_num_workers(config: Any) -> int:
-    """``-n auto``: one worker more than the cores. The browser tests spend most of their time waiting on
-    a Streamlit server and Chromium (a worker used about 0.45 of a core in a browser run on this 2-core
-    machine), so a third worker overlaps those waits instead of leaving a core idle."""
-    return (os.cpu_count() or 1) + 1
-
-
 def pytest_runtest_logreport(report: Any) -> None:
     """Add each phase's duration (setup, call, teardown) to its part."""
     part = _part(report.nodeid, report.keywords)
