@@ -3,6 +3,8 @@ the address copied with the "Copy link" button and opened in another browser sho
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from ui.locales.zh.sampling_grid import STRINGS as ZH
 from ui.locales.zh.workshop import STRINGS as ZH_WORKSHOP
 
@@ -30,7 +32,8 @@ def test_a_preset_link_made_in_english_opens_in_chinese(page, app_url: str, brow
         wait_idle(fresh)
         fresh.get_by_text(ZH["sampling_grid.preset.reflect_padding.idea"]).first.wait_for()
         assert_no_exception(fresh)
-        text = fresh.locator('[data-testid="stMain"]').inner_text()
-        assert ZH_WORKSHOP["workshop.link_ignored"].split("{")[0] not in text
-        assert ZH["sampling_grid.mode.reflect"] in text  # the padding mode box shows the preset's choice
+        main = fresh.locator('[data-testid="stMain"]')
+        # the padding mode box shows the preset's choice (awaited: on a busy machine it is drawn a moment later)
+        expect(main).to_contain_text(ZH["sampling_grid.mode.reflect"], timeout=30_000)
+        assert ZH_WORKSHOP["workshop.link_ignored"].split("{")[0] not in main.inner_text()
         assert fresh.locator("#sg_copy_link").first.inner_text().endswith(ZH_WORKSHOP["workshop.copy_link"])
