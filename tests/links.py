@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streamlit.runtime.state.common import user_key_from_element_id
-from streamlit.runtime.state.query_params import _coerce_value_for_query_url
 from streamlit.testing.v1 import AppTest
+
+from ui.streamlit_internals import bound_widgets, session_state_of_apptest
 
 ROOT = Path(__file__).resolve().parents[1]
 Link = dict[str, str | list[str]]
@@ -19,23 +19,20 @@ Link = dict[str, str | list[str]]
 
 def link_of(at: AppTest) -> Link:
     """The query parameters of the view `at` shows now (bound widgets off their defaults)."""
-    state = at.session_state._state._state  # SafeSessionState -> SessionState
-    widgets = state._new_widget_state
     link: Link = {}
     bound = set()
-    for widget_id, meta in widgets.widget_metadata.items():
-        if getattr(meta, "bind", None) != "query-params" or widget_id not in widgets:
+    for widget in bound_widgets(session_state_of_apptest(at)):
+        if widget.bind != "query-params":
             continue
-        key = user_key_from_element_id(widget_id)
-        bound.add(key)
+        bound.add(widget.key)
         # a value set through session state (a preset) wins over the widget's last frontend value
-        value = at.session_state[key] if key is not None and key in at.session_state else widgets[widget_id]
-        if key is None or value == meta.deserializer(None):
+        value = at.session_state[widget.key] if widget.key in at.session_state else widget.value
+        if value == widget.default:
             continue
-        coerced = _coerce_value_for_query_url(meta.serializer(value), meta.value_type)
-        if isinstance(coerced, list) and len(coerced) == 1 and meta.value_type != "string_array_value":
+        coerced = widget.url_value(value)
+        if isinstance(coerced, list) and len(coerced) == 1 and not widget.is_list:
             coerced = coerced[0]
-        link[key] = coerced
+        link[widget.key] = coerced
     # values a page keeps in the URL by hand (codes of translated choices): what the script wrote there
     for key, value in at.query_params.items():
         if key not in bound and key not in link:

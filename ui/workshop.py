@@ -22,6 +22,7 @@ import plotly.io as pio
 import streamlit as st
 
 from ui.i18n import CATALOGS, LANGUAGES, t
+from ui.streamlit_internals import current_url_value
 
 LANG_KEY = "lang"
 PROJECTOR_KEY = "projector"
@@ -397,34 +398,11 @@ def snapshot_link() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _bound_url_value(key: str) -> list[str] | None:
-    """What Streamlit would write in the URL for the bound widget ``key`` now (``None`` if unknown).
-
-    Uses the widget's own serializer, so option labels (``format_func``) and lists compare as in the URL.
-    """
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-        from streamlit.runtime.state.common import user_key_from_element_id
-        from streamlit.runtime.state.query_params import _coerce_value_for_query_url
-
-        ctx = get_script_run_ctx(suppress_warning=True)
-        if ctx is None:
-            return None
-        widgets = ctx.session_state._state._new_widget_state
-        for widget_id, meta in widgets.widget_metadata.items():
-            if user_key_from_element_id(widget_id) == key and widget_id in widgets:
-                value = _coerce_value_for_query_url(meta.serializer(widgets[widget_id]), meta.value_type)
-                return value if isinstance(value, list) else [value]
-    except Exception:  # Streamlit internals moved: fall back to the plain comparison
-        return None
-    return None
-
-
 def _is_current(key: str, raw: list[str]) -> bool:
     # a parameter equal to its widget's (default) value is dropped from the URL without being wrong
     if key not in st.session_state:
         return False
-    serialized = _bound_url_value(key)
+    serialized = current_url_value(key)  # by the widget's own serializer: option labels, lists
     if serialized is not None:
         return [v.lower() for v in serialized] == [v.lower() for v in raw] or _same_number(serialized, raw)
     value = st.session_state[key]
