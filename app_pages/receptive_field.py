@@ -16,6 +16,7 @@ from dsdcn import (
     HDCRule,
     Layer,
     ParsedStack,
+    budget,
     encode_stack,
     hdc_rule,
     mass_share,
@@ -51,7 +52,7 @@ from dsdcn.measure import format_bytes
 from dsdcn.schedule import hdc_scope
 from dsdcn.stack import CELL_LIMITS, STACK_COLUMNS, stack_csv
 from ui import receptive_field as rfui
-from ui.common import cached_figure, device_choice
+from ui.common import cached_figure, device_choice, waiting_for_the_cpu
 from ui.i18n import latex, t
 from ui.receptive_field import stack_values
 from ui.workshop import (
@@ -671,10 +672,14 @@ def erf_section(s: rfui.Settings) -> None:
     plan = rfui.erf_plan(s.layers, extent, s.ndim, erf, device.type)
     if _erf_refused(plan):
         return
-    with st.spinner(t("receptive_field.erf.spinner", device=device.type.upper())):
-        result = rfui.erf(
-            s.key, plan.ndim, erf.weights, erf.relu, erf.channels, erf.samples, erf.seed, str(device)
-        )
+    need = 0 if plan.need is None else plan.need.bytes
+    try:
+        with waiting_for_the_cpu(), st.spinner(t("receptive_field.erf.spinner", device=device.type.upper())):
+            args = (erf.weights, erf.relu, erf.channels, erf.samples, erf.seed, str(device), need)
+            result = rfui.erf(s.key, plan.ndim, *args)
+    except budget.Busy:
+        st.warning(t("workshop.busy"), icon=":material/hourglass_top:")
+        return
     # the expected field is mirror-symmetric: averaging the mirror images removes noise, not signal
     grad = mirror_mean(result.grad)
     _erf_metrics(s, plan.ndim, extent, grad)

@@ -418,14 +418,7 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
 def _train_chunk(s: lab.Settings, state: lab.RaceState) -> None:
     """Train for about ``LIVE_SECONDS``; a GPU out of memory moves the race to the CPU, anything else
     that fails (the CPU out of memory) pauses it with a message instead of a traceback."""
-    try:
-        _, fallback = state.race.train_for(LIVE_SECONDS, s.steps - state.race.steps)
-    except RuntimeError as exc:
-        lab.set_playing(False)
-        state.note = t("training_lab.failed", error=str(exc).split("\n", 1)[0][:200])
-        return
-    if fallback:
-        state.note = t("training_lab.oom", error=fallback)
+    lab.train(state, LIVE_SECONDS, s.steps - state.race.steps)
 
 
 def _status(s: lab.Settings, state: lab.RaceState) -> None:

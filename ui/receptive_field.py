@@ -19,6 +19,7 @@ from dsdcn import (
     Layer,
     Suggestion,
     branch_fields,
+    budget,
     causal_stack,
     decode_stack,
     dilated_stack,
@@ -86,19 +87,29 @@ def coverage_share(key: LayerKey, ndim: int, mass: float) -> float:
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
 def erf(
-    key: LayerKey, ndim: int, weights: str, relu: bool, channels: int, samples: int, seed: int, device: str
+    key: LayerKey,
+    ndim: int,
+    weights: str,
+    relu: bool,
+    channels: int,
+    samples: int,
+    seed: int,
+    device: str,
+    need_bytes: int = 0,
 ) -> ERF:
-    """Effective receptive field from a real backward pass on ``device``."""
-    return effective_receptive_field(
-        from_key(key),
-        ndim=ndim,
-        weights=weights,  # type: ignore[arg-type]
-        relu=relu,
-        channels=channels,
-        samples=samples,
-        seed=seed,
-        device=device,
-    )
+    """Effective receptive field from a real backward pass on ``device``, in its turn on the server's
+    queue for heavy work with ``need_bytes`` reserved (``budget.Busy`` when the turn does not come)."""
+    with budget.reserve(need_bytes, device.split(":")[0]):
+        return effective_receptive_field(
+            from_key(key),
+            ndim=ndim,
+            weights=weights,  # type: ignore[arg-type]
+            relu=relu,
+            channels=channels,
+            samples=samples,
+            seed=seed,
+            device=device,
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl="1h")

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from dsdcn import budget
 from dsdcn.device import pick_device
 from dsdcn.figures.training import TrainingText
 from dsdcn.imaging import ImageError, load_image
@@ -28,6 +29,7 @@ from dsdcn.training import (
     parse_model_code,
 )
 from dsdcn.training.tasks import MAX_BLANK, MAX_OFFSET, MAX_SIGMA
+from ui.common import waiting_for_the_cpu
 from ui.i18n import t
 
 T = TypeVar("T")
@@ -351,17 +353,29 @@ def ask_step() -> None:
     st.session_state[STEP_KEY] = True
 
 
-def run_pending_step(state: RaceState) -> None:
-    """Train the one step asked for by the Step button, if any."""
-    if not st.session_state.pop(STEP_KEY, False):
-        return
+def train(state: RaceState, seconds: float, max_steps: int) -> None:
+    """Train the race for about ``seconds`` (at most ``max_steps`` steps) in its turn on the server's queue
+    for heavy work, saying so while it waits. A GPU out of memory moves the race to the CPU (noted); any
+    other failure (the CPU out of memory) pauses it with a message; a turn that does not come in time
+    says the server is busy (a playing race tries again on its next redraw)."""
     try:
-        _, fallback = state.race.train_for(0.0, 1)
-    except RuntimeError as exc:  # the CPU out of memory: say so instead of a traceback
+        with waiting_for_the_cpu(), budget.reserve(0, state.race.device.type):
+            _, fallback = state.race.train_for(seconds, max_steps)
+    except budget.Busy:
+        st.warning(t("workshop.busy"), icon=":material/hourglass_top:")
+        return
+    except RuntimeError as exc:
+        set_playing(False)
         state.note = t("training_lab.failed", error=str(exc).split("\n", 1)[0][:200])
         return
     if fallback:
         state.note = t("training_lab.oom", error=fallback)
+
+
+def run_pending_step(state: RaceState) -> None:
+    """Train the one step asked for by the Step button, if any."""
+    if st.session_state.pop(STEP_KEY, False):
+        train(state, 0.0, 1)
 
 
 def figure_text() -> TrainingText:

@@ -16,5 +16,6 @@ STRINGS: dict[str, str] = {
     "workshop.copy_link_help": "Copy this page's address with every setting on screen: whoever opens it sees the same view, in any language.",
     "workshop.copy_link_done": "Link copied",
     "workshop.copy_link_manual": "Copy this link:",
+    "workshop.busy": "The server is busy with other heavy requests; try again in a moment.",
     "workshop.waiting_cpu": "Waiting for the CPU: {ahead} heavy request(s) on this server run or wait before yours. Yours starts by itself.",
 }

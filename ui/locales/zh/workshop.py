@@ -16,5 +16,6 @@ STRINGS: dict[str, str] = {
     "workshop.copy_link_help": "复制本页地址及屏幕上的全部设置：任何人打开它都会看到相同的视图，无论使用哪种语言。",
     "workshop.copy_link_done": "链接已复制",
     "workshop.copy_link_manual": "请复制此链接：",
+    "workshop.busy": "服务器正忙于其他繁重的请求，请稍后再试。",
     "workshop.waiting_cpu": "正在等待 CPU：本服务器上还有 {ahead} 个重任务在你之前运行或排队。轮到你时会自动开始。",
 }
