@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import onnx
 from onnx import helper, numpy_helper, shape_inference
 
-from .networks.table import NetLayer, Network
+from .networks.table import Kind, NetLayer, Network
 
 MAX_BYTES = 128 * 1024 * 1024
 MAX_NODES = 5000
@@ -111,17 +112,20 @@ def _padding(
     return (before, after)
 
 
-def read_onnx(data: bytes, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES) -> OnnxImport:
-    """Parse ``data`` (the bytes of a ``.onnx`` file) into a network table; ``OnnxError`` otherwise."""
+def _load(data: bytes, max_bytes: int) -> onnx.ModelProto:
+    # the size limit first, then protobuf's parse (any failure there: not a model, or one cut short)
     if len(data) > max_bytes:
         raise OnnxError(
             "too_big", f"the file has {len(data):,} bytes; at most {max_bytes:,} are read", (str(len(data)),)
         )
     try:
-        model = onnx.load_from_string(data)
+        return onnx.load_from_string(data)
     except Exception as exc:  # protobuf's DecodeError and friends: not a model, or cut short
         raise OnnxError("not_onnx", f"not an ONNX model, or a truncated one ({type(exc).__name__})") from None
-    graph = model.graph
+
+
+def _check_nodes(graph: onnx.GraphProto, max_nodes: int) -> None:
+    # a graph with nodes, not too many, and every operator one the table can hold
     if not graph.node:
         raise OnnxError("empty", "the file holds no ONNX graph nodes (not an ONNX model, or an empty one)")
     if len(graph.node) > max_nodes:
@@ -136,24 +140,41 @@ def read_onnx(data: bytes, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODE
     if unsupported:
         ops = tuple(f"{op} ×{count}" for op, count in sorted(unsupported.items()))
         raise OnnxError("unsupported", "unsupported operators: " + ", ".join(ops), ops)
-    for tensor in graph.initializer:  # weights' values are never read: drop the big ones (shape tensors stay)
+
+
+def _drop_big_weights(graph: onnx.GraphProto) -> None:
+    # weights' values are never read: drop the big ones (shape tensors stay) before shape inference
+    for tensor in graph.initializer:
         if math.prod(tensor.dims) > SMALL_TENSOR:
             for name in ("raw_data", "float_data", "double_data", "int32_data", "int64_data"):
                 tensor.ClearField(name)
+
+
+def _infer(model: onnx.ModelProto) -> onnx.GraphProto:
+    # ONNX's own shape inference; its first error line becomes the message
     try:
-        inferred = shape_inference.infer_shapes(model)
+        return shape_inference.infer_shapes(model).graph
     except Exception as exc:
         raise OnnxError(
             "input_shape", f"ONNX shape inference failed: {str(exc).splitlines()[0][:200]}"
         ) from None
-    g = inferred.graph
-    info: dict[str, onnx.ValueInfoProto] = {v.name: v for v in [*g.input, *g.value_info, *g.output]}
+
+
+def _initializers(g: onnx.GraphProto) -> dict[str, onnx.TensorProto]:
+    # stored tensors by name: the initializers and the values of Constant nodes (which hold weights too)
     inits = {t.name: t for t in g.initializer}
-    for n in g.node:  # Constant nodes hold weights too
+    for n in g.node:
         if n.op_type == "Constant":
             value = _attrs(n).get("value")
             if value is not None:
                 inits[n.output[0]] = value
+    return inits
+
+
+def _input(
+    g: onnx.GraphProto, info: dict[str, onnx.ValueInfoProto], inits: dict[str, onnx.TensorProto]
+) -> tuple[str, tuple[int, ...]]:
+    # the one data input (not a stored tensor): its name and a known, square (N, C, L) or (N, C, H, W) shape
     inputs = [v for v in g.input if v.name not in inits]
     if len(inputs) != 1:
         raise OnnxError("input_shape", f"the model must have one input tensor, it has {len(inputs)}")
@@ -163,103 +184,186 @@ def read_onnx(data: bytes, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODE
             "input_shape",
             "the input must be (N, C, L) or (N, C, H, W) with known sizes; export with a fixed input size",
         )
-    ndim = len(in_shape) - 2
-    if ndim == 2 and in_shape[2] != in_shape[3]:
+    if len(in_shape) == 4 and in_shape[2] != in_shape[3]:
         raise OnnxError("layout", f"the input must be square, got {in_shape[2]}×{in_shape[3]}")
-    source = {inputs[0].name: "input"}  # tensor name -> row name
-    rows: list[NetLayer] = []
-    folded: Counter[str] = Counter()
-    taken = {"input"}
+    return inputs[0].name, in_shape
 
-    def row_name(node: onnx.NodeProto, index: int) -> str:
+
+@dataclass(frozen=True)
+class _Op:
+    """One node to turn into a row: ``label`` names it in messages, ``name`` is its (unique) row name,
+    ``data_in`` the inputs that are not stored tensors."""
+
+    node: onnx.NodeProto
+    label: str
+    name: str
+    attrs: dict[str, Any]
+    data_in: list[str]
+
+
+@dataclass
+class _Walk:
+    """What the walk over the nodes knows: value shapes, stored tensors, which row stands for each tensor,
+    the rows so far, the folded operators and the row names taken."""
+
+    info: dict[str, onnx.ValueInfoProto]
+    inits: dict[str, onnx.TensorProto]
+    in_shape: tuple[int, ...]
+    source: dict[str, str]
+    rows: list[NetLayer] = field(default_factory=list)
+    folded: Counter[str] = field(default_factory=Counter)
+    taken: set[str] = field(default_factory=lambda: {"input"})
+
+    @property
+    def ndim(self) -> int:
+        """Spatial axes of the input: 1 or 2."""
+        return len(self.in_shape) - 2
+
+    def row_name(self, node: onnx.NodeProto, index: int) -> str:
+        """A row name from the node's name (or op type and index), made safe and unique."""
         base = _NAME.sub("_", node.name or f"{node.op_type}_{index}")[:60] or f"{node.op_type}_{index}"
         name, k = base, 1
-        while name in taken:
+        while name in self.taken:
             k += 1
             name = f"{base}#{k}"
-        taken.add(name)
+        self.taken.add(name)
         return name
 
-    def src(tensor: str, node_name: str) -> str:
-        if tensor not in source:
+    def src(self, tensor: str, node_name: str) -> str:
+        """The row that produced ``tensor``; ``OnnxError`` when no supported layer did."""
+        if tensor not in self.source:
             raise OnnxError(
                 "layout", f"{node_name}: reads {tensor!r}, which no supported layer produces", (node_name,)
             )
-        return source[tensor]
+        return self.source[tensor]
 
-    def weight_shape(tensor: str) -> tuple[int, ...] | None:
-        t = inits.get(tensor)
+    def weight_shape(self, tensor: str) -> tuple[int, ...] | None:
+        """Dimensions of a stored tensor, ``None`` when ``tensor`` is not one."""
+        t = self.inits.get(tensor)
         return None if t is None else tuple(int(d) for d in t.dims)
 
-    def spatial(tensor: str) -> int | None:
-        shape = _shape(info, tensor)
-        return shape[2] if shape is not None and len(shape) == ndim + 2 else None
+    def spatial(self, tensor: str) -> int | None:
+        """The inferred spatial size of ``tensor``, ``None`` when unknown."""
+        shape = _shape(self.info, tensor)
+        return shape[2] if shape is not None and len(shape) == self.ndim + 2 else None
 
+
+def _conv_row(w: _Walk, op: _Op) -> NetLayer:
+    # Conv: square kernel, stride, dilation, padding; channels from the stored weight (out, in / groups, k…)
+    node, label, a = op.node, op.label, op.attrs
+    ws = w.weight_shape(node.input[1])
+    if ws is None or len(ws) != w.ndim + 2:
+        raise OnnxError(
+            "layout", f"{label}: the weight must be a stored tensor of rank {w.ndim + 2}", (label,)
+        )
+    k = _same(label, "kernel", list(a.get("kernel_shape", ws[2:])), 1)
+    s = _same(label, "stride", list(a.get("strides", [])), 1)
+    d = _same(label, "dilation", list(a.get("dilations", [])), 1)
+    groups = int(a.get("group", 1))
+    pad = _padding(label, a, w.ndim, w.spatial(node.input[0]), d * (k - 1) + 1, s)
+    bias = len(node.input) > 2 and bool(node.input[2])
+    inputs = (w.src(node.input[0], label),)
+    return NetLayer(op.name, "conv", k, s, d, groups, ws[1] * groups, ws[0], pad, inputs, bias)
+
+
+def _pool_row(w: _Walk, op: _Op) -> NetLayer:
+    # MaxPool, AveragePool: as a convolution without weights (floor mode only)
+    node, label, a = op.node, op.label, op.attrs
+    if int(a.get("ceil_mode", 0)):
+        raise OnnxError("layout", f"{label}: ceil_mode=1 pooling is not supported", (label,))
+    k = _same(label, "kernel", list(a.get("kernel_shape", [])), 1)
+    s = _same(label, "stride", list(a.get("strides", [])), 1)
+    d = _same(label, "dilation", list(a.get("dilations", [])), 1)
+    pad = _padding(label, a, w.ndim, w.spatial(node.input[0]), d * (k - 1) + 1, s)
+    kind: Kind = "maxpool" if node.op_type == "MaxPool" else "avgpool"
+    return NetLayer(op.name, kind, k, s, d, 1, 0, 0, pad, (w.src(node.input[0], label),))
+
+
+def _global_pool_row(w: _Walk, op: _Op) -> NetLayer:
+    # GlobalAveragePool, GlobalMaxPool: the whole extent
+    return NetLayer(op.name, "gap", inputs=(w.src(op.node.input[0], op.label),))
+
+
+def _merge_row(w: _Walk, op: _Op) -> NetLayer:
+    # Add, Sum (two or more data inputs) and Concat along channels
+    concat = op.node.op_type == "Concat"
+    if concat and int(op.attrs.get("axis", 1)) != 1:
+        raise OnnxError(
+            "layout", f"{op.label}: only concatenation along channels (axis 1) is supported", (op.label,)
+        )
+    names = tuple(w.src(t, op.label) for t in op.data_in)
+    return NetLayer(op.name, "concat" if concat else "add", inputs=names)
+
+
+def _fc_row(w: _Walk, op: _Op) -> NetLayer:
+    # Gemm, MatMul: the fully connected head; the flattened width is checked by the analysis (c_in × spatial)
+    node, label = op.node, op.label
+    ws = w.weight_shape(node.input[1])
+    if ws is None or len(ws) != 2:
+        raise OnnxError("layout", f"{label}: the weight must be a stored matrix", (label,))
+    gemm = node.op_type == "Gemm"
+    trans_b = int(op.attrs.get("transB", 0)) if gemm else 0
+    out = ws[0] if trans_b else ws[1]
+    prev = w.src(op.data_in[0], label)
+    c_in = _channels(w.rows, prev, w.in_shape)
+    bias = gemm and len(node.input) > 2 and bool(node.input[2])
+    return NetLayer(op.name, "fc", c_in=c_in, c_out=out, inputs=(prev,), bias=bias)
+
+
+# the operators that become a row, each with the function that builds it
+_ROW_BUILDERS: dict[str, Callable[[_Walk, _Op], NetLayer]] = {
+    "Conv": _conv_row,
+    "MaxPool": _pool_row,
+    "AveragePool": _pool_row,
+    "GlobalAveragePool": _global_pool_row,
+    "GlobalMaxPool": _global_pool_row,
+    "Add": _merge_row,
+    "Sum": _merge_row,
+    "Concat": _merge_row,
+    "Gemm": _fc_row,
+    "MatMul": _fc_row,
+}
+
+
+def _folds(op_type: str, data_in: list[str]) -> bool:
+    # a pass-through operator, or an Add / Sum with fewer than two data inputs (a bias, a constant)
+    return op_type in PASS_THROUGH or (op_type in ("Add", "Sum") and len(data_in) < 2)
+
+
+def _walk_node(w: _Walk, node: onnx.NodeProto, index: int) -> None:
+    # one node: skipped (Constant), folded into its input's row, or turned into a new row
+    op_type = node.op_type
+    label = node.name or f"{op_type}_{index}"
+    if op_type == "Constant":
+        return
+    a = _attrs(node)
+    data_in = [t for t in node.input if t and t not in w.inits]
+    if _folds(op_type, data_in):
+        if data_in:
+            w.source[node.output[0]] = w.src(data_in[0], label)
+            w.folded[op_type] += 1
+        return
+    row = _ROW_BUILDERS[op_type](w, _Op(node, label, w.row_name(node, index), a, data_in))
+    w.rows.append(row)
+    w.source[node.output[0]] = row.name
+
+
+def read_onnx(data: bytes, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES) -> OnnxImport:
+    """Parse ``data`` (the bytes of a ``.onnx`` file) into a network table; ``OnnxError`` otherwise."""
+    model = _load(data, max_bytes)
+    _check_nodes(model.graph, max_nodes)
+    _drop_big_weights(model.graph)
+    g = _infer(model)
+    info: dict[str, onnx.ValueInfoProto] = {v.name: v for v in [*g.input, *g.value_info, *g.output]}
+    inits = _initializers(g)
+    input_name, in_shape = _input(g, info, inits)
+    w = _Walk(info, inits, in_shape, {input_name: "input"})
     for index, node in enumerate(g.node):
-        op = node.op_type
-        label = node.name or f"{op}_{index}"
-        if op == "Constant":
-            continue
-        a = _attrs(node)
-        data_in = [t for t in node.input if t and t not in inits]
-        if op in PASS_THROUGH or (op in ("Add", "Sum") and len(data_in) < 2):
-            if not data_in:
-                continue
-            source[node.output[0]] = src(data_in[0], label)
-            folded[op] += 1
-            continue
-        name = row_name(node, index)
-        if op == "Conv":
-            w = weight_shape(node.input[1])
-            if w is None or len(w) != ndim + 2:
-                raise OnnxError(
-                    "layout", f"{label}: the weight must be a stored tensor of rank {ndim + 2}", (label,)
-                )
-            k = _same(label, "kernel", list(a.get("kernel_shape", w[2:])), 1)
-            s = _same(label, "stride", list(a.get("strides", [])), 1)
-            d = _same(label, "dilation", list(a.get("dilations", [])), 1)
-            groups = int(a.get("group", 1))
-            pad = _padding(label, a, ndim, spatial(node.input[0]), d * (k - 1) + 1, s)
-            bias = len(node.input) > 2 and bool(node.input[2])
-            row = NetLayer(
-                name, "conv", k, s, d, groups, w[1] * groups, w[0], pad, (src(node.input[0], label),), bias
-            )
-        elif op in ("MaxPool", "AveragePool"):
-            if int(a.get("ceil_mode", 0)):
-                raise OnnxError("layout", f"{label}: ceil_mode=1 pooling is not supported", (label,))
-            k = _same(label, "kernel", list(a.get("kernel_shape", [])), 1)
-            s = _same(label, "stride", list(a.get("strides", [])), 1)
-            d = _same(label, "dilation", list(a.get("dilations", [])), 1)
-            pad = _padding(label, a, ndim, spatial(node.input[0]), d * (k - 1) + 1, s)
-            kind = "maxpool" if op == "MaxPool" else "avgpool"
-            row = NetLayer(name, kind, k, s, d, 1, 0, 0, pad, (src(node.input[0], label),))  # type: ignore[arg-type]
-        elif op in ("GlobalAveragePool", "GlobalMaxPool"):
-            row = NetLayer(name, "gap", inputs=(src(node.input[0], label),))
-        elif op in ("Add", "Sum", "Concat"):
-            if op == "Concat" and int(a.get("axis", 1)) != 1:
-                raise OnnxError(
-                    "layout", f"{label}: only concatenation along channels (axis 1) is supported", (label,)
-                )
-            names = tuple(src(t, label) for t in data_in)
-            row = NetLayer(name, "add" if op != "Concat" else "concat", inputs=names)
-        else:  # Gemm, MatMul: the fully connected head
-            w = weight_shape(node.input[1])
-            if w is None or len(w) != 2:
-                raise OnnxError("layout", f"{label}: the weight must be a stored matrix", (label,))
-            trans_b = int(a.get("transB", 0)) if op == "Gemm" else 0
-            features, out = (w[1], w[0]) if trans_b else (w[0], w[1])
-            shape = _shape(info, data_in[0])
-            prev = src(data_in[0], label)
-            c_in = _channels(rows, prev, in_shape)
-            bias = op == "Gemm" and len(node.input) > 2 and bool(node.input[2])
-            row = NetLayer(name, "fc", c_in=c_in, c_out=out, inputs=(prev,), bias=bias)
-            del shape, features  # the flattened width is checked by the analysis (c_in × spatial)
-        rows.append(row)
-        source[node.output[0]] = name
-    if not rows:
+        _walk_node(w, node, index)
+    if not w.rows:
         raise OnnxError("empty", "the graph has no convolution, pooling, merge or fully connected layer")
-    net = Network("onnx", in_shape[1], tuple(in_shape[2:]), tuple(rows), rows[-1].name)
-    return OnnxImport(net, tuple(sorted(folded.items())), _mismatches(net, g, source, info))
+    net = Network("onnx", in_shape[1], tuple(in_shape[2:]), tuple(w.rows), w.rows[-1].name)
+    return OnnxImport(net, tuple(sorted(w.folded.items())), _mismatches(net, g, w.source, info))
 
 
 def _channels(rows: list[NetLayer], name: str, in_shape: tuple[int, ...]) -> int:

@@ -252,35 +252,110 @@ def _spread(counts: np.ndarray | None, kernel: int, step: int, rf: int) -> np.nd
     return grown
 
 
-def _merge(layer: NetLayer, nodes: list[_Node]) -> tuple[_Node, bool]:
+def _merge_channels(layer: NetLayer, nodes: list[_Node]) -> int:
+    # merged inputs share size and stride (and channels, for add); concat sums the channels
     sizes = {n.size for n in nodes}
     if len(sizes) != 1:
         raise ValueError(f"layer {layer.name}: its inputs have different sizes ({sorted(sizes)})")
     jumps = {n.jump for n in nodes}
     if len(jumps) != 1:
         raise ValueError(f"layer {layer.name}: its inputs have different strides ({sorted(jumps)})")
-    if layer.kind == "add":
-        chans = {n.channels for n in nodes}
-        if len(chans) != 1:
-            raise ValueError(f"layer {layer.name}: added inputs have different channels ({sorted(chans)})")
-        channels = nodes[0].channels
-    else:
-        channels = sum(n.channels for n in nodes)
+    if layer.kind != "add":
+        return sum(n.channels for n in nodes)
+    chans = {n.channels for n in nodes}
+    if len(chans) != 1:
+        raise ValueError(f"layer {layer.name}: added inputs have different channels ({sorted(chans)})")
+    return nodes[0].channels
+
+
+def _merge_counts(nodes: list[_Node], starts: list[int], start: int, end: int) -> np.ndarray | None:
+    # the inputs' path counts laid over the union of their fields (None when any is untracked, or too wide)
+    if any(n.counts is None for n in nodes) or end - start > MAX_COVERAGE:
+        return None
+    counts = np.zeros(end - start, dtype=np.float64)
+    for s, n in zip(starts, nodes, strict=True):
+        counts[s - start : s - start + n.rf] += n.counts  # type: ignore[operator]
+    return counts
+
+
+def _merge(layer: NetLayer, nodes: list[_Node]) -> tuple[_Node, bool]:
+    channels = _merge_channels(layer, nodes)
     starts = [-n.padding for n in nodes]
     ends = [-n.padding + n.rf for n in nodes]
     start, end = min(starts), max(ends)
     centres = {2 * s + n.rf - 1 for s, n in zip(starts, nodes, strict=True)}
     aligned = len(centres) == 1 or len(set(ends)) == 1  # centred, or causal (every field ends at t)
-    counts: np.ndarray | None = None
-    if all(n.counts is not None for n in nodes) and end - start <= MAX_COVERAGE:
-        counts = np.zeros(end - start, dtype=np.float64)
-        for s, n in zip(starts, nodes, strict=True):
-            counts[s - start : s - start + n.rf] += n.counts  # type: ignore[operator]
+    counts = _merge_counts(nodes, starts, start, end)
     return _Node(channels, nodes[0].size, end - start, nodes[0].jump, -start, counts), not aligned
 
 
 def _holes(counts: np.ndarray | None) -> int:
     return -1 if counts is None else int(np.count_nonzero(counts == 0))
+
+
+def _step(layer: NetLayer, src: _Node, ndim: int) -> _Node:
+    # one non-merge layer over its input: output size, field, jump, effective padding and path counts;
+    # gap and fc take the whole extent (kernel = the current size, no padding, stride and dilation 1)
+    whole = layer.kind in ("gap", "fc")
+    k = max(src.size) if whole else layer.kernel
+    ks = src.size if whole else (k,) * ndim
+    pad = (0, 0) if whole else layer.padding
+    stride = 1 if whole else layer.stride
+    dil = 1 if whole else layer.dilation
+    try:
+        out = tuple(output_size(n, kk, stride, pad, dil) for n, kk in zip(src.size, ks, strict=True))
+    except ValueError as exc:
+        raise ValueError(f"layer {layer.name}: {exc}") from None
+    rf = src.rf + dil * (k - 1) * src.jump
+    return _Node(
+        layer.c_out if layer.kind in ("conv", "fc") else src.channels,
+        out,
+        rf,
+        src.jump * stride,
+        src.padding + pad[0] * src.jump,
+        _spread(src.counts, k, dil * src.jump, rf),
+    )
+
+
+def _cost(layer: NetLayer, src: _Node, out: tuple[int, ...], ndim: int) -> tuple[int, int]:
+    # (params, MACs): convolutions and fully connected layers count, everything else is free
+    bias = layer.c_out if layer.bias else 0
+    if layer.kind == "conv":
+        weights = layer.c_in // layer.groups * layer.c_out * layer.kernel**ndim
+        return weights + bias, weights * int(np.prod(out))
+    if layer.kind == "fc":
+        features = src.channels * int(np.prod(src.size))
+        return features * layer.c_out + bias, features * layer.c_out
+    return 0, 0
+
+
+def _layer(layer: NetLayer, srcs: list[_Node], ndim: int) -> tuple[_Node, int, int, int, bool]:
+    # one row's node, channels in, params, MACs and misalignment flag
+    if layer.kind in MERGES:
+        if len(srcs) < 2:
+            raise ValueError(f"layer {layer.name}: a merge needs at least two inputs")
+        node, flag = _merge(layer, srcs)
+        return node, node.channels, 0, 0, flag
+    if len(srcs) != 1:
+        raise ValueError(f"layer {layer.name}: only add and concat read several inputs")
+    src = srcs[0]
+    if layer.kind in ("conv", "fc") and layer.c_in != src.channels:
+        raise ValueError(f"layer {layer.name}: expects {layer.c_in} channels, gets {src.channels}")
+    node = _step(layer, src, ndim)
+    params, macs = _cost(layer, src, node.size, ndim)
+    return node, src.channels, params, macs, False
+
+
+def _totals(rows: list[Row]) -> Totals:
+    last = rows[-1]
+    return Totals(
+        sum(r.params for r in rows),
+        sum(r.macs for r in rows),
+        sum(r.memory for r in rows),
+        last.rf,
+        last.jump,
+        last.padding,
+    )
 
 
 def analyse(net: Network) -> Analysis:
@@ -291,56 +366,10 @@ def analyse(net: Network) -> Analysis:
     """
     nodes: dict[str, _Node] = {"input": _Node(net.in_channels, net.size, 1, 1, 0, np.ones(1))}
     rows: list[Row] = []
-    misaligned: list[str] = []
     for i, layer in enumerate(net.layers):
-        srcs = [nodes[s] for s in net.sources(i)]
-        flag = False
-        if layer.kind in MERGES:
-            if len(srcs) < 2:
-                raise ValueError(f"layer {layer.name}: a merge needs at least two inputs")
-            node, flag = _merge(layer, srcs)
-            params = macs = 0
-            c_in = node.channels
-        else:
-            if len(srcs) != 1:
-                raise ValueError(f"layer {layer.name}: only add and concat read several inputs")
-            src = srcs[0]
-            c_in = src.channels
-            if layer.kind in ("conv", "fc") and layer.c_in != c_in:
-                raise ValueError(f"layer {layer.name}: expects {layer.c_in} channels, gets {c_in}")
-            whole = layer.kind in ("gap", "fc")
-            k = max(src.size) if whole else layer.kernel
-            ks = src.size if whole else (k,) * net.ndim
-            pad = (0, 0) if whole else layer.padding
-            stride = 1 if whole else layer.stride
-            dil = 1 if whole else layer.dilation
-            try:
-                out = tuple(output_size(n, kk, stride, pad, dil) for n, kk in zip(src.size, ks, strict=True))
-            except ValueError as exc:
-                raise ValueError(f"layer {layer.name}: {exc}") from None
-            rf = src.rf + dil * (k - 1) * src.jump
-            node = _Node(
-                layer.c_out if layer.kind in ("conv", "fc") else c_in,
-                out,
-                rf,
-                src.jump * stride,
-                src.padding + pad[0] * src.jump,
-                _spread(src.counts, k, dil * src.jump, rf),
-            )
-            positions = int(np.prod(out))
-            if layer.kind == "conv":
-                taps = layer.kernel**net.ndim
-                params = layer.c_in // layer.groups * layer.c_out * taps + (layer.c_out if layer.bias else 0)
-                macs = layer.c_in // layer.groups * layer.c_out * taps * positions
-            elif layer.kind == "fc":
-                features = c_in * int(np.prod(src.size))
-                params = features * layer.c_out + (layer.c_out if layer.bias else 0)
-                macs = features * layer.c_out
-            else:
-                params = macs = 0
+        node, c_in, params, macs, flag = _layer(layer, [nodes[s] for s in net.sources(i)], net.ndim)
         nodes[layer.name] = node
-        if flag:
-            misaligned.append(layer.name)
+        memory = node.channels * int(np.prod(node.size)) * BYTES_PER_VALUE
         rows.append(
             Row(
                 layer,
@@ -352,21 +381,13 @@ def analyse(net: Network) -> Analysis:
                 node.padding,
                 params,
                 macs,
-                node.channels * int(np.prod(node.size)) * BYTES_PER_VALUE,
+                memory,
                 _holes(node.counts),
                 flag,
             )
         )
-    last = rows[-1]
-    totals = Totals(
-        sum(r.params for r in rows),
-        sum(r.macs for r in rows),
-        sum(r.memory for r in rows),
-        last.rf,
-        last.jump,
-        last.padding,
-    )
-    return Analysis(net, tuple(rows), totals, tuple(misaligned))
+    misaligned = tuple(r.layer.name for r in rows if r.misaligned)
+    return Analysis(net, tuple(rows), _totals(rows), misaligned)
 
 
 def field_rows(rows: Iterable[Row]) -> list[tuple[str, int]]:

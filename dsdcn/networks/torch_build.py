@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -19,44 +20,80 @@ def _pad_args(layer: NetLayer, ndim: int) -> tuple[int, ...]:
     return (before, after) * ndim
 
 
-def _module(layer: NetLayer, ndim: int, features: int) -> nn.Module:
-    conv_cls = nn.Conv1d if ndim == 1 else nn.Conv2d
-    before, after = layer.padding
-    symmetric = before == after
+def _symmetric(layer: NetLayer) -> bool:
+    return layer.padding[0] == layer.padding[1]
+
+
+def _small_pool_pad(layer: NetLayer) -> bool:
+    # torch pooling pads symmetrically and at most half the kernel; anything else gets an explicit pad
+    return _symmetric(layer) and 2 * layer.padding[0] <= layer.kernel
+
+
+def _conv_modules(layer: NetLayer, ndim: int, features: int) -> list[nn.Module]:
+    # asymmetric padding (causal...) as an explicit zero pad before an unpadded convolution
+    symmetric = _symmetric(layer)
     parts: list[nn.Module] = []
-    if layer.kind == "conv":
-        if not symmetric:
-            parts.append((nn.ConstantPad1d if ndim == 1 else nn.ConstantPad2d)(_pad_args(layer, ndim), 0.0))
-        parts.append(
-            conv_cls(
-                layer.c_in,
-                layer.c_out,
-                layer.kernel,
-                layer.stride,
-                before if symmetric else 0,
-                layer.dilation,
-                layer.groups,
-                bias=layer.bias,
-            )
+    if not symmetric:
+        parts.append((nn.ConstantPad1d if ndim == 1 else nn.ConstantPad2d)(_pad_args(layer, ndim), 0.0))
+    pad = layer.padding[0] if symmetric else 0
+    conv_cls = nn.Conv1d if ndim == 1 else nn.Conv2d
+    parts.append(
+        conv_cls(
+            layer.c_in,
+            layer.c_out,
+            layer.kernel,
+            layer.stride,
+            pad,
+            layer.dilation,
+            layer.groups,
+            bias=layer.bias,
         )
-    elif layer.kind in ("maxpool", "avgpool"):
-        small = symmetric and 2 * before <= layer.kernel
-        if not small:
-            value = float("-inf") if layer.kind == "maxpool" else 0.0
-            parts.append((nn.ConstantPad1d if ndim == 1 else nn.ConstantPad2d)(_pad_args(layer, ndim), value))
-        pad = before if small else 0
-        if layer.kind == "maxpool":
-            parts.append((nn.MaxPool1d if ndim == 1 else nn.MaxPool2d)(layer.kernel, layer.stride, pad))
-        else:
-            parts.append((nn.AvgPool1d if ndim == 1 else nn.AvgPool2d)(layer.kernel, layer.stride, pad))
-    elif layer.kind == "gap":
-        parts.append((nn.AdaptiveAvgPool1d if ndim == 1 else nn.AdaptiveAvgPool2d)(1))
-    elif layer.kind == "fc":
-        parts += [
-            nn.Flatten(),
-            nn.Linear(features, layer.c_out, bias=layer.bias),
-            nn.Unflatten(1, (layer.c_out,) + (1,) * ndim),
-        ]
+    )
+    return parts
+
+
+def _pool_modules(layer: NetLayer, ndim: int, features: int) -> list[nn.Module]:
+    # padding torch pooling cannot take: an explicit pad (-inf for max, zeros for average) first
+    small = _small_pool_pad(layer)
+    maxpool = layer.kind == "maxpool"
+    parts: list[nn.Module] = []
+    if not small:
+        value = float("-inf") if maxpool else 0.0
+        parts.append((nn.ConstantPad1d if ndim == 1 else nn.ConstantPad2d)(_pad_args(layer, ndim), value))
+    pad = layer.padding[0] if small else 0
+    if maxpool:
+        parts.append((nn.MaxPool1d if ndim == 1 else nn.MaxPool2d)(layer.kernel, layer.stride, pad))
+    else:
+        parts.append((nn.AvgPool1d if ndim == 1 else nn.AvgPool2d)(layer.kernel, layer.stride, pad))
+    return parts
+
+
+def _gap_modules(layer: NetLayer, ndim: int, features: int) -> list[nn.Module]:
+    return [(nn.AdaptiveAvgPool1d if ndim == 1 else nn.AdaptiveAvgPool2d)(1)]
+
+
+def _fc_modules(layer: NetLayer, ndim: int, features: int) -> list[nn.Module]:
+    # flatten, the linear layer, and back to (N, C, 1...) so that later rows see a spatial tensor
+    return [
+        nn.Flatten(),
+        nn.Linear(features, layer.c_out, bias=layer.bias),
+        nn.Unflatten(1, (layer.c_out,) + (1,) * ndim),
+    ]
+
+
+# the modules of each kind of row before its activation (merges have none)
+_MODULES: dict[str, Callable[[NetLayer, int, int], list[nn.Module]]] = {
+    "conv": _conv_modules,
+    "maxpool": _pool_modules,
+    "avgpool": _pool_modules,
+    "gap": _gap_modules,
+    "fc": _fc_modules,
+}
+
+
+def _module(layer: NetLayer, ndim: int, features: int) -> nn.Module:
+    build = _MODULES.get(layer.kind)
+    parts = build(layer, ndim, features) if build else []
     if layer.act:
         parts.append(nn.ReLU() if layer.act == "relu" else nn.ReLU6())
     return nn.Sequential(*parts)
@@ -138,40 +175,64 @@ def _ident(name: str, taken: set[str]) -> str:
     return out
 
 
-def _code_module(layer: NetLayer, ndim: int, features: int) -> str:
+def _conv_code(layer: NetLayer, ndim: int, features: int) -> list[str]:
     d = f"{ndim}d"
-    before, after = layer.padding
-    sym = before == after
-    parts: list[str] = []
-    if layer.kind == "conv":
-        if not sym:
-            parts.append(f"nn.ConstantPad{d}({_pad_args(layer, ndim)}, 0.0)")
-        extra = "".join(
-            [
-                f", stride={layer.stride}" if layer.stride != 1 else "",
-                f", padding={before}" if sym and before else "",
-                f", dilation={layer.dilation}" if layer.dilation != 1 else "",
-                f", groups={layer.groups}" if layer.groups != 1 else "",
-                "" if layer.bias else ", bias=False",
-            ]
-        )
-        parts.append(f"nn.Conv{d}({layer.c_in}, {layer.c_out}, {layer.kernel}{extra})")
-    elif layer.kind in ("maxpool", "avgpool"):
-        cls = "MaxPool" if layer.kind == "maxpool" else "AvgPool"
-        small = sym and 2 * before <= layer.kernel
-        if not small:
-            value = "float('-inf')" if layer.kind == "maxpool" else "0.0"
-            parts.append(f"nn.ConstantPad{d}({_pad_args(layer, ndim)}, {value})")
-        parts.append(f"nn.{cls}{d}({layer.kernel}, stride={layer.stride}, padding={before if small else 0})")
-    elif layer.kind == "gap":
-        parts.append(f"nn.AdaptiveAvgPool{d}(1)")
-    elif layer.kind == "fc":
-        ones = ", ".join(["1"] * ndim)
-        parts += [
-            "nn.Flatten()",
-            f"nn.Linear({features}, {layer.c_out}{'' if layer.bias else ', bias=False'})",
-            f"nn.Unflatten(1, ({layer.c_out}, {ones}))",
+    before = layer.padding[0]
+    sym = _symmetric(layer)
+    parts = [] if sym else [f"nn.ConstantPad{d}({_pad_args(layer, ndim)}, 0.0)"]
+    extra = "".join(
+        [
+            f", stride={layer.stride}" if layer.stride != 1 else "",
+            f", padding={before}" if sym and before else "",
+            f", dilation={layer.dilation}" if layer.dilation != 1 else "",
+            f", groups={layer.groups}" if layer.groups != 1 else "",
+            "" if layer.bias else ", bias=False",
         ]
+    )
+    parts.append(f"nn.Conv{d}({layer.c_in}, {layer.c_out}, {layer.kernel}{extra})")
+    return parts
+
+
+def _pool_code(layer: NetLayer, ndim: int, features: int) -> list[str]:
+    d = f"{ndim}d"
+    maxpool = layer.kind == "maxpool"
+    cls = "MaxPool" if maxpool else "AvgPool"
+    small = _small_pool_pad(layer)
+    parts = []
+    if not small:
+        value = "float('-inf')" if maxpool else "0.0"
+        parts.append(f"nn.ConstantPad{d}({_pad_args(layer, ndim)}, {value})")
+    pad = layer.padding[0] if small else 0
+    parts.append(f"nn.{cls}{d}({layer.kernel}, stride={layer.stride}, padding={pad})")
+    return parts
+
+
+def _gap_code(layer: NetLayer, ndim: int, features: int) -> list[str]:
+    return [f"nn.AdaptiveAvgPool{ndim}d(1)"]
+
+
+def _fc_code(layer: NetLayer, ndim: int, features: int) -> list[str]:
+    ones = ", ".join(["1"] * ndim)
+    return [
+        "nn.Flatten()",
+        f"nn.Linear({features}, {layer.c_out}{'' if layer.bias else ', bias=False'})",
+        f"nn.Unflatten(1, ({layer.c_out}, {ones}))",
+    ]
+
+
+# the source of each kind of row's modules before its activation, as in _MODULES
+_CODE: dict[str, Callable[[NetLayer, int, int], list[str]]] = {
+    "conv": _conv_code,
+    "maxpool": _pool_code,
+    "avgpool": _pool_code,
+    "gap": _gap_code,
+    "fc": _fc_code,
+}
+
+
+def _code_module(layer: NetLayer, ndim: int, features: int) -> str:
+    build = _CODE.get(layer.kind)
+    parts = build(layer, ndim, features) if build else []
     if layer.act:
         parts.append(_ACT[layer.act])
     if len(parts) == 1:
