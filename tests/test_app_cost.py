@@ -7,18 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from dsdcn import LayerSpec, formula_cost
 
-from .conftest import ROOT
+from .pages import open_page
 
 PAGE = "app_pages/cost.py"
 
 
 @pytest.fixture()
 def page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_page(PAGE)
 
 
 def _small(at: AppTest, h: int = 12, c_in: int = 4, c_out: int = 8) -> AppTest:

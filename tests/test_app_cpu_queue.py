@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from dsdcn import budget
 
+from .cpu_queue import queue_held
+
 
 def _page() -> None:
     import streamlit as st
@@ -34,34 +36,24 @@ def test_a_request_that_queues_inside_a_cached_function_says_so_then_runs() -> N
     def spy(callback):  # the page's callback, also recorded here
         return real_on_wait(lambda ahead: (told.append(ahead), callback(ahead)))
 
-    holding, release = threading.Event(), threading.Event()
-
-    def other_user() -> None:
-        with budget.reserve(1 << 20):
-            holding.set()
-            release.wait(10)
-
-    th = threading.Thread(target=other_user)
-    th.start()
-    assert holding.wait(5)
-
-    def end_once_the_page_waits() -> None:  # the other request ends soon after the page's joins the queue
+    # the other request ends soon after the page's joins the queue
+    def end_once_the_page_waits(release: threading.Event) -> None:
         deadline = time.monotonic() + 25
         while budget.waiting() < 1 and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.3)
         release.set()
 
-    watcher = threading.Thread(target=end_once_the_page_waits)
-    watcher.start()
-    budget.on_wait = spy  # type: ignore[assignment]
-    try:
-        at = AppTest.from_function(_page, default_timeout=30).run()
-    finally:
-        budget.on_wait = real_on_wait  # type: ignore[assignment]
-        release.set()
-        th.join(5)
-        watcher.join(30)
+    with queue_held() as release:
+        watcher = threading.Thread(target=end_once_the_page_waits, args=(release,))
+        watcher.start()
+        budget.on_wait = spy  # type: ignore[assignment]
+        try:
+            at = AppTest.from_function(_page, default_timeout=30).run()
+        finally:
+            budget.on_wait = real_on_wait  # type: ignore[assignment]
+            release.set()
+            watcher.join(30)
     assert not at.exception, at.exception
     assert at.session_state["answer"] == 42
     assert told[0] == 1 and told[-1] == 0  # one ahead, then its turn

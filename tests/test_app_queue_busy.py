@@ -4,10 +4,6 @@ server is busy (no traceback, nothing computed), and the next run computes as us
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 import ui.receptive_field as rfui
@@ -15,29 +11,10 @@ from dsdcn import budget
 from ui.locales.en import STRINGS as EN
 from ui.locales.zh import STRINGS as ZH
 
+from .cpu_queue import queue_held
 from .links import open_link
 
 BUSY = EN["workshop.busy"]
-
-
-@contextmanager
-def queue_held() -> Iterator[None]:
-    """Another request of this server holds the CPU queue while the block runs."""
-    holding, release = threading.Event(), threading.Event()
-
-    def other_user() -> None:
-        with budget.reserve(1 << 20):
-            holding.set()
-            release.wait(60)
-
-    th = threading.Thread(target=other_user, daemon=True)
-    th.start()
-    assert holding.wait(5)
-    try:
-        yield
-    finally:
-        release.set()
-        th.join(5)
 
 
 @pytest.fixture

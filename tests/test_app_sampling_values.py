@@ -11,31 +11,21 @@ import torch
 import torch.nn.functional as F
 from streamlit.testing.v1 import AppTest
 
-from tests.links import Link, link_of, open_link, widget
+from tests.links import link_of, widget
+from tests.pages import open_page, set_controls
 from ui.locales.en.sampling_grid import STRINGS as EN
 from ui.locales.zh.sampling_grid import STRINGS as ZH
 
-APP = "app.py"
 PAGE = "app_pages/sampling_grid.py"
 WIDGETS = ("slider", "toggle", "selectbox", "button_group")
-
-
-def _page(link: Link | None = None) -> AppTest:
-    at = open_link(APP, link or {}, page=PAGE, timeout=30)
-    assert not at.exception, at.exception
-    return at
 
 
 def _widget(at: AppTest, key: str):
     return widget(at, key, kinds=WIDGETS)
 
 
-def _set(at: AppTest, **values) -> AppTest:
-    for key, value in values.items():
-        _widget(at, f"sg_{key}").set_value(value)
-        at.run()
-        assert not at.exception, at.exception
-    return at
+def _set(at: AppTest, **values: object) -> AppTest:
+    return set_controls(at, "sg_", WIDGETS, **values)
 
 
 def _table(at: AppTest, index: int = 0):
@@ -61,7 +51,7 @@ def _torch(n: int, k: int, d: int, s: int, pads: tuple[int, int], mode: str, at:
 
 
 def test_values_table_by_default_and_its_sum_is_torch() -> None:
-    at = _set(_page(), view="pick")
+    at = _set(open_page(PAGE), view="pick")
     table = _table(at)
     assert list(table.columns) == [
         EN["sampling_grid.v.col_m_2d"],
@@ -80,9 +70,10 @@ def test_values_table_by_default_and_its_sum_is_torch() -> None:
 
 
 def test_values_at_the_extremes() -> None:
-    at = _page(
+    at = open_page(
+        PAGE,
         {"sg_view": "pick", "sg_n": "32", "sg_k": "11", "sg_d": "16", "sg_s": "8", "sg_pad": "same"}
-        | {"sg_mode": "replicate", "sg_pick_r": "3", "sg_pick_c": "3", "sg_compare": "false"}
+        | {"sg_mode": "replicate", "sg_pick_r": "3", "sg_pick_c": "3", "sg_compare": "false"},
     )
     assert len(_table(at)) == 121
     assert _sum(at) == _torch(32, 11, 16, 8, (80, 80), "replicate", (3, 3))
@@ -94,8 +85,8 @@ def test_values_at_the_extremes() -> None:
 
 def test_values_link_in_both_languages() -> None:
     link = {"sg_view": "pick", "sg_mode": "reflect", "sg_pad": "same", "sg_pick_r": "0", "sg_pick_c": "0"}
-    en = _page(link)
-    zh = _page({**link, "lang": "中文"})
+    en = open_page(PAGE, link)
+    zh = open_page(PAGE, {**link, "lang": "中文"})
     expected = _torch(7, 3, 2, 1, (2, 2), "reflect", (0, 0))
     assert _sum(en) == _sum(zh) == expected
     assert list(zh.dataframe[0].value.columns)[1] == ZH["sampling_grid.v.col_reads"]
@@ -107,7 +98,7 @@ def test_values_link_in_both_languages() -> None:
 
 
 def test_reverse_view_defaults_hole_and_link() -> None:
-    at = _set(_page(), view="reads")
+    at = _set(open_page(PAGE), view="reads")
     assert _widget(at, "sg_in_r").value == 2 and _widget(at, "sg_in_c").value == 2
     table = _table(at)
     assert sorted(table[EN["sampling_grid.r.col_output"]]) == ["(0, 0)", "(0, 2)", "(2, 0)", "(2, 2)"]
@@ -123,26 +114,28 @@ def test_reverse_view_defaults_hole_and_link() -> None:
         "sg_s": "4",
         "sg_in_c": "6",
     }
-    en = _page(link)
+    en = open_page(PAGE, link)
     assert any("No output reads input pixel **6**" in i.value for i in en.info)
     assert link_of(en)["sg_in_c"] == "6" and link_of(en)["sg_view"] == "reads"
-    zh = _page({**link, "lang": "中文"})
+    zh = open_page(PAGE, {**link, "lang": "中文"})
     assert any("没有输出读取输入像素 **6**" in i.value for i in zh.info)
     # extremes: the last pixel of the largest input, then a smaller input clamps the pixel
-    at = _page({"sg_view": "reads", "sg_n": "32", "sg_in_r": "31", "sg_in_c": "31", "sg_pad": "same"})
+    at = open_page(
+        PAGE, {"sg_view": "reads", "sg_n": "32", "sg_in_r": "31", "sg_in_c": "31", "sg_pad": "same"}
+    )
     assert _widget(at, "sg_in_c").value == 31 and not at.exception
     at = _set(at, n=3)
     assert _widget(at, "sg_in_c").value == 2
 
 
 def test_slide_size_option_in_both_views() -> None:
-    at = _page()
+    at = open_page(PAGE)
     assert _widget(at, "sg_slide").value is False  # default: the plain GIF
     assert [b.key for b in at.get("download_button")] == ["sg_gif"]
     at = _set(at, slide=True)
     assert link_of(at)["sg_slide"] == "true"
     at = _set(at, view="pick")
     assert [b.key for b in at.get("download_button")] == ["sg_png"] and _widget(at, "sg_slide").value is True
-    zh = _page({"lang": "中文", "sg_view": "pick", "sg_slide": "true"})
+    zh = open_page(PAGE, {"lang": "中文", "sg_view": "pick", "sg_slide": "true"})
     assert _widget(zh, "sg_slide").label == ZH["sampling_grid.slide"]
     assert zh.get("download_button")[0].proto.label == ZH["sampling_grid.png"]

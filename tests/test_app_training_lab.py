@@ -19,16 +19,15 @@ import ui.training_lab as lab
 from dsdcn.training import DEFAULT_RACES, FilterTask, MemoryTask, ModelSpec, OffsetTask, Task, model_cost
 from ui.locales.en import STRINGS as EN
 
-from .links import Link, open_link
+from .links import Link
+from .pages import open_page
 
 PAGE = "app_pages/training_lab.py"
 WEIGHTS = " weights · "  # the model cards' captions: "1,257 weights · 596,288 MACs per sample · …"
 
 
 def _open(link: Link | None = None) -> AppTest:
-    at = open_link("app.py", link or {}, page=PAGE, timeout=60)
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, link, timeout=60)
 
 
 def _run(at: AppTest) -> AppTest:

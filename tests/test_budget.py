@@ -15,6 +15,8 @@ from dsdcn import budget, measure
 from dsdcn import filters as fl
 from dsdcn.measure import LayerSpec, measurement_estimate
 
+from .cpu_queue import queue_held
+
 
 def _impulse_response(kernel: np.ndarray, schedule: tuple[int, ...]) -> np.ndarray:
     # the stack run on an impulse by torch itself, flipped (convolutions are cross-correlations)
@@ -225,22 +227,10 @@ def test_a_request_inside_a_running_one_does_not_wait_for_itself() -> None:
 
 
 def test_a_request_that_waits_too_long_is_refused_and_leaves_the_queue() -> None:
-    held = threading.Event()
-    done = threading.Event()
-
-    def first() -> None:
-        with budget.reserve(1 << 20):
-            held.set()
-            done.wait(5)
-
-    th = threading.Thread(target=first)
-    th.start()
-    assert held.wait(5)
     told: list[int] = []
-    with budget.on_wait(told.append), pytest.raises(budget.Busy, match="requests ahead of this one: 1"):
-        with budget.reserve(1 << 20, wait=0.1):
-            pass
-    assert told == [1] and budget.waiting() == 0
-    done.set()
-    th.join(5)
+    with queue_held():
+        with budget.on_wait(told.append), pytest.raises(budget.Busy, match="requests ahead of this one: 1"):
+            with budget.reserve(1 << 20, wait=0.1):
+                pass
+        assert told == [1] and budget.waiting() == 0
     assert budget.reserved() == 0

@@ -5,43 +5,33 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dsdcn.figures.theme import PROJECTOR
 from tests.conftest import chart_titles, element_text
-from tests.links import Link, link_of, open_link, widget
+from tests.links import Link, link_of, widget
+from tests.pages import open_page, set_controls
 from ui.locales.en.sampling_grid import STRINGS as EN
 from ui.locales.zh.sampling_grid import STRINGS as ZH
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/sampling_grid.py"
 WIDGETS = ("slider", "number_input", "toggle", "selectbox", "button_group")
 PRESET_IDS = ("dilation_skips", "same_padding", "stride_skips", "shared_factor", "reflect_padding")
-
-
-def _page(link: Link | None = None) -> AppTest:
-    at = open_link(APP, link or {}, page=PAGE, timeout=30)
-    assert not at.exception, at.exception
-    return at
 
 
 def _widget(at: AppTest, key: str):
     return widget(at, key, kinds=WIDGETS)
 
 
+def _set(at: AppTest, **values: object) -> AppTest:
+    return set_controls(at, "sg_", WIDGETS, **values)
+
+
 def _controls(at: AppTest) -> dict[str, object]:
     """Every sg_ control on screen and its value."""
     return {w.key: w.value for kind in WIDGETS for w in at.get(kind) if w.key and w.key.startswith("sg_")}
-
-
-def _set(at: AppTest, **values) -> AppTest:
-    for key, value in values.items():
-        _widget(at, f"sg_{key}").set_value(value)
-        at.run()  # one change per run, as a person makes them (callbacks such as the axis tie run)
-        assert not at.exception, at.exception
-    return at
 
 
 def _specs(at: AppTest) -> list[dict]:
@@ -51,13 +41,13 @@ def _specs(at: AppTest) -> list[dict]:
 @functools.cache
 def _defaults() -> tuple[tuple[str, object], ...]:
     """The controls of a fresh page (opened once per test session)."""
-    return tuple(_controls(_page()).items())
+    return tuple(_controls(open_page(PAGE)).items())
 
 
 def _round_trip(at: AppTest, link: Link | None = None) -> AppTest:
     """Open a fresh page with the link of `at` and check it shows the same controls and figures."""
     link = link_of(at) if link is None else link
-    again = _page(link)
+    again = open_page(PAGE, link)
     assert _controls(again) == _controls(at)
     assert _specs(again) == _specs(at)
     assert [m.value for m in again.metric] == [m.value for m in at.metric]
@@ -86,19 +76,19 @@ SCENARIOS = {
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_link_reproduces_the_view(name: str) -> None:
-    at = _set(_page(), **SCENARIOS[name])
+    at = _set(open_page(PAGE), **SCENARIOS[name])
     _round_trip(at)
 
 
 def test_hidden_controls_still_reproduce_the_screen() -> None:
     # per-axis values, then 1D: the 1D view uses the tied controls, the per-axis ones are hidden
-    at = _set(_page(), tied=False, n_r=5, d_c=3)
+    at = _set(open_page(PAGE), tied=False, n_r=5, d_c=3)
     _set(at, dims="1D")
     again = _round_trip(at)
     _set(again, dims="2D")  # the tie comes back on in a fresh page: the link had no hidden values
     assert _widget(again, "sg_tied").value is True
     # untied then tied again: the column values become the tied ones, and the link says so
-    at = _set(_page(), tied=False, n_c=11, k_c=5)
+    at = _set(open_page(PAGE), tied=False, n_c=11, k_c=5)
     _set(at, tied=True)
     assert _widget(at, "sg_n").value == 11
     assert dict(at.query_params) == {"sg_n": "11", "sg_k": "5"}  # the callback's values reach the URL
@@ -107,7 +97,7 @@ def test_hidden_controls_still_reproduce_the_screen() -> None:
 
 @pytest.mark.parametrize("preset", PRESET_IDS)
 def test_every_preset_round_trips_with_its_idea(preset: str) -> None:
-    at = _page()
+    at = open_page(PAGE)
     at.button(key=f"sg_preset_{preset}").click().run()
     assert not at.exception
     caption = f"**{EN[f'sampling_grid.preset.{preset}']}** · {EN[f'sampling_grid.preset.{preset}.idea']}"
@@ -121,7 +111,7 @@ def test_every_preset_round_trips_with_its_idea(preset: str) -> None:
 
 
 def test_presets_show_their_idea_on_screen() -> None:
-    at = _page()
+    at = open_page(PAGE)
     at.button(key="sg_preset_stride_skips").click().run()
     assert next(m.value for m in at.metric if m.label == "Pixels never read") == "50%"
     at.button(key="sg_preset_shared_factor").click().run()
@@ -132,7 +122,7 @@ def test_presets_show_their_idea_on_screen() -> None:
 
 def test_reset_brings_the_defaults_back() -> None:
     fresh = dict(_defaults())
-    at = _set(_page(), n=12, compare=False, mode="circular", pad="same")
+    at = _set(open_page(PAGE), n=12, compare=False, mode="circular", pad="same")
     at.button(key="sg_preset_reflect_padding").click().run()
     at.button(key="sg_reset").click().run()
     assert not at.exception
@@ -155,7 +145,7 @@ HOSTILE = [SCRIPT, "1e999", "-5", "NaN", LONG]
 def test_hostile_links_give_defaults_and_a_notice(value: str) -> None:
     fresh = dict(_defaults())
     for keys in BOUND_KEYS:
-        at = _page({**{k: value for k in keys}, "sg_bogus": value})
+        at = open_page(PAGE, {**{k: value for k in keys}, "sg_bogus": value})
         assert _controls(at) == fresh  # every control at its default
         notice = " ".join(i.value for i in at.info)
         for key in [*keys, "sg_bogus"]:
@@ -167,8 +157,8 @@ def test_hostile_links_give_defaults_and_a_notice(value: str) -> None:
 
 
 def test_a_hostile_value_in_a_visible_control_keeps_the_rest_of_the_link() -> None:
-    at = _page(
-        {"sg_tied": "false", "sg_n_r": "5", "sg_k_c": SCRIPT, "sg_pad_c": "custom", "sg_pl_c": "1e999"}
+    at = open_page(
+        PAGE, {"sg_tied": "false", "sg_n_r": "5", "sg_k_c": SCRIPT, "sg_pad_c": "custom", "sg_pl_c": "1e999"}
     )
     assert _widget(at, "sg_n_r").value == 5 and _widget(at, "sg_pad_c").value == "custom"
     assert _widget(at, "sg_k_c").value == 3 and _widget(at, "sg_pl_c").value == 1
@@ -192,12 +182,12 @@ def _zh(at: AppTest) -> None:
 
 
 def test_the_page_in_chinese() -> None:
-    at = _page({"lang": "中文"})
+    at = open_page(PAGE, {"lang": "中文"})
     _zh(at)
     assert any(b.label == ZH["sampling_grid.preset.dilation_skips"] for b in at.button)
     # with non-default controls, their option labels in Chinese
-    at = _page(
-        {"lang": "中文", "sg_mode": ZH["sampling_grid.mode.reflect"], "sg_pad": "same", "sg_dims": "1D"}
+    at = open_page(
+        PAGE, {"lang": "中文", "sg_mode": ZH["sampling_grid.mode.reflect"], "sg_pad": "same", "sg_dims": "1D"}
     )
     _zh(at)
     assert _widget(at, "sg_mode").value == "reflect" and not at.info
@@ -212,22 +202,22 @@ def test_the_page_in_chinese() -> None:
 
 
 def test_problem_messages_in_chinese() -> None:
-    at = _page({"lang": "中文", "sg_n": "32", "sg_k": "11", "sg_d": "16"})
+    at = open_page(PAGE, {"lang": "中文", "sg_n": "32", "sg_k": "11", "sg_d": "16"})
     assert not at.exception and len(at.warning) == 1
     assert "改变以下任一项" in at.warning[0].value and "161 个像素" in at.warning[0].value
 
 
 def test_projector_view_bigger_text() -> None:
-    at = _page({"projector": "true", "sg_compare": "false"})
+    at = open_page(PAGE, {"projector": "true", "sg_compare": "false"})
     spec = _specs(at)[0]
-    assert spec["layout"]["font"]["size"] == 20
+    assert spec["layout"]["font"]["size"] == PROJECTOR.font_size  # the projector theme's, at least 20
     taps = next(t for t in spec["data"] if t.get("name") == "taps")
     assert taps["line"]["width"] == 0  # filled taps keep their size
     assert len(spec["frames"]) == 9
 
 
 def test_gif_download_is_offered_with_its_frame_count() -> None:
-    at = _page()  # compare on: d = 1 (5×5 outputs) beside d = 2 (3×3), both in the GIF
+    at = open_page(PAGE)  # compare on: d = 1 (5×5 outputs) beside d = 2 (3×3), both in the GIF
     assert any(b.key == "sg_gif" for b in at.get("download_button"))
     assert any(
         "25 frames and both panels" in c.value and "(9 outputs) beside it" in c.value for c in at.caption
@@ -241,7 +231,7 @@ def test_gif_download_is_offered_with_its_frame_count() -> None:
 
 
 def test_switching_language_keeps_the_view() -> None:
-    at = _set(_page(), mode="reflect", view="pick", pad="custom", dims="1D")
+    at = _set(open_page(PAGE), mode="reflect", view="pick", pad="custom", dims="1D")
     before = _controls(at)
     _widget(at, "lang").set_value("中文").run()
     assert not at.exception and _controls(at) == before

@@ -10,7 +10,8 @@ import ui.training_lab as lab
 from ui.locales.en import STRINGS as EN
 from ui.locales.zh import STRINGS as ZH
 
-from .links import Link, link_of, open_link
+from .links import Link, link_of
+from .pages import open_page
 
 PAGE = "app_pages/training_lab.py"
 WIDGETS = ("button_group", "selectbox", "text_input", "number_input", "slider")
@@ -21,9 +22,7 @@ LABELS = {v for k, v in (*EN.items(), *ZH.items()) if k.startswith("training_lab
 
 
 def _open(link: Link | None = None) -> AppTest:
-    at = open_link("app.py", link or {}, page=PAGE, timeout=60)
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, link, timeout=60)
 
 
 def _run(at: AppTest) -> AppTest:
