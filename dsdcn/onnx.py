@@ -20,7 +20,7 @@ from typing import Any
 import onnx
 from onnx import helper, numpy_helper, shape_inference
 
-from .networks.table import Kind, NetLayer, Network
+from .networks.table import Kind, NetLayer, Network, analyse
 
 MAX_BYTES = 128 * 1024 * 1024
 MAX_NODES = 5000
@@ -44,7 +44,8 @@ class OnnxError(ValueError):
     """The file cannot be turned into a table; the message says why (in English; ``code`` for the UI).
 
     ``code``: ``too_big``, ``not_onnx``, ``empty``, ``too_many_nodes``, ``unsupported``, ``input_shape``,
-    ``layout`` (an attribute the table cannot hold); ``details`` holds the operators or values involved.
+    ``layout`` (an attribute the table cannot hold), ``malformed`` (a node missing an input, or layers that
+    do not fit together); ``details`` holds the operators or values involved.
     """
 
     def __init__(self, code: str, message: str, details: tuple[str, ...] = ()) -> None:
@@ -359,11 +360,24 @@ def read_onnx(data: bytes, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODE
     input_name, in_shape = _input(g, info, inits)
     w = _Walk(info, inits, in_shape, {input_name: "input"})
     for index, node in enumerate(g.node):
-        _walk_node(w, node, index)
+        try:
+            _walk_node(w, node, index)
+        except (IndexError, KeyError) as exc:  # a node without the inputs its operator needs
+            name = node.name or f"{node.op_type}_{index}"
+            raise OnnxError("malformed", f"{name}: lacks an input its operator needs", (name,)) from exc
     if not w.rows:
         raise OnnxError("empty", "the graph has no convolution, pooling, merge or fully connected layer")
     net = Network("onnx", in_shape[1], tuple(in_shape[2:]), tuple(w.rows), w.rows[-1].name)
+    _check_fits(net)
     return OnnxImport(net, tuple(sorted(w.folded.items())), _mismatches(net, g, w.source, info))
+
+
+def _check_fits(net: Network) -> None:
+    # the table's own checks (channels of merged inputs, merges of one input): an OnnxError, not a crash
+    try:
+        analyse(net)
+    except ValueError as exc:
+        raise OnnxError("malformed", str(exc)) from exc
 
 
 def _channels(rows: list[NetLayer], name: str, in_shape: tuple[int, ...]) -> int:

@@ -32,13 +32,21 @@ def _metric(at: AppTest, key: str) -> str:
 
 
 def _texts(at: AppTest) -> str:
-    return " | ".join(str(e.value) for kind in ("caption", "markdown", "info", "warning", "error") for e in getattr(at, kind))
+    return " | ".join(
+        str(e.value)
+        for kind in ("caption", "markdown", "info", "warning", "error")
+        for e in getattr(at, kind)
+    )
 
 
 def test_defaults_show_mobilenet_v1_checked_against_its_published_figures() -> None:
     at = _open()
     assert at.title[0].value == EN["network.title"]
-    assert _metric(at, "params") == "4.21 M" and _metric(at, "macs") == "569 M" and _metric(at, "flops") == "1.14 G"
+    assert (
+        _metric(at, "params") == "4.21 M"
+        and _metric(at, "macs") == "569 M"
+        and _metric(at, "flops") == "1.14 G"
+    )
     published = at.dataframe[0].value
     assert list(published[EN["network.pub.verdict"]]) == [EN["network.pub.ok"]] * len(published)
     assert len(at.dataframe[1].value) == 29  # the layer table: every row
@@ -52,7 +60,13 @@ def test_each_preset_states_its_idea_and_keeps_it_in_the_link(preset: str) -> No
     at.run()
     assert not at.exception, at.exception
     assert EN[f"network.preset.{preset}.idea"] in _texts(at)
-    expected = {"resnet_stride": "483 px", "deeplab_os": "1,003 px", "espnet_hff": "33 px", "wavenet": "2,048 px", "separable": "212 px"}
+    expected = {
+        "resnet_stride": "483 px",
+        "deeplab_os": "1,003 px",
+        "espnet_hff": "33 px",
+        "wavenet": "2,048 px",
+        "separable": "212 px",
+    }
     assert _metric(at, "rf").startswith(expected[preset])
     if preset == "separable":
         assert EN["network.separable"] in [s.value for s in at.subheader]
@@ -64,7 +78,9 @@ def test_extremes_give_messages_not_tracebacks() -> None:
     at = _open({"nw_net": "vgg16", "nw_size": "1"})
     assert any(EN["network.cannot"].split(":")[0] in w.value for w in at.warning)
     at = _open({"nw_net": "deeplab_os8", "nw_size": "65536"})
-    assert any(EN["network.too_big"].split(":")[0] in i.value for i in at.info)  # latency refused, table shown
+    assert any(
+        EN["network.too_big"].split(":")[0] in i.value for i in at.info
+    )  # latency refused, table shown
     assert len(at.dataframe) >= 1
 
 
@@ -77,7 +93,9 @@ def test_stack_code_source_and_a_bad_code() -> None:
 
 
 def _onnx_bytes() -> bytes:
-    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=2, dilation=2), nn.ReLU(), nn.Conv2d(8, 4, 3, stride=2, padding=1))
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=2, dilation=2), nn.ReLU(), nn.Conv2d(8, 4, 3, stride=2, padding=1)
+    )
     buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -88,7 +106,9 @@ def _onnx_bytes() -> bytes:
 def test_onnx_uploads_good_and_bad() -> None:
     at = _open({"nw_source": "onnx"})
     assert EN["network.upload_prompt"] in _texts(at)
-    at.file_uploader(key="nw_upload").set_value(("model.onnx", b"\x08\x07garbage" * 10, "application/octet-stream"))
+    at.file_uploader(key="nw_upload").set_value(
+        ("model.onnx", b"\x08\x07garbage" * 10, "application/octet-stream")
+    )
     at.run()
     assert not at.exception and any(EN["network.onnx.not_onnx"] in e.value for e in at.error)
     at.file_uploader(key="nw_upload").set_value(("model.onnx", _onnx_bytes(), "application/octet-stream"))
@@ -97,10 +117,36 @@ def test_onnx_uploads_good_and_bad() -> None:
     assert _metric(at, "rf").startswith("7 px")  # 1 + 2·2 = 5, then a 3×3 at stride 1: 7
 
 
-@pytest.mark.parametrize("link", [{"nw_net": "<script>alert(1)</script>"}, {"nw_size": "1e999"}, {"nw_stack": "x" * 5000, "nw_source": "stack"}, {"nw_source": "zz"}])
+@pytest.mark.parametrize("lang, strings", [("English", EN), ("中文", ZH)])
+def test_an_onnx_whose_layers_do_not_fit_together_gets_a_message(lang: str, strings: dict[str, str]) -> None:
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 9, 9])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    nodes = [helper.make_node("Conv", ["x"], ["y"])]  # a convolution without its weight
+    data = helper.make_model(helper.make_graph(nodes, "g", [x], [y])).SerializeToString()
+    at = _open({"nw_source": "onnx", "lang": lang})
+    at.file_uploader(key="nw_upload").set_value(("bad.onnx", data, "application/octet-stream"))
+    at.run()
+    assert not at.exception, at.exception
+    head = strings["network.onnx.malformed"].split("{")[0]
+    assert any(e.value.startswith(head) and "Conv_0" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        {"nw_net": "<script>alert(1)</script>"},
+        {"nw_size": "1e999"},
+        {"nw_stack": "x" * 5000, "nw_source": "stack"},
+        {"nw_source": "zz"},
+    ],
+)
 def test_hostile_links_fall_back_with_a_notice(link: Link) -> None:
     at = _open(link)
-    assert any(f"`{next(iter(k for k in link if k != 'nw_source' or link[k] == 'zz'))}`" in n.value for n in at.info)
+    assert any(
+        f"`{next(iter(k for k in link if k != 'nw_source' or link[k] == 'zz'))}`" in n.value for n in at.info
+    )
     assert "<script>" not in _texts(at)
 
 

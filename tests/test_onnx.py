@@ -179,6 +179,38 @@ def test_layers_the_table_cannot_hold_are_named(nodes: list, inits: tuple, code:
     assert err.value.details == ((nodes[0].name or f"{nodes[0].op_type}_0",) if code == "layout" else ())
 
 
+W8 = helper.make_tensor("w8", TensorProto.FLOAT, [8, 2, 3, 3], [0.0] * 144)
+PAD = {"pads": [1, 1, 1, 1]}
+
+
+@pytest.mark.parametrize(
+    "nodes, inits, message",
+    [
+        ([helper.make_node("Conv", ["x"], ["y"])], (), "Conv_0: lacks an input its operator needs"),
+        (
+            [helper.make_node("Concat", ["x"], ["y"], axis=1)],
+            (),
+            "layer Concat_0: a merge needs at least two inputs",
+        ),
+        (
+            [
+                helper.make_node("Conv", ["x", "w"], ["a"], **PAD),
+                helper.make_node("Conv", ["x", "w8"], ["b"], **PAD),
+                helper.make_node("Add", ["a", "b"], ["y"]),
+            ],
+            (W, W8),
+            "layer Add_2: added inputs have different channels ([4, 8])",
+        ),
+    ],
+)
+def test_layers_that_do_not_fit_together_are_refused_not_crashed_on(
+    nodes: list, inits: tuple, message: str
+) -> None:
+    with pytest.raises(OnnxError) as err:
+        read_onnx(_graph(nodes, [1, 2, 9, 9], inits))
+    assert (err.value.code, str(err.value)) == ("malformed", message)
+
+
 def test_inputs_the_table_cannot_hold() -> None:
     relu = [helper.make_node("Relu", ["x"], ["y"])]
     for shape, code, message in (

@@ -43,6 +43,7 @@ STRINGS: dict[str, str] = {
     "network.onnx.unsupported": "Unsupported operators, so no table is shown rather than a wrong one: {details}. Supported: Conv, pooling, Add/Sum, Concat, Gemm/MatMul, and operators that change neither field nor MACs (activations, BatchNormalization, Flatten…).",
     "network.onnx.input_shape": "The input size could not be read: {error}. Export the model with a fixed input size.",
     "network.onnx.layout": "A layer cannot be held by the table: {error}",
+    "network.onnx.malformed": "The model's layers do not fit together, so no table is shown: {error}.",
     "network.onnx.folded": "Folded into their neighbours (no field, no counted MACs): {ops}.",
     "network.onnx.mismatch": "Our sizes disagree with ONNX's shape inference at: {names}.",
     "network.totals": "Totals",

@@ -42,6 +42,7 @@ STRINGS: dict[str, str] = {
     "network.onnx.unsupported": "存在不支持的算子，因此不显示（以免显示错误的表）：{details}。支持：Conv、池化、Add/Sum、Concat、Gemm/MatMul，以及既不改变感受野也不计入 MACs 的算子（激活、BatchNormalization、Flatten 等）。",
     "network.onnx.input_shape": "无法读取输入尺寸：{error}。请以固定输入尺寸导出模型。",
     "network.onnx.layout": "有一层无法用层表表示：{error}",
+    "network.onnx.malformed": "模型的各层无法衔接，因此不显示表格：{error}。",
     "network.onnx.folded": "并入相邻层（不影响感受野，不计入 MACs）：{ops}。",
     "network.onnx.mismatch": "以下层的尺寸与 ONNX 形状推断不一致：{names}。",
     "network.totals": "合计",
