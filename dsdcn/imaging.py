@@ -49,6 +49,19 @@ def load_image(data: bytes, max_side: int = 2048) -> Image.Image:
     """
     if isinstance(max_side, bool) or not isinstance(max_side, int) or max_side < 1:
         raise ValueError(f"max_side must be a positive integer, got {max_side!r}")
+    _check_bytes(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _decode(_open(data, max_side), max_side)
+    except ImageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoder failure becomes a readable message
+        raise _decode_error(exc) from exc
+
+
+def _check_bytes(data: object) -> None:
+    # the upload itself: bytes, not empty, not over MAX_UPLOAD_BYTES
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ImageError(f"expected the file's bytes, got {type(data).__name__}")
     size = len(data)
@@ -59,51 +72,56 @@ def load_image(data: bytes, max_side: int = 2048) -> Image.Image:
             f"The file is {size / 2**20:.0f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB. "
             "Save a smaller or more compressed copy and try again."
         )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(bytes(data)))
-            if image.format not in SUPPORTED_FORMATS:
-                raise ImageError(
-                    f"{image.format or 'This'} images are not supported. "
-                    "Use PNG, JPEG, WebP, BMP, GIF or TIFF."
-                )
-            if image.format == "JPEG":
-                # decode JPEGs at a reduced scale where that still leaves max_side pixels
-                image.draft(image.mode, (max_side, max_side))
-            width, height = image.size
-            if width < 1 or height < 1:
-                raise ImageError("The image has no pixels. Choose another image.")
-            if width * height > MAX_PIXELS:
-                raise ImageError(
-                    f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
-                    f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Resize it and try again."
-                )
-            image.seek(0)
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = _to_rgb(image)
-            if max(image.size) > max_side:
-                image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            return image
-    except ImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+
+
+def _open(data: bytes | bytearray | memoryview, max_side: int) -> Image.Image:
+    # the header read and checked (format, pixel count), pixels not decoded yet
+    image = Image.open(io.BytesIO(bytes(data)))
+    if image.format not in SUPPORTED_FORMATS:
         raise ImageError(
+            f"{image.format or 'This'} images are not supported. Use PNG, JPEG, WebP, BMP, GIF or TIFF."
+        )
+    if image.format == "JPEG":
+        # decode JPEGs at a reduced scale where that still leaves max_side pixels
+        image.draft(image.mode, (max_side, max_side))
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise ImageError("The image has no pixels. Choose another image.")
+    if width * height > MAX_PIXELS:
+        raise ImageError(
+            f"The image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); "
+            f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels. Resize it and try again."
+        )
+    return image
+
+
+def _decode(image: Image.Image, max_side: int) -> Image.Image:
+    # the first frame's pixels, upright, in RGB, longest side at most max_side
+    image.seek(0)
+    image.load()
+    image = _to_rgb(ImageOps.exif_transpose(image))
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return image
+
+
+def _decode_error(exc: Exception) -> ImageError:
+    # what went wrong in the decoder, as a message a person can act on
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return ImageError(
             "The image declares far more pixels than it could reasonably hold (a 'decompression "
             "bomb'), so it was not opened. Choose another image."
-        ) from exc
-    except UnidentifiedImageError as exc:
-        raise ImageError(
+        )
+    if isinstance(exc, UnidentifiedImageError):
+        return ImageError(
             "This file is not an image that can be read. Choose a PNG, JPEG, WebP, BMP, GIF or TIFF image."
-        ) from exc
-    except MemoryError as exc:
-        raise ImageError("The image is too large to decode in memory. Resize it and try again.") from exc
-    except Exception as exc:  # noqa: BLE001 - any decoder failure becomes a readable message
-        raise ImageError(
-            f"The image could not be decoded ({type(exc).__name__}); it may be truncated or damaged. "
-            "Re-save it as PNG or JPEG and try again."
-        ) from exc
+        )
+    if isinstance(exc, MemoryError):
+        return ImageError("The image is too large to decode in memory. Resize it and try again.")
+    return ImageError(
+        f"The image could not be decoded ({type(exc).__name__}); it may be truncated or damaged. "
+        "Re-save it as PNG or JPEG and try again."
+    )
 
 
 @dataclass(frozen=True)
