@@ -202,13 +202,7 @@ def effective_receptive_field(
     n_samples = check_int("samples", samples, 1)
     seed = check_int("seed", seed, 0)
     stack = list(layers)
-    rf = receptive_field(stack)
-    extent = rf[-1].size if rf else 1
-    if extent > MAX_ERF_EXTENT[ndim]:
-        raise ValueError(
-            f"extent {extent} is too large for the effective field in {ndim}D "
-            f"(at most {MAX_ERF_EXTENT[ndim]} input pixels per axis); use fewer or smaller layers"
-        )
+    extent = _checked_extent(stack, ndim)
     if device is None:
         from .device import pick_device
 
@@ -225,17 +219,9 @@ def effective_receptive_field(
         else torch.ones(shape, dtype=torch.float64)
     )
     x = x.to(device=device, dtype=dtype).requires_grad_(True)
-    conv = _conv(ndim)
-    last_conv = max((i for i, layer in enumerate(stack) if layer.kind == "conv"), default=-1)
     synchronize(device)
     start = time.perf_counter()
-    h = x
-    for i, (layer, w) in enumerate(zip(stack, kernels, strict=True)):
-        groups = batch * c if layer.kind == "pool" else batch
-        h = conv(h, w, stride=layer.stride, dilation=layer.dilation, groups=groups)
-        if relu and layer.kind == "conv" and i < last_conv:
-            h = F.relu(h)
-    h.sum().backward()
+    _forward(x, stack, kernels, ndim, batch * c, batch, relu).sum().backward()
     grad = x.grad.abs().reshape(batch, c, *((extent,) * ndim)).mean(dim=(0, 1))
     synchronize(device)
     seconds = time.perf_counter() - start
@@ -248,3 +234,37 @@ def effective_receptive_field(
         channels=c,
         samples=batch,
     )
+
+
+def _checked_extent(stack: list[Layer], ndim: int) -> int:
+    # the stack's field size: the input's side, refused past MAX_ERF_EXTENT
+    rf = receptive_field(stack)
+    extent = rf[-1].size if rf else 1
+    if extent > MAX_ERF_EXTENT[ndim]:
+        raise ValueError(
+            f"extent {extent} is too large for the effective field in {ndim}D "
+            f"(at most {MAX_ERF_EXTENT[ndim]} input pixels per axis); use fewer or smaller layers"
+        )
+    return extent
+
+
+def _forward(
+    x: torch.Tensor,
+    stack: list[Layer],
+    kernels: list[torch.Tensor],
+    ndim: int,
+    pool_groups: int,
+    groups: int,
+    relu: bool,
+) -> torch.Tensor:
+    # the stack on x: every network a group of each convolution, pooling per channel, a ReLU after every
+    # conv layer but the last one when asked
+    conv = _conv(ndim)
+    last_conv = max((i for i, layer in enumerate(stack) if layer.kind == "conv"), default=-1)
+    h = x
+    for i, (layer, w) in enumerate(zip(stack, kernels, strict=True)):
+        g = pool_groups if layer.kind == "pool" else groups
+        h = conv(h, w, stride=layer.stride, dilation=layer.dilation, groups=g)
+        if relu and layer.kind == "conv" and i < last_conv:
+            h = F.relu(h)
+    return h
