@@ -54,7 +54,6 @@ from ui.cost import (
     refusal_text,
     refused_press,
     remember,
-    style_cost_figure,
 )
 from ui.cost_algorithms import algorithm_section
 from ui.i18n import latex, t
@@ -62,6 +61,7 @@ from ui.workshop import (
     data_table,
     drop_infinite_link_values,
     drop_link_value,
+    figure_theme,
     presets_bar,
     projector,
     show_chart,
@@ -513,8 +513,9 @@ def _time_vs_flops(page: PageSettings, results: dict[Hashable, Result], texts: C
         title=t("cost.fig.time_flops_title"),
         labels=[_kind(kind) for kind in KINDS],
         texts=texts,
+        theme=figure_theme(),
     )
-    show_chart(style_cost_figure(fig), key="cost_fig_time_flops", name="cost-time-vs-flops")
+    show_chart(fig, key="cost_fig_time_flops", name="cost-time-vs-flops")
     torch_dtype = parse_dtype(page.how.dtype)
     intensity = {
         kind: arithmetic_intensity(specs[kind], page.h, page.w, page.batch, torch_dtype) for kind in KINDS
@@ -618,8 +619,9 @@ def _same_rf_section(
         series=(t("cost.fig.weights"), t("cost.col.macs"), t("cost.fig.time")),
         title=t("cost.fig.same_rf_title"),
         texts=texts,
+        theme=figure_theme(),
     )
-    show_chart(style_cost_figure(fig), key="cost_fig_reach", name="cost-same-receptive-field")
+    show_chart(fig, key="cost_fig_reach", name="cost-same-receptive-field")
     st.caption(
         t("cost.same_rf_caption", e=page.k_eff) + (t("cost.time_after_measure") if results is None else "")
     )
@@ -651,8 +653,9 @@ def _ratio_sweeps(page: PageSettings, texts: CostFigureTexts) -> None:
             names=ratio_names,
             title=t("cost.fig.ratio_k_title", c_out=c_out, m=m),
             texts=texts,
+            theme=figure_theme(),
         )
-        show_chart(style_cost_figure(fig), key="cost_fig_ratio_k", name="cost-ratio-vs-k")
+        show_chart(fig, key="cost_fig_ratio_k", name="cost-ratio-vs-k")
     with sc[1]:
         fig = cached_figure(
             create_ratio_figure,
@@ -666,8 +669,9 @@ def _ratio_sweeps(page: PageSettings, texts: CostFigureTexts) -> None:
             names=ratio_names,
             title=t("cost.fig.ratio_cout_title", k=k, m=m),
             texts=texts,
+            theme=figure_theme(),
         )
-        show_chart(style_cost_figure(fig), key="cost_fig_ratio_cout", name="cost-ratio-vs-c-out")
+        show_chart(fig, key="cost_fig_ratio_cout", name="cost-ratio-vs-c-out")
     st.caption(t("cost.ratio_caption"))
 
 
@@ -688,8 +692,9 @@ def _sweep_chart(page: PageSettings, sweep: dict[Hashable, Result], texts: CostF
         flops_name=t("cost.fig.flops_flat"),
         kind_names={kind: _kind(kind) for kind in SWEEP_KINDS},
         texts=texts,
+        theme=figure_theme(),
     )
-    show_chart(style_cost_figure(fig), key="cost_fig_dilation", name="cost-dilation-sweep")
+    show_chart(fig, key="cost_fig_dilation", name="cost-dilation-sweep")
     return medians
 
 

@@ -23,11 +23,11 @@ from ui.separable import (
     figure_texts,
     page_css,
     step_input_size,
-    style_separable_figure,
 )
 from ui.workshop import (
     data_table,
     drop_infinite_link_values,
+    figure_theme,
     presets_bar,
     projector,
     show_chart,
@@ -104,8 +104,8 @@ def _slider(key: str, label: str, help_text: str) -> int:
     )
 
 
-def _chart(fig, key: str, keep_height: bool = False) -> None:
-    show_chart(style_separable_figure(fig, keep_height), key=key, name=key.removeprefix("ds_fig_"))
+def _chart(fig, key: str) -> None:
+    show_chart(fig, key=key, name=key.removeprefix("ds_fig_"))
 
 
 def _slots(*widths: int) -> list:
@@ -216,15 +216,17 @@ def _stages(s: Settings, texts: SeparableTexts) -> None:
     hint = 860 if big else 480
     with left:
         _chart(
-            create_separable_figure(s.c_in, s.c_out, s.m, s.k, s.d, texts=texts, width_hint=hint),
+            create_separable_figure(
+                s.c_in, s.c_out, s.m, s.k, s.d, texts=texts, width_hint=hint, theme=figure_theme()
+            ),
             "ds_fig_separable",
-            big,
         )
     with right:
         _chart(
-            create_standard_figure(s.c_in, s.c_out, s.k, s.d, texts=texts, width_hint=hint),
+            create_standard_figure(
+                s.c_in, s.c_out, s.k, s.d, texts=texts, width_hint=hint, theme=figure_theme()
+            ),
             "ds_fig_standard",
-            big,
         )
     st.caption(
         t(
@@ -394,6 +396,7 @@ def _step_figure(s: Settings, step: StepThrough, texts: SeparableTexts) -> None:
                 t("depthwise_separable.panel.composed", o=s.out_channel, c=c),
             ],
             texts=texts,
+            theme=figure_theme(),
         ),
         "ds_fig_step",
     )

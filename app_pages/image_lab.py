@@ -23,11 +23,11 @@ from ui.common import device_choice, refused, waiting_for_the_cpu
 from ui.i18n import latex, plural, t
 from ui.workshop import (
     data_table,
+    figure_theme,
     keep_link_key,
     presets_bar,
     projector,
     show_chart,
-    style_figure,
     take_choice_link_value,
     take_choices_link_value,
     take_parsed_link_value,
@@ -744,14 +744,6 @@ def _figure_text() -> ImagingText:
 
 
 def _chart(fig, key: str, name: str) -> None:
-    style_figure(fig)
-    if projector():  # Streamlit's chart theme sets its own small tick, legend and title fonts: name them
-        fig.update_layout(title_font_size=26, legend_font_size=20, legend_title_font_size=20)
-        fig.update_xaxes(tickfont_size=20, title_font_size=22)
-        fig.update_yaxes(tickfont_size=20, title_font_size=22)
-        fig.update_traces(
-            colorbar_tickfont_size=18, colorbar_title_font_size=20, selector={"type": "heatmap"}
-        )
     show_chart(fig, key=key, name=name)
 
 
@@ -929,6 +921,7 @@ def _stats_tab(run: fl.MapRun, labels: list[str]) -> None:
         t("image_lab.stats_title", stat=name),
         name,
         _figure_text(),
+        theme=figure_theme(),
     )
     _chart(fig, "lab_stats_chart", "image-lab-statistics")
     st.caption(t("image_lab.stats_caption"))
@@ -1084,7 +1077,7 @@ def _response_chart(response: np.ndarray, title: str, text: ImagingText, key: st
     """The response heatmap, in cells small enough for a screen (and a browser message); returns the
     cell side in offsets (1: every offset drawn)."""
     cells, centres = fl.response_cells(response, RESPONSE_CELLS)
-    fig = create_response_heatmap(cells, title, text)
+    fig = create_response_heatmap(cells, title, text, theme=figure_theme())
     block = centres[1] - centres[0] if len(centres) > 1 else 1
     if block > 1:
         fig.update_traces(x=centres, y=centres)

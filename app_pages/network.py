@@ -11,7 +11,6 @@ import torch
 
 from dsdcn.device import pick_device
 from dsdcn.figures import networks as nf
-from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.networks import BUILTINS, NETWORK_CODES, Analysis, Network
 from dsdcn.networks.latency import LayerTime, check_measurable, time_layers
 from dsdcn.networks.zoo import PUBLISHED_TOLERANCE, tf_same
@@ -21,6 +20,7 @@ from ui.workshop import (
     apply_values,
     data_table,
     drop_infinite_link_values,
+    figure_theme,
     presets_bar,
     projector,
     show_chart,
@@ -28,10 +28,6 @@ from ui.workshop import (
     take_parsed_link_value,
     write_coded_link_value,
 )
-
-
-def _theme() -> Theme:
-    return PROJECTOR if projector() else STANDARD
 
 
 def _chart(key: str, build: Callable[[], go.Figure]) -> None:
@@ -271,7 +267,9 @@ def _charts(a: Analysis) -> None:
     size = max(a.network.size)
     left, right = (st.container(), st.container()) if projector() else st.columns(2)
     with left:
-        _chart("nw_fig_field", lambda: nf.field_over_depth(names, fields, size, nw.figure_text(), _theme()))
+        _chart(
+            "nw_fig_field", lambda: nf.field_over_depth(names, fields, size, nw.figure_text(), figure_theme())
+        )
         past = next((i for i, f in enumerate(fields) if f > size), None)
         if past is None:
             st.caption(t("network.field_short", rf=fields[-1], size=size))
@@ -281,7 +279,7 @@ def _charts(a: Analysis) -> None:
         _chart(
             "nw_fig_cost",
             lambda: nf.cost_per_layer(
-                names, [r.params for r in a.rows], [r.macs for r in a.rows], nw.figure_text(), _theme()
+                names, [r.params for r in a.rows], [r.macs for r in a.rows], nw.figure_text(), figure_theme()
             ),
         )
         if a.totals.macs:

@@ -45,9 +45,7 @@ from dsdcn.figures.receptive import (
     erf_map,
     extent_figure,
     profile_1d,
-    white_style,
 )
-from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.measure import format_bytes
 from dsdcn.schedule import hdc_scope
 from dsdcn.stack import CELL_LIMITS, STACK_COLUMNS, stack_csv
@@ -58,11 +56,11 @@ from ui.receptive_field import stack_values
 from ui.workshop import (
     apply_values,
     data_table,
+    figure_theme,
     keep_link_key,
     presets_bar,
     projector,
     show_chart,
-    style_figure,
     take_choice_link_value,
     write_coded_link_value,
 )
@@ -148,24 +146,12 @@ def _figure_text() -> FigureText:
     return FigureText(**{name: t(f"receptive_field.fig.{name}") for name in FigureText.__dataclass_fields__})
 
 
-def _theme() -> Theme:
-    """The figure theme of the current view (projector or standard)."""
-    return PROJECTOR if projector() else STANDARD
-
-
 def _chart(fig, key: str, container=st) -> None:  # noqa: ANN001 - a plotly figure, a Streamlit container
-    """Draw a figure in the projector style, with a toolbar camera that saves it as PNG.
-
-    Beyond ``style_figure``: in the projector view the hole markers, the animation's slider label and
-    subplot titles grow too.
-    """
-    style_figure(fig)
+    """Draw a figure (built in ``figure_theme()``), with a toolbar camera that saves it as PNG."""
     fig.update_traces(line_width=0, selector={"fill": "tozeroy"})  # a shaded area keeps no outline
     theme: str | None = "streamlit"
     if projector():  # Streamlit's chart theme keeps its own font sizes: the projector theme's instead
         theme = None
-        white_style(fig, PROJECTOR)  # white paper and large type from the theme object, in the figure
-        fig.update_traces(marker={"size": 14}, selector={"mode": "markers"})
         if fig.layout.updatemenus:  # the title on its own line above the play buttons
             fig.update_layout(margin_t=140, title_y=0.99, title_yanchor="top")
     show_chart(fig, key=key, name=key.removeprefix("rf_chart_"), container=container, theme=theme)
@@ -445,6 +431,7 @@ def growth_section(s: rfui.Settings) -> None:
             [r.rf.stride for r in rows],
             t("receptive_field.growth.figure"),
             text=_figure_text(),
+            theme=figure_theme(),
         ),
         "rf_chart_extent",
     )
@@ -465,7 +452,7 @@ def _coverage_figure(mode: str, frames: list[FieldView], labels: list[str], cell
             labels,
             t("receptive_field.coverage.figure_2d", cells=cells),
             text=_figure_text(),
-            theme=_theme(),
+            theme=figure_theme(),
         )
     return coverage_animation_1d(
         [v.level for v in frames],
@@ -474,7 +461,7 @@ def _coverage_figure(mode: str, frames: list[FieldView], labels: list[str], cell
         labels,
         t("receptive_field.coverage.figure_1d", cells=cells),
         text=_figure_text(),
-        theme=_theme(),
+        theme=figure_theme(),
     )
 
 
@@ -598,6 +585,7 @@ def _erf_maps(view: FieldView, grad: np.ndarray, mask: np.ndarray, block: int) -
             view.centres,
             t("receptive_field.erf.cover_map"),
             text=text,
+            theme=figure_theme(),
         ),
         "rf_chart_cover_map",
         left,
@@ -610,6 +598,7 @@ def _erf_maps(view: FieldView, grad: np.ndarray, mask: np.ndarray, block: int) -
             view.centres,
             t("receptive_field.erf.erf_map"),
             text=text,
+            theme=figure_theme(),
         ),
         "rf_chart_erf_map",
         right,
@@ -638,6 +627,7 @@ def _erf_field(s: rfui.Settings, ndim: int, grad: np.ndarray) -> None:
             bin_mean(mask.astype(float), block) >= 0.5,
             t("receptive_field.erf.profile"),
             text=_figure_text(),
+            theme=figure_theme(),
         ),
         "rf_chart_profile",
     )
@@ -758,6 +748,7 @@ def _branch_maps(fields: list[Field], union: Field, names: list[str]) -> None:
             views[0].centres,
             t("receptive_field.branch.figure"),
             text=_figure_text(),
+            theme=figure_theme(),
         ),
         "rf_chart_branches",
     )

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dsdcn import (
@@ -26,18 +25,18 @@ from dsdcn.figures.sampling import (
     sampling_panels,
 )
 from dsdcn.figures.sampling_gif import SlideText, cjk_font, gif_frame_count, sampling_gif, sampling_png
+from dsdcn.figures.theme import STANDARD, Theme
 from dsdcn.sampling import largest_dilation, largest_kernel, smallest_input
 from dsdcn.sampling_values import CellValues, PixelReaders, TapValue, cell_values, pixel_readers
 from ui.common import figure_from_spec, figure_spec
 from ui.i18n import CATALOGS, current_language, latex, ordinal, plural, t
 from ui.workshop import (
     data_table,
-    figure_scale,
+    figure_theme,
     mark_link_value_ignored,
     presets_bar,
     projector,
     show_chart,
-    style_figure,
     take_choice_link_value,
     write_coded_link_value,
 )
@@ -210,7 +209,7 @@ def _controls() -> tuple[list[dict], str, str, bool]:
                 format_func=_names("mode", MODES).__getitem__,
                 key=_drawn("sg_mode"),
                 help=t("sampling_grid.mode_help"),
-                width=int(190 * figure_scale()),
+                width=256 if projector() else 190,
             )
             write_coded_link_value("sg_mode", mode, DEFAULTS["sg_mode"])
             view = st.segmented_control(
@@ -329,6 +328,7 @@ def _figure(
     max_height_px: int,
     titles: tuple[str, ...],
     labels: tuple[tuple[str, str], ...],
+    theme: Theme = STANDARD,
 ) -> dict:
     # the figure as plotly's dict (a cached go.Figure is validated again when it is unpickled)
     fig = sampling_panels(
@@ -338,6 +338,7 @@ def _figure(
         max_height_px=max_height_px,
         titles=titles,
         labels=dict(labels),
+        theme=theme,
     )
     return figure_spec(fig)
 
@@ -366,28 +367,6 @@ def _png(
     compare_with = None if compare_axes is None else _grid(compare_axes, mode)
     text = None if slide is None else SlideText(*slide)
     return sampling_png(_grid(axes, mode), position, compare_with=compare_with, slide=text)
-
-
-def _styled(fig: go.Figure) -> go.Figure:
-    """The workshop projector style, kept right for this figure (filled taps, scale-locked height)."""
-    if not projector():
-        return fig
-    height = fig.layout.height
-    style_figure(fig)
-    # the cells are square (scale-locked axes): as tall as the screen allows, so the cells grow too (on
-    # the projector's full-width page the height, not the width, limits them)
-    fig.update_layout(height=int(height * figure_scale()))
-    fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps"})
-    fig.update_traces(line={"width": 0}, selector={"fill": "toself", "name": "taps in padding"})
-    if fig.layout.title.text:
-        fig.update_layout(title_font_size=22)
-    fig.update_annotations(font_size=22)  # panel titles
-    if fig.layout.updatemenus:
-        fig.layout.updatemenus[0].font.size = 20
-    if fig.layout.sliders:
-        fig.layout.sliders[0].font.size = 15
-        fig.layout.sliders[0].currentvalue.font.size = 20
-    return fig
 
 
 def _key(axes: list[dict], dilation_one: bool = False) -> tuple[tuple, ...]:
@@ -618,9 +597,9 @@ def _reverse(axes: tuple[tuple, ...], mode: str, grid: GridSampling, pixel: tupl
     """The reverse view: the outputs that read one input pixel (figure and table), or that none does."""
     readers = _pixel_readers(axes, mode, pixel)
     labels = {name: t(f"sampling_grid.rfig.{name}") for name in READER_LABELS}
-    fig = readers_figure(grid, readers, width_px=1000, max_height_px=int(380 * figure_scale()), labels=labels)
+    fig = readers_figure(grid, readers, width_px=1000, max_height_px=380, labels=labels, theme=figure_theme())
     show_chart(
-        _styled(fig),
+        fig,
         key="sg_readers_fig",
         name="sampling-grid-readers",
         config={"scrollZoom": False},
@@ -896,7 +875,7 @@ def _chart(specs: list[tuple[tuple, GridSampling]], mode: str, position: tuple[i
     sharing its frames, its Play and its slider, so they move in step."""
     grid, compare_on = specs[-1][1], len(specs) > 1
     width_px = 1040 if compare_on and grid.ndim == 2 else 1000
-    max_height_px = int(560 * figure_scale())
+    max_height_px = 560  # in the standard theme: the figure's theme makes it taller
     titles = tuple(_title(g) for _, g in specs)
     if compare_on and grid.ndim == 2:  # half the width each: the settings on a second line
         titles = tuple(re.sub(r"(: |：)", r"\1<br>", title, count=1) for title in titles)
@@ -910,10 +889,11 @@ def _chart(specs: list[tuple[tuple, GridSampling]], mode: str, position: tuple[i
                 max_height_px,
                 titles,
                 tuple(_labels().items()),
+                figure_theme(),
             )
         )
         show_chart(
-            _styled(fig),
+            fig,
             key="sg_fig",
             name="sampling-grid-compare" if compare_on else "sampling-grid",
             config={"scrollZoom": False},

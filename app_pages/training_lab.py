@@ -11,7 +11,6 @@ import streamlit as st
 import torch
 
 from dsdcn.figures import training as tf
-from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from dsdcn.imaging import ImageError, image_digest
 from dsdcn.receptive import coverage_2d, receptive_field
 from dsdcn.training import ACTIVATIONS, Race, RaceRow, Task, model_code, model_erf, model_field, model_layers
@@ -21,6 +20,7 @@ from ui.workshop import (
     apply_values,
     data_table,
     drop_infinite_link_values,
+    figure_theme,
     keep_link_key,
     presets_bar,
     projector,
@@ -36,10 +36,6 @@ LIVE_SECONDS = 0.5  # training per live redraw: Pause and the other controls ans
 def _labels(group: str, codes: tuple[object, ...]) -> dict[object, str]:
     # option labels in the current language, fixed when the widget is drawn (a format_func)
     return {code: t(f"training_lab.{group}.{code}") for code in codes}
-
-
-def _theme() -> Theme:
-    return PROJECTOR if projector() else STANDARD
 
 
 def _chart(key: str, identity: tuple[object, ...], build: Callable[[], go.Figure]) -> None:
@@ -319,7 +315,7 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
     def build() -> go.Figure:
         if task.ndim == 1:
             return tf.memory_reach(
-                [f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=_theme()
+                [f.size for f in fields], names, task.delay, text=lab.figure_text(), theme=figure_theme()
             )  # type: ignore[union-attr]
         counts = [coverage_2d(model_layers(spec, 2)) for spec in s.specs]
         return tf.coverage_panels(
@@ -329,7 +325,7 @@ def _coverage_figure(s: lab.Settings, task: Task) -> None:
             [f.padding for f in fields],
             columns=2,  # two per row: readable on a phone and on a projector, not too tall on a desktop
             text=lab.figure_text(),
-            theme=_theme(),
+            theme=figure_theme(),
         )
 
     st.subheader(t(f"training_lab.coverage.{task.ndim}d"))
@@ -403,7 +399,7 @@ def _live(s: lab.Settings, state: lab.RaceState) -> None:
                     race.baseline,
                     steps=race.eval_steps,
                     text=lab.figure_text(),
-                    theme=_theme(),
+                    theme=figure_theme(),
                 ),
             )
         with right:
@@ -483,7 +479,7 @@ def _erf_section(s: lab.Settings, state: lab.RaceState) -> None:
     _chart(
         "tr_fig_erf",
         (state.serial, state.race.steps, tuple(names)),
-        lambda: tf.erf_panels(before, after, names, text=lab.figure_text(), theme=_theme()),
+        lambda: tf.erf_panels(before, after, names, text=lab.figure_text(), theme=figure_theme()),
     )
     st.caption(t("training_lab.erf_caption"))
 
@@ -517,7 +513,7 @@ def _prediction_section(s: lab.Settings, state: lab.RaceState) -> None:
     _chart(
         "tr_fig_prediction",
         (state.serial, state.race.steps, view, tuple(names)),
-        lambda: tf.image_panels(images, titles, text=lab.figure_text(), theme=_theme()),
+        lambda: tf.image_panels(images, titles, text=lab.figure_text(), theme=figure_theme()),
     )
     st.caption(t(f"training_lab.prediction_caption.{s.task}"))
 
@@ -545,7 +541,7 @@ def _recall(s: lab.Settings, state: lab.RaceState, names: list[str]) -> None:
     _chart(
         "tr_fig_recall",
         (state.serial, race.steps, index),
-        lambda: tf.recall_panel(probs, y[0].tolist(), text=lab.figure_text(), theme=_theme()),
+        lambda: tf.recall_panel(probs, y[0].tolist(), text=lab.figure_text(), theme=figure_theme()),
     )
     st.caption(t("training_lab.prediction_caption.memory"))
 

@@ -31,7 +31,6 @@ from dsdcn.measure import (
 )
 from ui.common import refused, waiting_for_the_cpu
 from ui.i18n import t
-from ui.workshop import projector, style_figure
 
 RESULTS_KEY = "cost_results"
 MAX_KEPT = 24
@@ -248,16 +247,3 @@ def forget_all() -> None:
     """Drop this session's results and the process-wide measurement cache (to measure afresh)."""
     st.session_state.pop(RESULTS_KEY, None)
     cached_measure.clear()
-
-
-def style_cost_figure(fig: Any) -> Any:
-    """The projector view for the Cost charts: ``style_figure`` plus the texts it leaves small here
-    (titles, subplot titles, bar labels, annotations, markers); returns the figure."""
-    style_figure(fig)
-    if not projector():
-        return fig
-    fig.update_layout(title_font_size=26, legend_font_size=20)
-    fig.update_annotations(font_size=20)
-    fig.update_traces(textfont_size=18, selector={"type": "bar"})
-    fig.update_traces(marker_size=10, selector={"type": "scatter"})
-    return fig

@@ -11,7 +11,6 @@ import streamlit as st
 
 from dsdcn.engine import ALGORITHMS
 from dsdcn.figures.algorithms import AlgorithmFigureText, create_algorithm_figure, fastest
-from dsdcn.figures.theme import PROJECTOR, STANDARD
 from dsdcn.measure import AlgorithmLatency, LayerSpec, MeasurementRefused, measure_algorithms
 from ui.cost import (
     PageSettings,
@@ -24,7 +23,7 @@ from ui.cost import (
     remember,
 )
 from ui.i18n import t
-from ui.workshop import projector, show_chart
+from ui.workshop import figure_theme, show_chart
 
 Timed = dict[int, AlgorithmLatency | MeasurementRefused]  # by dilation
 
@@ -135,9 +134,7 @@ def _show(dilations: list[int], results: Timed) -> None:
     text = AlgorithmFigureText(
         t("cost.algo.fig.dilation_axis"), t("cost.algo.fig.ms_axis"), t("cost.algo.fig.winner")
     )
-    fig = create_algorithm_figure(
-        dilations, medians, {a: _name(a) for a in ALGORITHMS}, text, PROJECTOR if projector() else STANDARD
-    )
+    fig = create_algorithm_figure(dilations, medians, {a: _name(a) for a in ALGORITHMS}, text, figure_theme())
     show_chart(fig, key="cost_fig_algorithms", name="cost-algorithms")
     for d, r in results.items():
         if isinstance(r, MeasurementRefused):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
 
 import streamlit as st
 import torch
@@ -11,7 +10,7 @@ import torch
 from dsdcn.figures.separable import SeparableTexts
 from dsdcn.separable import StepThrough, integer_module, step_through
 from ui.i18n import t
-from ui.workshop import projector, style_figure
+from ui.workshop import projector
 
 
 def step_input_size(effective_kernel: int) -> int:
@@ -74,35 +73,3 @@ def page_css() -> str:
 def figure_texts() -> SeparableTexts:
     """The texts of the page's figures in the current language."""
     return SeparableTexts(**{f.name: t(f"depthwise_separable.fig.{f.name}") for f in fields(SeparableTexts)})
-
-
-def style_separable_figure(fig: Any, keep_height: bool = False) -> Any:
-    """The projector view for this page's figures: ``style_figure`` (fonts, height), then the drawn line
-    widths scaled instead of all set to one width (thin grid lines stay thinner than outlines), and the
-    labels, titles and numbers in the cells enlarged. ``keep_height``: the builder already sized the
-    figure for the projector (a drawing with a fixed aspect ratio gains nothing from more height)."""
-    if not projector():
-        return fig
-    widths = [tr.line.width if tr.type == "scatter" else None for tr in fig.data]
-    height = fig.layout.height
-    style_figure(fig)
-    if keep_height:
-        fig.layout.height = height
-    _enlarge_traces(fig, widths)
-    # labels of the drawings grow more than the titles over the narrow panels of the step-through
-    grow = 1.2 if any(tr.type == "heatmap" for tr in fig.data) else 1.45
-    for ann in fig.layout.annotations:
-        ann.font.size = int((ann.font.size or 13) * grow)
-    fig.layout.title.font.size = 24
-    return fig
-
-
-def _enlarge_traces(fig: Any, widths: list[float | None]) -> None:
-    # line widths (each scatter's own, read before ``style_figure``) and markers scaled, cell numbers enlarged
-    for tr, width in zip(fig.data, widths, strict=True):
-        if width is not None:
-            tr.line.width = width * 1.8
-        if tr.type == "heatmap":
-            tr.textfont.size = 22
-        if tr.type == "scatter" and tr.marker.size:
-            tr.marker.size = tr.marker.size * 1.4

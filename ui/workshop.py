@@ -21,6 +21,7 @@ from typing import Any
 import plotly.io as pio
 import streamlit as st
 
+from dsdcn.figures.theme import PROJECTOR, STANDARD, Theme
 from ui.i18n import CATALOGS, LANGUAGES, t
 from ui.streamlit_internals import current_url_value
 
@@ -157,20 +158,9 @@ def sidebar_switches() -> None:
         st.html(css + _FIT_FORMULAS_JS, unsafe_allow_javascript=True)
 
 
-def figure_scale() -> float:
-    """Size factor for figures: 1.0, or larger in the projector view."""
-    return 1.35 if projector() else 1.0
-
-
-def style_figure(fig: Any) -> Any:
-    """Apply the projector view to a plotly figure (fonts, line widths, height); returns it."""
-    if not projector():
-        return fig
-    fig.update_layout(font={"size": 20})
-    if fig.layout.height:
-        fig.update_layout(height=int(fig.layout.height * figure_scale()))
-    fig.update_traces(line={"width": 4}, selector={"type": "scatter"})
-    return fig
+def figure_theme() -> Theme:
+    """The figure builders' theme of this view: ``PROJECTOR`` in the projector view, else ``STANDARD``."""
+    return PROJECTOR if projector() else STANDARD
 
 
 # The smallest text the projector view lets through, in CSS pixels: readable from the back of a room on

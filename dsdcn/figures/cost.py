@@ -12,6 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .theme import STANDARD, Theme, themed
+
 KIND_COLORS: dict[str, str] = {
     "standard": "#1f77b4",
     "depthwise": "#d62728",
@@ -69,6 +71,7 @@ def create_ratio_figure(
     names: tuple[str, str, str] = ("separable ÷ standard", "m/C_out", "m/k²"),
     title: str = "",
     texts: CostFigureTexts = CostFigureTexts(),
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """Cost ratio separable/standard along ``x`` with its two terms (dashed), log y; a marker at ``current``."""
     fig = go.Figure()
@@ -98,7 +101,7 @@ def create_ratio_figure(
         fig.add_vline(x=current, line=dict(color="#5f6368", width=1))
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title_text=texts.ratio_axis, type="log")
-    return _layout(fig, 380, title)
+    return themed(_layout(fig, 380, title), theme)
 
 
 def create_dilation_figure(
@@ -114,6 +117,7 @@ def create_dilation_figure(
     title: str = "",
     kind_names: Mapping[str, str] | None = None,
     texts: CostFigureTexts = CostFigureTexts(),
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """Measured latency against dilation per kind (seconds in, milliseconds drawn), and the same
     normalised to ``d = 1`` next to the FLOP count, which does not change with ``d``. ``kind_names``
@@ -188,7 +192,7 @@ def create_dilation_figure(
     )
     fig.update_yaxes(title_text=texts.ms_axis, rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text=texts.relative_axis, row=1, col=2)
-    return _layout(fig, 420, title)
+    return themed(_layout(fig, 420, title), theme)
 
 
 def create_time_vs_flops_figure(
@@ -200,6 +204,7 @@ def create_time_vs_flops_figure(
     title: str = "",
     labels: Sequence[str] | None = None,
     texts: CostFigureTexts = CostFigureTexts(),
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """Each kind's FLOPs and measured time as a fraction of the ``baseline`` kind's (bars, log y):
     where the two bars differ, FLOPs do not predict time. ``labels`` names the bars (the kinds by default)."""
@@ -233,7 +238,7 @@ def create_time_vs_flops_figure(
     )
     fig.update_yaxes(title_text=texts.log_scale_of.format(name=x[baseline]), type="log")
     fig.update_layout(barmode="group", bargap=0.25)
-    return _layout(fig, 380, title)
+    return themed(_layout(fig, 380, title), theme)
 
 
 def create_same_rf_figure(
@@ -244,6 +249,7 @@ def create_same_rf_figure(
     series: tuple[str, str, str] = ("weights", "MACs", "time"),
     title: str = "",
     texts: CostFigureTexts = CostFigureTexts(),
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """Weights, MACs and measured time of each way to reach the same extent, relative to the first (log y)."""
     fig = go.Figure()
@@ -264,4 +270,4 @@ def create_same_rf_figure(
         )
     fig.update_yaxes(title_text=texts.log_scale_of.format(name=names[0]), type="log")
     fig.update_layout(barmode="group", bargap=0.25)
-    return _layout(fig, 380, title)
+    return themed(_layout(fig, 380, title), theme)

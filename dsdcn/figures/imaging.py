@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..filters import COLORMAP_ANCHORS
+from .theme import STANDARD, Theme, themed
 
 _FONT = {"size": 15}
 
@@ -40,6 +41,7 @@ def create_stats_chart(
     title: str,
     y_label: str,
     text: ImagingText = ENGLISH,
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """Grouped bars: one group per filter, one bar per dilation; ``values`` is ``(D, F)``."""
     v = np.asarray(values, dtype=np.float64)
@@ -65,10 +67,12 @@ def create_stats_chart(
         height=420,
         margin={"l": 60, "r": 20, "t": 60, "b": 60},
     )
-    return fig
+    return themed(fig, theme)
 
 
-def create_response_heatmap(response: np.ndarray, title: str, text: ImagingText = ENGLISH) -> go.Figure:
+def create_response_heatmap(
+    response: np.ndarray, title: str, text: ImagingText = ENGLISH, theme: Theme = STANDARD
+) -> go.Figure:
     """Weight of each input offset ``(dy, dx)`` in one output of a stack; holes (exact zeros) left blank.
 
     A kernel with negative weights is drawn on a diverging scale centred on 0, otherwise on viridis.
@@ -108,4 +112,4 @@ def create_response_heatmap(response: np.ndarray, title: str, text: ImagingText 
             "zeroline": False,
         },
     )
-    return fig
+    return themed(fig, theme)

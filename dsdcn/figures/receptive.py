@@ -181,6 +181,17 @@ def white_style(fig: go.Figure, theme: Theme | None = None) -> go.Figure:
     return fig
 
 
+def _themed(fig: go.Figure, theme: Theme | None, white: bool = False) -> go.Figure:
+    # the figure in ``theme`` (``None``: the standard one): sizes grown (``themed``), then on white paper
+    # with the theme's type (``white_style``) where ``white`` or in any theme but the standard one
+    from .theme import STANDARD, themed
+
+    theme = STANDARD if theme is None else theme
+    if theme == STANDARD and not white:
+        return fig
+    return white_style(themed(fig, theme), theme)
+
+
 def coverage_animation_2d(
     levels: Sequence[np.ndarray],
     holes: Sequence[np.ndarray],
@@ -233,7 +244,7 @@ def coverage_animation_2d(
         "plot_bgcolor": "#f4f4f4",
         **_play_controls(names, list(labels), duration_ms, text),
     }
-    return white_style(go.Figure(data=[trace], layout=layout, frames=frames, _validate=False), theme)
+    return _themed(go.Figure(data=[trace], layout=layout, frames=frames, _validate=False), theme, white=True)
 
 
 def coverage_animation_1d(
@@ -281,7 +292,7 @@ def coverage_animation_1d(
         "plot_bgcolor": "#f4f4f4",
         **_play_controls(names, list(labels), duration_ms, text),
     }
-    return white_style(go.Figure(data=[trace], layout=layout, frames=frames, _validate=False), theme)
+    return _themed(go.Figure(data=[trace], layout=layout, frames=frames, _validate=False), theme, white=True)
 
 
 def coverage_map(
@@ -291,6 +302,7 @@ def coverage_map(
     title: str,
     height: int = 520,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
     """Static 2D coverage map (``log10`` path counts, holes in their own colour)."""
     scale, zmin, zmax, tickvals, ticktext = _scale(_zmax([level]), text.hole)
@@ -307,7 +319,7 @@ def coverage_map(
     )
     fig = go.Figure(trace)
     _square_layout(fig, title, height, text)
-    return fig
+    return _themed(fig, theme)
 
 
 def _outline(
@@ -358,6 +370,7 @@ def erf_map(
     title: str,
     height: int = 520,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
     """2D effective field: ``values`` scaled to a maximum of 1 (white = 0), ``mask`` (the set
     holding 95% of the gradient) outlined."""
@@ -390,7 +403,7 @@ def erf_map(
                 )
             )
     _square_layout(fig, title, height, text)
-    return fig
+    return _themed(fig, theme)
 
 
 def profile_1d(
@@ -401,6 +414,7 @@ def profile_1d(
     mask: np.ndarray | None,
     title: str,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
     """1D coverage and effective field on one axis, both scaled to a maximum of 1; holes marked."""
     x = np.asarray(centres, dtype=np.float64)
@@ -459,7 +473,7 @@ def profile_1d(
         yaxis_title=text.share,
         xaxis_title=text.offset_1d,
     )
-    return fig
+    return _themed(fig, theme)
 
 
 def extent_figure(
@@ -468,6 +482,7 @@ def extent_figure(
     strides: Sequence[int],
     title: str,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
     """Extent (bars) and effective stride (line, right axis) after each layer; log axes when wide."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -507,7 +522,7 @@ def extent_figure(
         legend={"orientation": "h", "y": -0.25, "x": 0.0},
         bargap=0.25,
     )
-    return fig
+    return _themed(fig, theme)
 
 
 def branch_maps(
@@ -517,6 +532,7 @@ def branch_maps(
     centres: np.ndarray,
     title: str,
     text: FigureText = TEXT,
+    theme: Theme | None = None,
 ) -> go.Figure:
     """Small multiples of 2D coverage maps on one shared grid (parallel branches and their union)."""
     n = len(levels)
@@ -555,4 +571,4 @@ def branch_maps(
         margin={"l": 40, "r": 20, "t": 80, "b": 40},
         plot_bgcolor="#f4f4f4",
     )
-    return fig
+    return _themed(fig, theme)

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from ..sampling import GridSampling, frame_outputs
 from ..sampling_values import PixelReaders
+from .theme import STANDARD, Theme, themed
 
 COLORS: dict[str, str] = {
     "pixel": "#dfe7f2",
@@ -858,6 +859,16 @@ def _first_flats(
     return out
 
 
+def _themed(fig: go.Figure, theme: Theme) -> go.Figure:
+    # the figure in ``theme`` (:func:`~dsdcn.figures.theme.themed`); the 1D lines from the taps to their
+    # output, thin in the standard view, are drawn lines at the theme's width in any other
+    if theme == STANDARD:
+        return fig
+    themed(fig, theme)
+    fig.update_traces(line_width=theme.line_width, selector={"name": "to output"})
+    return fig
+
+
 def sampling_panels(
     grids: Sequence[GridSampling],
     *,
@@ -867,6 +878,7 @@ def sampling_panels(
     max_height_px: int = 560,
     titles: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """Panels that move together in one figure (a compare view: the same kernel at d = 1 and at its
     dilation): side by side with one cell size in 2D, stacked with the same x axis in 1D.
@@ -876,11 +888,13 @@ def sampling_panels(
     and keeps its earlier outputs done). Frame names are the lead panel's flat output indices. A
     ``position`` draws that output in every panel (clamped to each panel's output), static. Panel
     titles are annotations above the panels (``<br>`` breaks a line). One grid gives
-    :func:`sampling_figure`.
+    :func:`sampling_figure`. In another ``theme`` than the standard one the figure is as much taller
+    (``max_height_px`` included) and its texts and lines bigger (:func:`~dsdcn.figures.theme.themed`).
     """
     grids = list(grids)
+    max_height_px = theme.tall(max_height_px)
     if len(grids) == 1:
-        return sampling_figure(
+        fig = sampling_figure(
             grids[0],
             position=position,
             max_frames=max_frames,
@@ -889,6 +903,7 @@ def sampling_panels(
             title=titles[0] if titles else None,
             labels=labels,
         )
+        return _themed(fig, theme)
     lab = {**LABELS, **(labels or {})}
     animated = position is None
     frames = compare_frames(grids, max_frames) if animated else []
@@ -983,7 +998,7 @@ def sampling_panels(
     plot_h = max(geo.hi for geo in geos) * geos[0].cell if d2 else total_h
     layout = {**_base_layout(plot_h, top, bottom, d2), "annotations": annotations, **axes}
     if not animated:
-        return go.Figure(data=data, layout=layout)
+        return _themed(go.Figure(data=data, layout=layout), theme)
     lead = max(range(len(grids)), key=lambda i: grids[i].n_outputs)
     fig_frames = []
     names, slider_labels = [], []
@@ -1001,7 +1016,7 @@ def sampling_panels(
     _drop_empty(fig_frames)
     duration = int(np.clip(9000 / len(frames), 150, 700))
     _controls(layout, axis_px + title_px, names, slider_labels, duration, lab)
-    return go.Figure(data=data, layout=layout, frames=fig_frames, _validate=False)
+    return _themed(go.Figure(data=data, layout=layout, frames=fig_frames, _validate=False), theme)
 
 
 READER_LABELS: dict[str, str] = {
@@ -1058,6 +1073,7 @@ def readers_figure(
     max_height_px: int = 380,
     labels: Mapping[str, str] | None = None,
     colors: Mapping[str, str] | None = None,
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """The reverse view: one input pixel, and every output cell that reads it (static).
 
@@ -1065,7 +1081,9 @@ def readers_figure(
     cells through which it is read in ``colors["tap_pad"]`` and pixels no output reads in
     ``colors["unread"]``; the output with the cells that read it in ``colors["tap"]``, each numbered by
     the tap(s) ``m`` that read it (row by row in 2D). ``labels`` overrides :data:`READER_LABELS`; ``colors`` :data:`COLORS`.
+    ``theme`` as in :func:`sampling_panels`.
     """
+    max_height_px = theme.tall(max_height_px)
     lab = {**READER_LABELS, **(labels or {})}
     col = {**COLORS, **(colors or {})}
     z_in, z_out, taps = _reader_cells(grid, readers)
@@ -1165,4 +1183,4 @@ def readers_figure(
         }
         top, bottom = 16, 36
     layout = {**_base_layout(plot_h, top, bottom, d2), **layout}
-    return go.Figure(data=traces, layout=layout)
+    return _themed(go.Figure(data=traces, layout=layout), theme)

@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from .theme import STANDARD, Theme, themed
+
 PALETTE: tuple[str, ...] = tuple(qualitative.Plotly)
 PITCH = 1.25  # distance between rows and between columns, in data units
 TILE = 0.9  # side of a channel tile and of a kernel box
@@ -209,6 +211,7 @@ def create_separable_figure(
     title: str | None = None,
     texts: SeparableTexts = ENGLISH,
     width_hint: int = 480,
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """The two stages, channel by channel: each input channel meets only its own ``m`` depthwise kernels
     (dilation gaps drawn), giving ``C_in*m`` intermediate channels; the pointwise stage mixes them with one
@@ -255,7 +258,8 @@ def create_separable_figure(
     cv.label(float(np.mean(x_out)), top, tx.pointwise_header.format(c_out=out_channels), size=12)
     corners = (x_in, x_out[-1], y_row[-1], y_bottom, top)
     hidden = (in_channels - c_show, out_channels - o_show)
-    return _finish(cv, tx, corners, hidden, tx.separable_title if title is None else title, width_hint)
+    fig = _finish(cv, tx, corners, hidden, tx.separable_title if title is None else title, width_hint)
+    return themed(fig, theme, grow_height=False)  # sized for the theme by ``width_hint``
 
 
 def _finish(
@@ -287,6 +291,7 @@ def create_standard_figure(
     title: str | None = None,
     texts: SeparableTexts = ENGLISH,
     width_hint: int = 480,
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """A standard layer in the same picture: one ``k x k`` kernel for every (input, output) pair, so every
     output's column holds ``C_in`` kernels. ``title`` defaults to ``texts.standard_title``; the height fits
@@ -324,7 +329,8 @@ def create_standard_figure(
     )
     corners = (x_in, x_out[-1], y_row[-1], y_bottom, top)
     hidden = (in_channels - c_show, out_channels - o_show)
-    return _finish(cv, tx, corners, hidden, tx.standard_title if title is None else title, width_hint)
+    fig = _finish(cv, tx, corners, hidden, tx.standard_title if title is None else title, width_hint)
+    return themed(fig, theme, grow_height=False)  # sized for the theme by ``width_hint``
 
 
 # plotly's "RdBu" as validation spells it out (plotly.js has another "RdBu" of its own)
@@ -350,6 +356,7 @@ def create_step_figure(
     composed: np.ndarray,
     titles: Sequence[str] | None = None,
     texts: SeparableTexts = ENGLISH,
+    theme: Theme = STANDARD,
 ) -> go.Figure:
     """One input channel of the step-through as numbered heatmaps: the input under the taps ``(k, k)``,
     its ``m`` depthwise kernels ``(m, k, k)`` (with their pointwise weights ``(m,)``), and the composed
@@ -380,7 +387,7 @@ def create_step_figure(
                 colorscale=_RDBU,
                 showscale=False,
                 texttemplate="%{z:.4~g}",
-                textfont=dict(size=14),
+                textfont=dict(size=theme.text(14)),
                 hovertemplate=texts.step_hover,
                 xgap=2,
                 ygap=2,
@@ -396,4 +403,4 @@ def create_step_figure(
     layout.update(
         height=240 + 20 * lines, margin=dict(l=10, r=10, t=20 + 20 * lines, b=10), plot_bgcolor="white"
     )
-    return go.Figure(data=data, layout=layout, _validate=False)
+    return themed(go.Figure(data=data, layout=layout, _validate=False), theme)
