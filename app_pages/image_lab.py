@@ -128,16 +128,6 @@ CODED: dict[str, tuple[str, tuple[object, ...]]] = {
     "lab_stack_filter": ("filter", STACK_FILTERS),
     "lab_tab": ("tab", TABS),
 }
-# the filter names of the library's bank labels ("Sobel x", "Gabor 45°", "Random 2")
-_LIBRARY_NAMES = {
-    "Sobel x": "sobel_x",
-    "Sobel y": "sobel_y",
-    "Laplacian": "laplacian",
-    "Gaussian": "gaussian",
-    "Box": "box",
-    "Identity": "identity",
-}
-_NUMBERED = re.compile(r"^(Gabor|Random) (.+)$")
 
 
 # ---- labels
@@ -157,15 +147,12 @@ def _tab_label(code: str) -> str:
     return _tr("tab", code)
 
 
-def _bank_label(label: str) -> str:
-    """A bank label of the library in the current language."""
-    if label in _LIBRARY_NAMES:
-        return _tr("filter", _LIBRARY_NAMES[label])
-    match = _NUMBERED.match(label)
-    if match:
-        kind, rest = match.groups()
-        return t(f"image_lab.filter_{kind.lower()}_n", n=rest)
-    return label
+def _filter_label(code: fl.FilterCode) -> str:
+    """A filter of a bank in the current language ("Gabor 45°", "随机 2")."""
+    if code.number is None:
+        return _tr("filter", code.kind)
+    number = f"{code.number:g}°" if code.kind == "gabor" else f"{code.number:g}"
+    return t(f"image_lab.filter_{code.kind}_n", n=number)
 
 
 # ---- state and link
@@ -232,7 +219,8 @@ def _compare_link_value(raw: str) -> int | str | None:
     bank is known."""
     if re.fullmatch(r"[0-9]{1,2}", raw):
         return int(raw)
-    labels = set(lab.possible_bank_labels()) | {_bank_label(label) for label in lab.possible_bank_labels()}
+    codes = lab.possible_bank_codes()
+    labels = {code.label for code in codes} | {_filter_label(code) for code in codes}
     return raw if raw in labels else None
 
 
@@ -710,7 +698,7 @@ def _run_log() -> None:
 
 def _tabs(picture: lab.Picture, run: fl.MapRun, bank: fl.FilterBank, s: lab.LabSettings) -> None:
     """The tab bar; only the tab on screen is drawn (a tab bar with on_change="rerun" knows which one is open)."""
-    labels = [_bank_label(label) for label in run.labels]
+    labels = [_filter_label(code) for code in run.codes]
     tabs = st.tabs(
         [_tab_label(c) for c in TABS],
         default=_tab_label(str(DEFAULTS["lab_tab"])),

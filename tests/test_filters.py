@@ -137,6 +137,25 @@ class TestFilters:
         assert torch.equal(bank.kernels[0, 0], bank.kernels[0, 2])
         assert not torch.equal(bank.kernels[9, 0], bank.kernels[9, 1])
 
+    def test_bank_codes_are_data_and_follow_selection(self) -> None:
+        bank = fl.make_bank(("sobel_x", "gabor", "random"), 3, 1, gabor_orientations=4, random_count=2)
+        assert bank.codes == (
+            fl.FilterCode("sobel_x"),
+            fl.FilterCode("gabor", 0.0),
+            fl.FilterCode("gabor", 45.0),
+            fl.FilterCode("gabor", 90.0),
+            fl.FilterCode("gabor", 135.0),
+            fl.FilterCode("random", 1),
+            fl.FilterCode("random", 2),
+        )
+        # the Gabor angle in the code is the one the kernel is built with
+        assert torch.allclose(bank.kernels[2, 0], torch.from_numpy(fl.gabor_kernel(3, math.pi / 4)).float())
+        part = bank.select(1, 3)
+        assert part.codes == bank.codes[1:3] and part.labels == ("Gabor 0°", "Gabor 45°")
+        x = torch.rand(1, 1, 16, 16)
+        run = fl.run_bank(x, bank, "dilated", (1, 2))
+        assert run.codes == bank.codes and run.labels == bank.labels
+
     def test_random_filters_come_from_the_seed(self) -> None:
         a = fl.make_bank(("random",), 3, 3, random_count=3, seed=7).kernels
         b = fl.make_bank(("random",), 3, 3, random_count=3, seed=7).kernels

@@ -300,16 +300,16 @@ def zip_readme(name: str, run: fl.MapRun, s: LabSettings) -> str:
     )
 
 
-# one tuple of labels per max_count
+# one tuple of codes per max_count
 @st.cache_data(show_spinner=False, max_entries=8, ttl="1d")
-def possible_bank_labels(max_count: int = 8) -> tuple[str, ...]:
-    """Every label a filter bank can have (Gabor and random filters up to ``max_count``), in the library's words."""
+def possible_bank_codes(max_count: int = 8) -> tuple[fl.FilterCode, ...]:
+    """Every filter a bank can hold (Gabor and random filters up to ``max_count``)."""
     names = [n for n in fl.FILTER_KINDS if n not in ("gabor", "random")]
-    labels = list(fl.make_bank(names, 3, 1).labels)
+    codes = list(fl.make_bank(names, 3, 1).codes)
     for n in range(1, max_count + 1):
-        labels += [lb for lb in fl.make_bank(("gabor",), 3, 1, n).labels if lb not in labels]
-    labels += list(fl.make_bank(("random",), 3, 1, 1, max_count).labels)
-    return tuple(labels)
+        codes += [c for c in fl.make_bank(("gabor",), 3, 1, n).codes if c not in codes]
+    codes += list(fl.make_bank(("random",), 3, 1, 1, max_count).codes)
+    return tuple(codes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1, ttl="1d")

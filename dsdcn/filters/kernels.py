@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,16 +28,52 @@ MAX_KERNEL_SIZE = 15
 
 
 @dataclass(frozen=True)
-class FilterBank:
-    """``F`` named filters, one ``k x k`` kernel per input channel: ``kernels`` is ``(F, C, k, k)``."""
+class FilterCode:
+    """One filter of a bank as data: ``kind`` (one of :data:`FILTER_KINDS`) and, for the kinds a bank holds
+    several of, ``number``: a Gabor filter's angle in degrees, a random filter's place (1, 2, ...)."""
 
-    labels: tuple[str, ...]
+    kind: str
+    number: float | None = None
+
+    @property
+    def label(self) -> str:
+        """A plain English name ("Sobel x", "Gabor 45°", "Random 2") for file names and the CSV export;
+        the app shows its own translation of the code."""
+        if self.number is None:
+            return _NAMES[self.kind]
+        unit = "°" if self.kind == "gabor" else ""
+        return f"{_NAMES[self.kind]} {self.number:g}{unit}"
+
+
+_NAMES = {
+    "sobel_x": "Sobel x",
+    "sobel_y": "Sobel y",
+    "laplacian": "Laplacian",
+    "gaussian": "Gaussian",
+    "box": "Box",
+    "identity": "Identity",
+    "gabor": "Gabor",
+    "random": "Random",
+}
+
+
+@dataclass(frozen=True)
+class FilterBank:
+    """``F`` filters, one ``k x k`` kernel per input channel: ``kernels`` is ``(F, C, k, k)``, ``codes``
+    says which filter each is."""
+
+    codes: tuple[FilterCode, ...]
     kernels: torch.Tensor
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The filters' plain English names (:attr:`FilterCode.label`)."""
+        return tuple(code.label for code in self.codes)
 
     @property
     def size(self) -> int:
         """Number of filters ``F``."""
-        return len(self.labels)
+        return len(self.codes)
 
     @property
     def channels(self) -> int:
@@ -51,7 +87,7 @@ class FilterBank:
 
     def select(self, start: int, stop: int) -> FilterBank:
         """Filters ``start:stop`` as a bank of their own."""
-        return FilterBank(self.labels[start:stop], self.kernels[start:stop])
+        return FilterBank(self.codes[start:stop], self.kernels[start:stop])
 
 
 def _check_kernel_size(kernel_size: int) -> int:
@@ -187,38 +223,39 @@ def make_bank(
     if unknown:
         raise ValueError(f"filters must be among {', '.join(FILTER_KINDS)}, got {unknown!r}")
     generator = torch.Generator().manual_seed(int(seed))
-    labels: list[str] = []
+    codes: list[FilterCode] = []
     kernels: list[torch.Tensor] = []
 
-    def fixed(label: str, kernel: np.ndarray) -> None:
-        labels.append(label)
+    def fixed(code: FilterCode, kernel: np.ndarray) -> None:
+        codes.append(code)
         kernels.append(torch.from_numpy(kernel.astype(np.float32)).expand(c, k, k).clone())
 
     for name in names:
-        if name == "sobel_x":
-            fixed("Sobel x", sobel_kernel(k, "x"))
-        elif name == "sobel_y":
-            fixed("Sobel y", sobel_kernel(k, "y"))
-        elif name == "laplacian":
-            fixed("Laplacian", laplacian_kernel(k))
-        elif name == "gaussian":
-            fixed("Gaussian", gaussian_kernel(k))
-        elif name == "box":
-            fixed("Box", box_kernel(k))
-        elif name == "identity":
-            fixed("Identity", identity_kernel(k))
-        elif name == "gabor":
+        if name == "gabor":
             for i in range(n_gabor):
                 degrees = 180.0 * i / n_gabor
-                fixed(f"Gabor {degrees:g}°", gabor_kernel(k, math.radians(degrees)))
-        else:  # random
+                fixed(FilterCode("gabor", degrees), gabor_kernel(k, math.radians(degrees)))
+        elif name == "random":
             for i in range(n_random):
-                labels.append(f"Random {i + 1}")
+                codes.append(FilterCode("random", i + 1))
                 u = torch.rand((c, k, k), generator=generator, dtype=torch.float32)
                 kernels.append((2.0 * u - 1.0) / k)
-    if len(labels) > MAX_FILTERS:
-        raise ValueError(f"the bank has {len(labels)} filters; the limit is {MAX_FILTERS}")
-    return FilterBank(tuple(labels), torch.stack(kernels))
+        else:
+            fixed(FilterCode(name), _FIXED[name](k))
+    if len(codes) > MAX_FILTERS:
+        raise ValueError(f"the bank has {len(codes)} filters; the limit is {MAX_FILTERS}")
+    return FilterBank(tuple(codes), torch.stack(kernels))
+
+
+# the filters with one kernel, by kind: the kernel of size k
+_FIXED: dict[str, Callable[[int], np.ndarray]] = {
+    "sobel_x": lambda k: sobel_kernel(k, "x"),
+    "sobel_y": lambda k: sobel_kernel(k, "y"),
+    "laplacian": laplacian_kernel,
+    "gaussian": gaussian_kernel,
+    "box": box_kernel,
+    "identity": identity_kernel,
+}
 
 
 def dilate_kernel(kernel: np.ndarray | torch.Tensor, dilation: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 from ..device import synchronize
 from ..geometry import check_int
-from .kernels import FilterBank
+from .kernels import FilterBank, FilterCode
 from .maps import LayerKind, _check_run_args, _map_order, _raw_maps
 
 MAX_DILATIONS = 8
@@ -87,7 +87,7 @@ class MapRun:
     (synchronised on a GPU); ``total_seconds``: the whole run with statistics and previews.
     """
 
-    labels: tuple[str, ...]
+    codes: tuple[FilterCode, ...]
     dilations: tuple[int, ...]
     kind: str
     height: int
@@ -101,6 +101,11 @@ class MapRun:
     total_seconds: float
     device: str
     run_id: str = field(default="")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The filters' plain English names (:attr:`FilterCode.label`)."""
+        return tuple(code.label for code in self.codes)
 
 
 def preview_size(height: int, width: int, preview_side: int) -> tuple[int, int]:
@@ -198,7 +203,7 @@ def run_bank(
         stat["high"],
     )
     return MapRun(
-        labels=bank.labels,
+        codes=bank.codes,
         dilations=ds,
         kind=kind,
         height=h,
