@@ -11,22 +11,31 @@ from .geometry import check_int
 _TRIMMER: list[object] = []  # the idle trimmer thread of this process, once started
 
 
+# while a process rests, its heap is trimmed again every this many periods: memory freed without work (a
+# closed session dropped by the server's timer, a cache entry expiring) goes back too
+REST_TRIM_PERIODS = 6
+
+
 def _trim_when_idle(libc: ctypes.CDLL, period: float, idle_share: float) -> None:
-    # every ``period`` s: if this process used under ``idle_share`` of a core since the last look and has
-    # worked since the last trim, hand the heap's free pages back (``malloc_trim(0)``)
+    # every ``period`` s: if this process used under ``idle_share`` of a core since the last look, and has
+    # worked since the last trim or rested REST_TRIM_PERIODS periods since it, hand the heap's free pages
+    # back (``malloc_trim(0)``: a few ms on a rested heap)
     last = time.process_time()
     dirty = False
+    rested = 0
     while True:
         time.sleep(period)
         now = time.process_time()
         busy = (now - last) / period
         last = now
+        rested += 1
         if busy >= idle_share:
             dirty = True
-        elif dirty:
+        elif dirty or rested >= REST_TRIM_PERIODS:
             libc.malloc_trim(0)
             last = time.process_time()
             dirty = False
+            rested = 0
 
 
 def tune_allocator(
@@ -42,7 +51,8 @@ def tune_allocator(
     heap's top keep up to ``trim_threshold`` free bytes between ops (a lower one costs speed: 1.6x slower for a
     2048² Image lab run with 256 MB). With ``trim_idle_seconds``, a daemon thread (one per process) calls
     ``malloc_trim(0)`` once the process has been idle (under 5% of a core) for that long after working, so
-    the memory of a finished heavy request goes back to the system.
+    the memory of a finished heavy request goes back to the system; while it rests, it trims again every
+    :data:`REST_TRIM_PERIODS` periods (memory freed without work: a closed session dropped by a timer).
     Returns ``False`` where there is no glibc ``mallopt`` (macOS, Windows, musl).
     """
     check_int("mmap_threshold", mmap_threshold, 0)

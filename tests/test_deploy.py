@@ -114,6 +114,37 @@ def test_memory_goes_back_when_the_process_rests() -> None:
     assert after < 100  # and went back once the process rested
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim is Linux only")
+def test_memory_freed_while_resting_goes_back_too() -> None:
+    """Memory freed after the rest's trim, without work (a closed session dropped by the server's timer),
+    goes back within a few more rest periods (tolerance: 100 MB)."""
+    script = textwrap.dedent(
+        """
+        import time, torch
+        from dsdcn import allocator
+
+        def rss():
+            with open("/proc/self/status") as f:
+                return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS"))
+
+        assert allocator.tune_allocator(trim_idle_seconds=0.25)
+        base = rss()
+        xs = [torch.ones(25 * 2**20) for _ in range(4)]  # 4 x 100 MB, held by a session
+        held = rss() - base
+        time.sleep(1.0)  # the process rests: its first trim has nothing to give back
+        del xs  # the session is dropped while the process rests
+        kept = rss() - base
+        time.sleep(0.25 * (allocator.REST_TRIM_PERIODS + 3))
+        print(held, kept, rss() - base)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    held, kept, after = (int(v) for v in out.stdout.split())
+    assert held > 350 and kept > 200  # freed, but still in the heap
+    assert after < 100  # given back with no work in between
+
+
 def test_every_cache_is_bounded_in_size_and_time() -> None:
     """A room's memory stays bounded: every ``st.cache_data``/``st.cache_resource`` of the app has
     ``max_entries`` and ``ttl``."""
