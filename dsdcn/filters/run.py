@@ -144,64 +144,21 @@ def run_bank(
     filters' maps (about :data:`CHUNK_BYTES`), the same chunk at the first dilation and one block of
     scratch (at most :data:`STAT_BLOCK_BYTES_LARGE`).
     """
-    ds = tuple(check_int("dilation", d, 1) for d in dilations)
-    if not ds:
-        raise ValueError("dilations must hold at least one dilation")
-    if len(ds) > MAX_DILATIONS:
-        raise ValueError(f"at most {MAX_DILATIONS} dilations at once, got {len(ds)}")
-    for d in ds:
-        _check_run_args(x, bank, d, padding_mode)
-    device = x.device
+    ds = _checked_dilations(x, bank, dilations, padding_mode)
     h, w = int(x.shape[2]), int(x.shape[3])
     m = bank.channels if kind == "depthwise" else 1
-    ph, pw = preview_size(h, w, preview_side)
-    top, left, ch, cw = centre_crop_box(h, w, crop_side)
-    n_d, n_f = len(ds), bank.size
-    preview = np.zeros((n_d, n_f, m, ph, pw), dtype=np.float16)
-    crop = np.zeros((n_d, n_f, m, ch, cw), dtype=np.float16)
-    stat = {
-        name: np.zeros((n_d, n_f))
-        for name in ("min", "max", "mean", "std", "abs", "dmean", "dmax", "low", "high")
-    }
-    conv_seconds = [0.0] * n_d
+    acc = _Reduced.empty(
+        len(ds), bank.size, m, preview_size(h, w, preview_side), centre_crop_box(h, w, crop_side)
+    )
     chunk = _chunk_filters(bank, kind, h, w)
-    blocks = _Blocks(device)
+    blocks = _Blocks(x.device)
     start = time.perf_counter()
     with torch.inference_mode():
-        for f0 in range(0, n_f, chunk):
-            sub = bank.select(f0, min(f0 + chunk, n_f))
-            rows = slice(f0, f0 + sub.size)
-            reference: torch.Tensor | None = None
-            for i, d in enumerate(ds):
-                synchronize(device)
-                t0 = time.perf_counter()
-                raw = _raw_maps(x, sub, kind, d, padding_mode)
-                synchronize(device)
-                conv_seconds[i] += time.perf_counter() - t0
-                raw = _dense(raw)
-                moments = _moments(raw, reference, blocks)
-                for name, values in _map_stats(moments, kind, sub.size, m, h * w).items():
-                    stat[name][i, rows] = values
-                stat["low"][i, rows], stat["high"][i, rows] = _percentiles(raw, kind, sub.size, m)
-                preview[i, rows] = _map_order(_to_half(_area_pool(raw, ph, pw)[0]), kind, sub.size, m)
-                detail = raw[0, :, top : top + ch, left : left + cw]
-                crop[i, rows] = _map_order(_to_half(detail), kind, sub.size, m)
-                if reference is None:
-                    reference = raw
-                del raw
-            del reference
-    synchronize(device)
-    stats = MapStats(
-        stat["min"],
-        stat["max"],
-        stat["mean"],
-        stat["std"],
-        stat["abs"],
-        stat["dmean"],
-        stat["dmax"],
-        stat["low"],
-        stat["high"],
-    )
+        for f0 in range(0, bank.size, chunk):
+            _run_chunk(
+                x, bank.select(f0, min(f0 + chunk, bank.size)), f0, kind, ds, padding_mode, acc, blocks
+            )
+    synchronize(x.device)
     return MapRun(
         codes=bank.codes,
         dilations=ds,
@@ -209,15 +166,93 @@ def run_bank(
         height=h,
         width=w,
         map_channels=m,
-        preview=preview,
-        crop=crop,
-        crop_box=(top, left, ch, cw),
-        stats=stats,
-        conv_seconds=tuple(conv_seconds),
+        preview=acc.preview,
+        crop=acc.crop,
+        crop_box=acc.crop_box,
+        stats=MapStats(*(acc.stat[name] for name in _STATS)),
+        conv_seconds=tuple(acc.conv_seconds),
         total_seconds=time.perf_counter() - start,
-        device=str(device),
+        device=str(x.device),
         run_id=run_id,
     )
+
+
+# MapStats' fields in order, by their short names in a run's tables
+_STATS = ("min", "max", "mean", "std", "abs", "dmean", "dmax", "low", "high")
+
+
+def _checked_dilations(
+    x: torch.Tensor, bank: FilterBank, dilations: Sequence[int], padding_mode: str
+) -> tuple[int, ...]:
+    # the run's dilations, each checked against the input, the bank and the padding mode
+    ds = tuple(check_int("dilation", d, 1) for d in dilations)
+    if not ds:
+        raise ValueError("dilations must hold at least one dilation")
+    if len(ds) > MAX_DILATIONS:
+        raise ValueError(f"at most {MAX_DILATIONS} dilations at once, got {len(ds)}")
+    for d in ds:
+        _check_run_args(x, bank, d, padding_mode)
+    return ds
+
+
+@dataclass
+class _Reduced:
+    # what a run keeps of its maps, filled chunk by chunk: float16 previews and crops (D, F, M, ...),
+    # statistics (D, F) by short name, convolution seconds per dilation
+    preview: np.ndarray
+    crop: np.ndarray
+    crop_box: tuple[int, int, int, int]
+    stat: dict[str, np.ndarray]
+    conv_seconds: list[float]
+
+    @classmethod
+    def empty(
+        cls, n_d: int, n_f: int, m: int, preview_hw: tuple[int, int], crop_box: tuple[int, int, int, int]
+    ) -> _Reduced:
+        _, _, ch, cw = crop_box
+        return cls(
+            preview=np.zeros((n_d, n_f, m, *preview_hw), dtype=np.float16),
+            crop=np.zeros((n_d, n_f, m, ch, cw), dtype=np.float16),
+            crop_box=crop_box,
+            stat={name: np.zeros((n_d, n_f)) for name in _STATS},
+            conv_seconds=[0.0] * n_d,
+        )
+
+
+def _run_chunk(
+    x: torch.Tensor,
+    sub: FilterBank,
+    f0: int,
+    kind: LayerKind,
+    ds: tuple[int, ...],
+    padding_mode: str,
+    acc: _Reduced,
+    blocks: _Blocks,
+) -> None:
+    # filters f0 : f0 + sub.size at every dilation: convolved (timed), then reduced into acc
+    rows = slice(f0, f0 + sub.size)
+    m = acc.preview.shape[2]
+    ph, pw = acc.preview.shape[3:]
+    top, left, ch, cw = acc.crop_box
+    h, w = int(x.shape[2]), int(x.shape[3])
+    reference: torch.Tensor | None = None
+    for i, d in enumerate(ds):
+        synchronize(x.device)
+        t0 = time.perf_counter()
+        raw = _raw_maps(x, sub, kind, d, padding_mode)
+        synchronize(x.device)
+        acc.conv_seconds[i] += time.perf_counter() - t0
+        raw = _dense(raw)
+        moments = _moments(raw, reference, blocks)
+        for name, values in _map_stats(moments, kind, sub.size, m, h * w).items():
+            acc.stat[name][i, rows] = values
+        acc.stat["low"][i, rows], acc.stat["high"][i, rows] = _percentiles(raw, kind, sub.size, m)
+        acc.preview[i, rows] = _map_order(_to_half(_area_pool(raw, ph, pw)[0]), kind, sub.size, m)
+        detail = raw[0, :, top : top + ch, left : left + cw]
+        acc.crop[i, rows] = _map_order(_to_half(detail), kind, sub.size, m)
+        if reference is None:
+            reference = raw
+        del raw
 
 
 def _to_half(t: torch.Tensor) -> np.ndarray:
