@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PIL import Image
 
+from dsdcn.figures.theme import PROJECTOR
+
 from .conftest import ARTIFACTS, assert_no_exception, new_browser_page, open_page, screenshot, wait_idle
 
 URL_PATH = "sampling-grid"
@@ -190,7 +192,7 @@ def test_chinese_and_projector_screenshots(page, app_url: str) -> None:
     open_page(page, app_url, URL_PATH, "lang=%E4%B8%AD%E6%96%87&projector=true")
     page.get_by_role("heading", name="采样网格").first.wait_for()
     page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length == 1")
-    assert page.locator(CHARTS).first.evaluate("el => el.layout.font.size") == 20
+    assert page.locator(CHARTS).first.evaluate("el => el.layout.font.size") == PROJECTOR.font_size  # 22
     assert_no_exception(page)
     screenshot(page, "sampling-grid-zh-projector")
     open_page(
