@@ -16,7 +16,7 @@ position, padding copy, value, weight and product; their sum equals the torch ou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -122,6 +122,33 @@ class CellValues:
         return abs(self.total - self.output) <= TOLERANCE * max(1.0, abs(self.output))
 
 
+def _tap_value(
+    grid: GridSampling, m: tuple[int, ...], tap: np.ndarray, src: np.ndarray, x: np.ndarray, w: np.ndarray
+) -> TapValue:
+    """One row of the table: tap ``m`` at (padded) input ``tap``, reading pixel ``src`` (negative: zero
+    padding), its value, weight and product."""
+    inside = all(0 <= int(p) < a.n for p, a in zip(tap, grid.axes, strict=True))
+    zero = bool((src < 0).any())
+    value = 0.0 if zero else float(x[tuple(int(s) for s in src)])
+    weight = float(w[m])
+    return TapValue(
+        m=m,
+        position=tuple(int(p) for p in tap),
+        kind="pixel" if inside else ("zero" if zero else "copy"),
+        source=None if zero else tuple(int(s) for s in src),
+        value=value,
+        weight=weight,
+        product=value * weight,
+    )
+
+
+def _example_or(
+    given: np.ndarray | None, example: Callable[[tuple[int, ...]], np.ndarray], shape: tuple[int, ...]
+) -> np.ndarray:
+    # ``given`` as float64, or the example values of ``shape``
+    return example(shape) if given is None else np.asarray(given, dtype=np.float64)
+
+
 def cell_values(
     grid: GridSampling,
     position: Sequence[int],
@@ -137,28 +164,14 @@ def cell_values(
     pos = tuple(int(p) for p in position)
     taps = grid.taps_of(pos)  # raises ValueError outside the output
     sources = grid.sources_of(pos)
-    x = example_input(tuple(a.n for a in grid.axes)) if x is None else np.asarray(x, dtype=np.float64)
+    x = _example_or(x, example_input, tuple(a.n for a in grid.axes))
     kernel = tuple(a.kernel_size for a in grid.axes)
-    w = example_weight(kernel) if w is None else np.asarray(w, dtype=np.float64)
+    w = _example_or(w, example_weight, kernel)
     y = torch_output(grid, x, w) if output is None else output
-    rows = []
-    for flat, (tap, src) in enumerate(zip(taps, sources, strict=True)):
-        m = tuple(int(v) for v in np.unravel_index(flat, kernel))
-        inside = all(0 <= int(p) < a.n for p, a in zip(tap, grid.axes, strict=True))
-        zero = bool((src < 0).any())
-        value = 0.0 if zero else float(x[tuple(int(s) for s in src)])
-        weight = float(w[m])
-        rows.append(
-            TapValue(
-                m=m,
-                position=tuple(int(p) for p in tap),
-                kind="pixel" if inside else ("zero" if zero else "copy"),
-                source=None if zero else tuple(int(s) for s in src),
-                value=value,
-                weight=weight,
-                product=value * weight,
-            )
-        )
+    rows = [
+        _tap_value(grid, tuple(int(v) for v in np.unravel_index(flat, kernel)), tap, src, x, w)
+        for flat, (tap, src) in enumerate(zip(taps, sources, strict=True))
+    ]
     return CellValues(
         position=pos, taps=tuple(rows), total=float(sum(r.product for r in rows)), output=float(y[pos])
     )

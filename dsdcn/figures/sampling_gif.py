@@ -272,6 +272,60 @@ class _Taps:
     cols: np.ndarray
 
 
+def _output_states(grid: GridSampling, flat: int | None, done: int, static: bool) -> np.ndarray:
+    """Palette index of each output: done before this position (row-major), pending after, this one
+    current (``static``: a picked output, none done; ``flat=None``: the first ``done`` outputs done)."""
+    order = np.arange(grid.n_outputs).reshape(grid.out_shape)
+    states = np.where(order < (done if flat is None else flat), _INDEX["done"], _INDEX["pending"])
+    if static:  # one picked output: no "done so far"
+        states[:] = _INDEX["pending"]
+    if flat is not None:
+        states[grid.unravel(flat)] = _INDEX["current"]
+    return states
+
+
+def _paint_outputs(
+    canvas: np.ndarray, grid: GridSampling, lay: GifLayout, states: np.ndarray, gap: int
+) -> None:
+    # the output cells in their states: a grid in 2D, a row of cells (each under its window) in 1D
+    if grid.ndim == 2:
+        _blit(canvas, lay.out_x0, lay.out_y0, states, lay.cell_w, lay.cell_h, gap)
+    else:
+        for i, index in enumerate(states):
+            _fill(canvas, lay.output_cell((i,)), int(index), gap)
+
+
+def _inside(grid: GridSampling, taps: np.ndarray) -> np.ndarray:
+    # per tap: True where it reads the input itself, False where it reads padding
+    inside = np.ones(len(taps), dtype=bool)
+    for i, a in enumerate(grid.axes):
+        inside &= (taps[:, i] >= 0) & (taps[:, i] < a.n)
+    return inside
+
+
+def _paint_taps(canvas: np.ndarray, lay: GifLayout, taps: _Taps, inside: np.ndarray, gap: int) -> None:
+    # the window (the dilated kernel's span) outlined, and each tap's cell filled
+    tr, tc = taps.rows, taps.cols
+    first = lay.input_cell(int(tr.min()), int(tc.min()))
+    last = lay.input_cell(int(tr.max()), int(tc.max()))
+    _outline(canvas, (first[0] - 1, first[1] - 1, last[2] + 1, last[3] + 1), _INDEX["tap"], 2)
+    for m in range(len(tc)):
+        tap_index = _INDEX["tap"] if inside[m] else _INDEX["tap_pad"]
+        _fill(canvas, lay.input_cell(int(tr[m]), int(tc[m])), tap_index, gap)
+
+
+def _paint_copies(
+    canvas: np.ndarray, grid: GridSampling, lay: GifLayout, src: np.ndarray, inside: np.ndarray
+) -> None:
+    # the pixels that padding taps copy, outlined (on cells large enough to show it)
+    copies = (~inside) & (src[:, 0] >= 0)
+    if not (copies.any() and lay.cell_w >= 8):
+        return
+    sr = src[copies, 0] if grid.ndim == 2 else np.zeros(int(copies.sum()), dtype=np.int64)
+    for r, c in {(int(a), int(b)) for a, b in zip(sr, src[copies, -1], strict=True)}:
+        _outline(canvas, lay.input_cell(r, c), _INDEX["copy"], 2, inset=2)
+
+
 def _moving_cells(
     canvas: np.ndarray,
     grid: GridSampling,
@@ -284,42 +338,17 @@ def _moving_cells(
     """Paint what one output position changes in a panel: the output's state, the window and taps.
     ``flat=None``: the panel has no output at this frame's position; its first ``done`` outputs are done;
     ``static``: a picked output (no outputs done)."""
-    # the output: done before this position (row-major), pending after, this one current
-    order = np.arange(grid.n_outputs).reshape(grid.out_shape)
-    states = np.where(order < (done if flat is None else flat), _INDEX["done"], _INDEX["pending"])
-    if static:  # one picked output: no "done so far"
-        states[:] = _INDEX["pending"]
-    if flat is not None:
-        states[grid.unravel(flat)] = _INDEX["current"]
-    if grid.ndim == 2:
-        _blit(canvas, lay.out_x0, lay.out_y0, states, lay.cell_w, lay.cell_h, gap)
-    else:
-        for i, index in enumerate(states):
-            _fill(canvas, lay.output_cell((i,)), int(index), gap)
+    _paint_outputs(canvas, grid, lay, _output_states(grid, flat, done, static), gap)
     if flat is None:
         return None
     pos = grid.unravel(flat)
     taps = grid.taps_of(pos)
-    src = grid.sources_of(pos)
-    inside = np.ones(len(taps), dtype=bool)
-    for i, a in enumerate(grid.axes):
-        inside &= (taps[:, i] >= 0) & (taps[:, i] < a.n)
+    inside = _inside(grid, taps)
     tr = taps[:, 0] if grid.ndim == 2 else np.zeros(len(taps), dtype=np.int64)
-    tc = taps[:, -1]
-    # the window: the dilated kernel's span
-    first = lay.input_cell(int(tr.min()), int(tc.min()))
-    last = lay.input_cell(int(tr.max()), int(tc.max()))
-    _outline(canvas, (first[0] - 1, first[1] - 1, last[2] + 1, last[3] + 1), _INDEX["tap"], 2)
-    for m in range(len(taps)):
-        tap_index = _INDEX["tap"] if inside[m] else _INDEX["tap_pad"]
-        _fill(canvas, lay.input_cell(int(tr[m]), int(tc[m])), tap_index, gap)
-    # pixels that padding taps copy: outlined
-    copies = (~inside) & (src[:, 0] >= 0)
-    if copies.any() and lay.cell_w >= 8:
-        sr = src[copies, 0] if grid.ndim == 2 else np.zeros(int(copies.sum()), dtype=np.int64)
-        for r, c in {(int(a), int(b)) for a, b in zip(sr, src[copies, -1], strict=True)}:
-            _outline(canvas, lay.input_cell(r, c), _INDEX["copy"], 2, inset=2)
-    return _Taps(pos, tr, tc)
+    cells = _Taps(pos, tr, taps[:, -1])
+    _paint_taps(canvas, lay, cells, inside, gap)
+    _paint_copies(canvas, grid, lay, grid.sources_of(pos), inside)
+    return cells
 
 
 def _panel_text(

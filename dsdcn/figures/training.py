@@ -118,6 +118,67 @@ def downsample(values: Sequence[float], max_points: int) -> tuple[np.ndarray, np
 # ---------------------------------------------------------------- loss race
 
 
+def _race_xy(
+    curve: Sequence[float], at: np.ndarray | None, max_points: int, log_y: bool
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """One curve's points (binned past ``max_points``; at its ``steps`` or at 1..n) and the last step it
+    reaches; on a log axis losses are clipped at :data:`MIN_LOSS` (NaN stays NaN: a gap)."""
+    x, y = downsample(curve, max_points)
+    longest = len(curve)
+    if at is not None:
+        if len(at) != len(curve):
+            raise ValueError(f"steps: {len(at)} values for a curve of {len(curve)}")
+        x = downsample(at, max_points)[1]  # the mean step of each bin
+        longest = max(longest, int(at[-1]) if len(at) else 0)
+    if log_y:
+        y = np.maximum(y, MIN_LOSS)
+    return x, y, longest
+
+
+def _race_line(
+    x: np.ndarray, y: np.ndarray, name: str, i: int, markers: bool, text: TrainingText, theme: Theme
+) -> go.Scatter:
+    # model i's loss line (with markers when its points are few and far apart)
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode="lines+markers" if markers else "lines",
+        marker={"size": theme.marker_size * 0.6},
+        line={"color": theme.colour(i), "width": theme.line_width},
+        hovertemplate=text.hover_loss,
+    )
+
+
+def _race_baseline(span: list[float], level: float, text: TrainingText, theme: Theme) -> go.Scatter:
+    # the dashed "learned nothing" level over the whole x span
+    return go.Scatter(
+        x=span,
+        y=[level, level],
+        name=text.baseline,
+        mode="lines",
+        line={"color": theme.baseline_colour, "width": theme.line_width, "dash": "dash"},
+        hovertemplate=f"{text.baseline}: %{{y:.4g}}<extra></extra>",
+    )
+
+
+def _race_axes(
+    fig: go.Figure, span: list[float], longest: int, log_y: bool, text: TrainingText, theme: Theme
+) -> None:
+    """Axis titles, a log y axis labelled at decades, the legend above, white background and a light grid."""
+    fig.update_xaxes(title_text=text.step, range=span if longest <= 1 else None)
+    fig.update_yaxes(title_text=text.loss, type="log" if log_y else "linear")
+    if log_y:  # label the decades only: plotly's minor labels (2, 3, ... 9) read as values
+        fig.update_yaxes(dtick=1)
+    fig.update_layout(
+        height=theme.height,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "xanchor": "left"},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#eceff1")
+    fig.update_yaxes(showgrid=True, gridcolor="#eceff1")
+
+
 def loss_race(
     curves: Sequence[Sequence[float]],
     names: Sequence[str],
@@ -141,50 +202,14 @@ def loss_race(
     longest = 0
     at = None if steps is None else np.asarray(steps, dtype=np.float64)
     for i, (curve, name) in enumerate(zip(curves, names, strict=True)):
-        x, y = downsample(curve, max_points)
-        longest = max(longest, len(curve))
-        if at is not None:
-            if len(at) != len(curve):
-                raise ValueError(f"steps: {len(at)} values for a curve of {len(curve)}")
-            x = downsample(at, max_points)[1]  # the mean step of each bin
-            longest = max(longest, int(at[-1]) if len(at) else 0)
-        if log_y:
-            y = np.maximum(y, MIN_LOSS)  # NaN stays NaN: a gap
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name=name,
-                        mode="lines+markers" if at is not None and len(x) <= 40 else "lines",
-                marker={"size": theme.marker_size * 0.6},
-                line={"color": theme.colour(i), "width": theme.line_width},
-                hovertemplate=text.hover_loss,
-            )
-        )
+        x, y, reach = _race_xy(curve, at, max_points, log_y)
+        longest = max(longest, reach)
+        fig.add_trace(_race_line(x, y, name, i, at is not None and len(x) <= 40, text, theme))
     first = 1.0 if at is None else 0.0  # held-out curves start at the initial weights (step 0)
     span = [first, float(longest)] if longest > 1 else [0.0, 1.0]
     level = max(float(baseline), MIN_LOSS) if log_y else float(baseline)
-    fig.add_trace(
-        go.Scatter(
-            x=span,
-            y=[level, level],
-            name=text.baseline,
-            mode="lines",
-            line={"color": theme.baseline_colour, "width": theme.line_width, "dash": "dash"},
-            hovertemplate=f"{text.baseline}: %{{y:.4g}}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title_text=text.step, range=span if longest <= 1 else None)
-    fig.update_yaxes(title_text=text.loss, type="log" if log_y else "linear")
-    if log_y:  # label the decades only: plotly's minor labels (2, 3, ... 9) read as values
-        fig.update_yaxes(dtick=1)
-    fig.update_layout(
-        height=theme.height,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "xanchor": "left"},
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(showgrid=True, gridcolor="#eceff1")
-    fig.update_yaxes(showgrid=True, gridcolor="#eceff1")
+    fig.add_trace(_race_baseline(span, level, text, theme))
+    _race_axes(fig, span, longest, log_y, text, theme)
     return apply_theme(fig, theme)
 
 
