@@ -255,55 +255,67 @@ def _upper_first(text: str) -> str:
     return text[0].upper() + text[1:] if text else text
 
 
+def _fixes(a: dict, mode: str, problem: str) -> list[str]:
+    """What to change so that axis ``a`` can be convolved: the largest dilation and kernel, the smallest
+    input that work, then ``"same"`` padding (kernel too wide) or another padding mode."""
+    fixes = []
+    d_ok = largest_dilation(a["n"], a["k"], a["padding"], mode, D_MAX)
+    k_ok = largest_kernel(a["n"], a["d"], a["padding"], mode, K_MAX)
+    n_ok = smallest_input(a["k"], a["d"], a["padding"], mode, N_MAX)
+    if d_ok:
+        fixes.append(t("sampling_grid.fix.d", d=d_ok))
+    if k_ok:
+        fixes.append(t("sampling_grid.fix.k", k=k_ok))
+    too_wide = problem == "kernel_too_wide"
+    if n_ok:
+        fixes.append(t("sampling_grid.fix.n", n=n_ok))
+    elif too_wide:
+        fixes.append(t("sampling_grid.fix.n_none", n_max=N_MAX))
+    if not too_wide:
+        fixes.append(t("sampling_grid.fix.mode"))
+    elif a["padding"] != "same":
+        fixes.append(t("sampling_grid.fix.same"))
+    return fixes
+
+
+def _problem_text(a: dict, mode: str, problem: str, where: str) -> str:
+    """Why axis ``a`` cannot be convolved: a kernel wider than the padded input, or reflect / circular
+    padding wider than the input."""
+    pl, pr = resolve_padding(a["padding"], a["k"], a["d"])
+    if problem == "kernel_too_wide":
+        return t(
+            "sampling_grid.problem.too_wide",
+            where=where,
+            k=a["k"],
+            d=a["d"],
+            k1=a["k"] - 1,
+            k_eff=effective_kernel_size(a["k"], a["d"]),
+            padded=a["n"] + pl + pr,
+            n=a["n"],
+            pl=pl,
+            pr=pr,
+        )
+    which = "reflect" if problem == "reflect_padding_too_wide" else "circular"
+    return t(
+        f"sampling_grid.problem.{which}",
+        where=where,
+        mode=t(f"sampling_grid.mode.{mode}"),
+        pad=max(pl, pr),
+        n=a["n"],
+    )
+
+
 def _explain_problem(axes: list[dict], mode: str) -> list[str]:
     """A sentence per axis that cannot be convolved, with what to change (empty when all is well)."""
+    tied = len(axes) == 2 and axes[0] == axes[1]
     lines = []
     for i, a in enumerate(axes):
         problem = sampling_problem(a["n"], a["k"], a["padding"], a["d"], mode)
-        if problem is None:
+        if problem is None or (tied and i == 1):  # tied: say it once
             continue
-        if len(axes) == 2 and i == 1 and axes[0] == axes[1]:
-            continue  # tied: say it once
         where = "" if len(axes) == 1 or axes[0] == axes[1] else _axis_words(i, len(axes))
-        k_eff = effective_kernel_size(a["k"], a["d"])
-        pl, pr = resolve_padding(a["padding"], a["k"], a["d"])
-        fixes = []
-        d_ok = largest_dilation(a["n"], a["k"], a["padding"], mode, D_MAX)
-        k_ok = largest_kernel(a["n"], a["d"], a["padding"], mode, K_MAX)
-        n_ok = smallest_input(a["k"], a["d"], a["padding"], mode, N_MAX)
-        if d_ok:
-            fixes.append(t("sampling_grid.fix.d", d=d_ok))
-        if k_ok:
-            fixes.append(t("sampling_grid.fix.k", k=k_ok))
-        if n_ok:
-            fixes.append(t("sampling_grid.fix.n", n=n_ok))
-        elif problem == "kernel_too_wide":
-            fixes.append(t("sampling_grid.fix.n_none", n_max=N_MAX))
-        if problem == "kernel_too_wide":
-            text = t(
-                "sampling_grid.problem.too_wide",
-                where=where,
-                k=a["k"],
-                d=a["d"],
-                k1=a["k"] - 1,
-                k_eff=k_eff,
-                padded=a["n"] + pl + pr,
-                n=a["n"],
-                pl=pl,
-                pr=pr,
-            )
-            if a["padding"] != "same":
-                fixes.append(t("sampling_grid.fix.same"))
-        else:
-            which = "reflect" if problem == "reflect_padding_too_wide" else "circular"
-            text = t(
-                f"sampling_grid.problem.{which}",
-                where=where,
-                mode=t(f"sampling_grid.mode.{mode}"),
-                pad=max(pl, pr),
-                n=a["n"],
-            )
-            fixes.append(t("sampling_grid.fix.mode"))
+        text = _problem_text(a, mode, problem, where)
+        fixes = _fixes(a, mode, problem)
         lines.append(_upper_first(text) + "  \n" + t("sampling_grid.change_one", fixes=" · ".join(fixes)))
     return lines
 

@@ -190,6 +190,36 @@ def _raise_fonts(node: Any, minimum: float) -> None:
             _raise_fonts(value, minimum)
 
 
+def _white_template(layout: dict[str, Any]) -> None:
+    # plotly's grey default or Streamlit's (small fonts, drawn by Streamlit's own chart theme): plotly's white
+    if layout.get("template") in (None, _template("plotly"), _template(str(pio.templates.default))):
+        layout["template"] = copy.deepcopy(_template("plotly_white"))
+
+
+def _log_decades(layout: dict[str, Any]) -> None:
+    # log axes without their own ticks labelled at decades only (plotly's in-between labels are 3/4 size)
+    for name, axis in layout.items():
+        log = isinstance(axis, dict) and name.startswith(("xaxis", "yaxis")) and axis.get("type") == "log"
+        if log and "tickvals" not in axis and "dtick" not in axis:
+            axis["dtick"] = 1
+
+
+def _raise_trace_fonts(spec: dict[str, Any], minimum: float) -> None:
+    # colorbars, markers and bar labels of every trace at least `minimum` px, in place
+    layout = spec["layout"]
+    for trace in spec.get("data", []):
+        _raise_fonts({"colorbar": trace.get("colorbar"), "marker": trace.get("marker")}, minimum)
+        if trace.get("type") in ("bar", "pie", "funnel"):
+            _raise_fonts({k: v for k, v in trace.items() if k.endswith("font")}, minimum)
+            # plotly shrinks a label to fit its bar: not under the minimum (it may pass the bar's end)
+            layout["uniformtext"] = {"minsize": minimum, "mode": "show"}
+
+
+def _all_traces(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    # the traces of a figure's spec and of all its frames
+    return [*spec.get("data", []), *(tr for f in spec.get("frames", []) for tr in f.get("data", []))]
+
+
 def projector_spec(fig: Any, minimum: float = PROJECTOR_MIN_PX) -> dict[str, Any]:
     """A figure (or its plotly dict) as a dict whose every text is at least ``minimum`` px: layout, axes,
     legend, annotations, buttons, sliders, colorbars and bar labels; log axes labelled at decades only
@@ -197,25 +227,15 @@ def projector_spec(fig: Any, minimum: float = PROJECTOR_MIN_PX) -> dict[str, Any
     sized to fit its cell."""
     spec = copy.deepcopy(fig) if isinstance(fig, dict) else fig.to_dict()
     layout = spec.setdefault("layout", {})
-    # plotly's grey default or Streamlit's (small fonts, drawn by Streamlit's own chart theme): plotly's white
-    if layout.get("template") in (None, _template("plotly"), _template(str(pio.templates.default))):
-        layout["template"] = copy.deepcopy(_template("plotly_white"))
+    _white_template(layout)
     font = layout.setdefault("font", {})
     font["size"] = max(float(font.get("size") or 12), minimum)
     _raise_fonts(layout, minimum)
-    for name, axis in layout.items():
-        log = isinstance(axis, dict) and name.startswith(("xaxis", "yaxis")) and axis.get("type") == "log"
-        if log and "tickvals" not in axis and "dtick" not in axis:
-            axis["dtick"] = 1
-    for trace in spec.get("data", []):
-        _raise_fonts({"colorbar": trace.get("colorbar"), "marker": trace.get("marker")}, minimum)
-        if trace.get("type") in ("bar", "pie", "funnel"):
-            _raise_fonts({k: v for k, v in trace.items() if k.endswith("font")}, minimum)
-            # plotly shrinks a label to fit its bar: not under the minimum (it may pass the bar's end)
-            layout["uniformtext"] = {"minsize": minimum, "mode": "show"}
+    _log_decades(layout)
+    _raise_trace_fonts(spec, minimum)
     for frame in spec.get("frames", []):
         _raise_fonts(frame.get("layout", {}), minimum)
-    for trace in [*spec.get("data", []), *(tr for f in spec.get("frames", []) for tr in f.get("data", []))]:
+    for trace in _all_traces(spec):
         _drop_small_cell_text(trace, minimum)
     return spec
 
