@@ -1,7 +1,8 @@
 """Exact algorithms for dilated (dense and grouped) 2D convolutions, and a per-shape chooser.
 
-Every algorithm computes ``F.conv2d(x, weight, bias, stride, padding, dilation, groups)`` with zero
-padding; they agree to float rounding, not bit for bit (different kernels sum in different orders).
+Every algorithm computes ``F.conv2d(x, weight, bias, stride, padding, dilation, groups)``, with zero
+padding or (``padding_mode``) after ``F.pad`` in reflect, replicate or circular mode, as ``nn.Conv2d``
+does; they agree to float rounding, not bit for bit (different kernels sum in different orders).
 Which is fastest depends on the device, the CPU, the channel count and the dilation, so the chooser
 times them on first use of a shape and keeps the winner for the process, like cuDNN's benchmark mode.
 
@@ -13,6 +14,9 @@ times them on first use of a shape and keeps the winner for the process, like cu
   undilated ``channels_last`` convolution; the output is ``channels_last``.
 - ``unfold``: im2col (``F.unfold``) and one batched matrix product per group; refused when the column
   matrix would pass :data:`UNFOLD_BYTES`.
+- ``direct``: one loop nest compiled by numba (:mod:`dsdcn.direct`) that sums shifted input rows into
+  each output row, zero padding skipped, no copy of the input: on the CPU, with few taps per output
+  (depthwise layers, RGB images), without autograd.
 
 Example: ``conv2d(x, w, padding=8, dilation=8, groups=32)`` times the algorithms on the first call for
 that shape, then runs the winner; ``conv2d(..., algorithm="space_to_batch")`` forces one.
@@ -24,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, get_args
 
 import numpy as np
@@ -31,9 +36,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import direct
 from .device import synchronize
+from .geometry import check_padding_mode
 
-Algorithm = Literal["nchw", "channels_last", "space_to_batch", "space_to_batch_cl", "unfold"]
+Algorithm = Literal["nchw", "channels_last", "space_to_batch", "space_to_batch_cl", "unfold", "direct"]
 ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
 #: largest im2col matrix the ``unfold`` algorithm builds, bytes
 UNFOLD_BYTES = 256 * 2**20
@@ -59,7 +66,9 @@ class ConvShape:
     """Everything that decides which algorithm is fastest: the chooser's cache key.
 
     ``size`` is the input's ``(H, W)``; ``layout`` is ``"nchw"`` or ``"channels_last"`` (the input's
-    memory format); ``threads`` is torch's intra-op CPU thread count when the shape was seen.
+    memory format); ``threads`` is torch's intra-op CPU thread count when the shape was seen; ``grad``
+    whether autograd records the call (algorithms without a backward do not apply then);
+    ``padding_mode`` how the ``padding`` is filled (``zeros``, ``reflect``, ``replicate``, ``circular``).
     """
 
     device: str
@@ -75,6 +84,8 @@ class ConvShape:
     groups: int
     layout: str
     threads: int
+    grad: bool = False
+    padding_mode: str = "zeros"
 
 
 def conv_shape(
@@ -84,6 +95,7 @@ def conv_shape(
     padding: int | Pair = 0,
     dilation: int | Pair = 1,
     groups: int = 1,
+    padding_mode: str = "zeros",
 ) -> ConvShape:
     """The :class:`ConvShape` of a ``conv2d`` call; raises ``ValueError`` on shapes torch would refuse."""
     if x.ndim != 4 or weight.ndim != 4:
@@ -98,6 +110,8 @@ def conv_shape(
     for size, pad, dil, k in ((h, p[0], d[0], kh), (w, p[1], d[1], kw)):
         if size + 2 * pad < dil * (k - 1) + 1:
             raise ValueError(f"the dilated kernel ({dil * (k - 1) + 1}) is larger than the padded input")
+    check_padding_mode(padding_mode, h, (p[0], p[0]))  # type: ignore[arg-type]
+    check_padding_mode(padding_mode, w, (p[1], p[1]))  # type: ignore[arg-type]
     cl = x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
     return ConvShape(
         device=str(x.device),
@@ -113,6 +127,8 @@ def conv_shape(
         groups=int(groups),
         layout="channels_last" if cl else "nchw",
         threads=torch.get_num_threads(),
+        grad=torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad),
+        padding_mode=padding_mode,
     )
 
 
@@ -141,11 +157,15 @@ def output_size(shape: ConvShape) -> Pair:
 
 def applicable(algorithm: Algorithm, shape: ConvShape) -> bool:
     """Whether ``algorithm`` can run ``shape``: space-to-batch needs stride 1 and a dilation above 1;
-    ``unfold`` needs its column matrix under :data:`UNFOLD_BYTES`."""
+    ``unfold`` needs its column matrix under :data:`UNFOLD_BYTES`; ``direct`` needs the CPU, float32
+    or float64, few taps per output and no autograd (:func:`dsdcn.direct.applies`)."""
     if algorithm in ("space_to_batch", "space_to_batch_cl"):
         return shape.stride == (1, 1) and max(shape.dilation) > 1
     if algorithm == "unfold":
         return _unfold_bytes(shape) <= UNFOLD_BYTES
+    if algorithm == "direct":
+        taps = shape.in_channels // shape.groups * shape.kernel[0] * shape.kernel[1]
+        return direct.applies(shape.device, shape.dtype, taps, shape.grad)
     return algorithm in ALGORITHMS
 
 
@@ -229,7 +249,21 @@ _RUNNERS: dict[str, Callable[..., torch.Tensor]] = {
     "space_to_batch": _space_to_batch,
     "space_to_batch_cl": _space_to_batch_cl,
     "unfold": _unfold,
+    "direct": direct.conv2d,
 }
+
+
+def _run(
+    name: str, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, shape: ConvShape
+) -> torch.Tensor:
+    # one call of an applicable algorithm; all but the direct loop take reflect, replicate or circular
+    # padding as F.pad first (nn.Conv2d's way), then no padding
+    p, mode = shape.padding, shape.padding_mode
+    if name == "direct":
+        return direct.conv2d(x, weight, bias, shape.stride, p, shape.dilation, shape.groups, mode)
+    if mode != "zeros" and p != (0, 0):
+        x, p = F.pad(x, (p[1], p[1], p[0], p[0]), mode=mode), (0, 0)
+    return _RUNNERS[name](x, weight, bias, shape.stride, p, shape.dilation, shape.groups)
 
 
 def run_algorithm(
@@ -241,14 +275,16 @@ def run_algorithm(
     padding: int | Pair = 0,
     dilation: int | Pair = 1,
     groups: int = 1,
+    padding_mode: str = "zeros",
 ) -> torch.Tensor:
-    """``F.conv2d`` computed by ``algorithm``; ``ValueError`` when it does not apply to this shape."""
+    """``F.conv2d`` (after ``F.pad`` in ``padding_mode`` unless zeros) computed by ``algorithm``;
+    ``ValueError`` when it does not apply to this shape."""
     if algorithm not in _RUNNERS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
-    shape = conv_shape(x, weight, stride, padding, dilation, groups)
+    shape = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
     if not applicable(algorithm, shape):
         raise ValueError(f"algorithm {algorithm!r} does not apply to this convolution")
-    return _RUNNERS[algorithm](x, weight, bias, shape.stride, shape.padding, shape.dilation, groups)
+    return _run(algorithm, x, weight, bias, shape)
 
 
 @dataclass(frozen=True)
@@ -277,26 +313,29 @@ def time_algorithms(
     groups: int = 1,
     candidates: tuple[Algorithm, ...] = ALGORITHMS,
     runs: int = TRIAL_RUNS,
+    padding_mode: str = "zeros",
 ) -> Choice:
     """Time every applicable candidate: one warm-up run, then ``runs`` timed runs (synchronised on a
     GPU); a candidate whose warm-up is :data:`GIVE_UP_FACTOR` times slower than the best so far is not
     timed further. ``nchw`` always runs first: it is the reference. A call whose output passes
     :data:`PROBE_BYTES` is timed on :func:`probe_input` (a band of rows of the first image, same
     layout): which kernel torch picks depends on layout, channels and dilation, not on the height."""
-    shape = conv_shape(x, weight, stride, padding, dilation, groups)
+    shape = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
     x = probe_input(x, shape)
+    probe = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
     order = ["nchw", *(a for a in candidates if a != "nchw")]
     seconds: dict[str, float] = {}
     given_up: list[str] = []
-    args = (bias, shape.stride, shape.padding, shape.dilation, groups)
     with torch.no_grad():
         for name in order:
             if not applicable(name, shape):  # type: ignore[arg-type]
                 continue
-            run = _RUNNERS[name]
+            run = partial(_run, name, x, weight, bias, probe)
+            if name == "direct":
+                direct.prepare(shape.dtype)  # compiling the loop is not part of its time
             synchronize(x.device)
             t0 = time.perf_counter()
-            run(x, weight, *args)
+            run()
             synchronize(x.device)
             warm = time.perf_counter() - t0
             best = min(seconds.values(), default=None)
@@ -307,7 +346,7 @@ def time_algorithms(
             times = []
             for _ in range(max(1, runs)):
                 t0 = time.perf_counter()
-                run(x, weight, *args)
+                run()
                 synchronize(x.device)
                 times.append(time.perf_counter() - t0)
             seconds[name] = float(np.median(times))
@@ -326,7 +365,8 @@ def probe_input(x: torch.Tensor, shape: ConvShape, max_bytes: int = PROBE_BYTES)
         return x
     per_row = shape.out_channels * ow * elem * shape.stride[0]
     span = shape.dilation[0] * (shape.kernel[0] - 1) + 1
-    rows = min(shape.size[0], max(span - 2 * shape.padding[0], 1, max_bytes // max(per_row, 1)))
+    least = max(span - 2 * shape.padding[0], shape.padding[0] + 1, 1)  # reflect pads need more rows
+    rows = min(shape.size[0], max(least, max_bytes // max(per_row, 1)))
     fmt = torch.channels_last if shape.layout == "channels_last" else torch.contiguous_format
     return x[:1, :, :rows].contiguous(memory_format=fmt)
 
@@ -364,16 +404,19 @@ class Chooser:
         padding: int | Pair = 0,
         dilation: int | Pair = 1,
         groups: int = 1,
+        padding_mode: str = "zeros",
     ) -> Algorithm:
         """The algorithm to use for this call: the forced one if it applies, else the remembered
         winner of its shape, timing the candidates on the first call of a shape."""
-        shape = conv_shape(x, weight, stride, padding, dilation, groups)
+        shape = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
         if self.force is not None and applicable(self.force, shape):
             return self.force
         with self._lock:
             known = self._choices.get(shape)
         if known is None:
-            known = time_algorithms(x, weight, bias, stride, padding, dilation, groups, self.candidates)
+            known = time_algorithms(
+                x, weight, bias, stride, padding, dilation, groups, self.candidates, padding_mode=padding_mode
+            )
             with self._lock:
                 self._choices.setdefault(shape, known)
         return known.winner
@@ -393,21 +436,27 @@ def conv2d(
     groups: int = 1,
     algorithm: Algorithm | Literal["auto"] = "auto",
     chooser: Chooser | None = None,
+    padding_mode: str = "zeros",
 ) -> torch.Tensor:
-    """``F.conv2d`` (zero padding) by the fastest exact algorithm for this shape, or by ``algorithm``.
+    """``F.conv2d`` by the fastest exact algorithm for this shape, or by ``algorithm``; ``padding`` is
+    zeros or, by ``padding_mode``, reflect, replicate or circular (as ``nn.Conv2d`` pads).
 
     ``(N, C_in, H, W)``, weight ``(C_out, C_in / groups, kh, kw)`` -> ``(N, C_out, H_out, W_out)``.
     The result is dense in memory, NCHW or ``channels_last`` (by the algorithm); its values agree with
     ``F.conv2d`` to rounding.
     """
     if algorithm == "auto":
-        algorithm = (chooser or CHOOSER).choose(x, weight, bias, stride, padding, dilation, groups)
-    return run_algorithm(algorithm, x, weight, bias, stride, padding, dilation, groups)
+        algorithm = (chooser or CHOOSER).choose(
+            x, weight, bias, stride, padding, dilation, groups, padding_mode
+        )
+    return run_algorithm(algorithm, x, weight, bias, stride, padding, dilation, groups, padding_mode)
 
 
 class ChosenConv2d(nn.Conv2d):
     """An ``nn.Conv2d`` (same parameters, same ``state_dict``) whose forward runs :func:`conv2d`:
-    ``algorithm="auto"`` picks the fastest exact algorithm per input shape, or name one to force it.
+    ``algorithm="auto"`` picks the fastest exact algorithm per input shape, or name one to force it; a
+    named one that does not apply to a call (``direct`` while training, space-to-batch at d = 1) gives
+    way to the chooser for that call.
 
     Count FLOPs on a plain ``nn.Conv2d`` with the same weights: ``torch.utils.flop_counter`` would also
     count the chooser's trial runs of a new shape and the algorithms' own work (space-to-batch computes
@@ -425,19 +474,18 @@ class ChosenConv2d(nn.Conv2d):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``."""
-        padding = self.padding
-        if self.padding_mode != "zeros":
-            x = F.pad(x, self._reversed_padding_repeated_twice, mode=self.padding_mode)
-            padding = (0, 0)
+        args = (self.stride, self.padding, self.dilation, self.groups)
+        algorithm = self.algorithm
+        if algorithm != "auto":
+            shape = conv_shape(x, self.weight, *args, self.padding_mode)  # type: ignore[arg-type]
+            algorithm = algorithm if applicable(algorithm, shape) else "auto"  # type: ignore[arg-type]
         return conv2d(
             x,
             self.weight,
             self.bias,
-            self.stride,
-            padding,
-            self.dilation,
-            self.groups,
-            self.algorithm,  # type: ignore[arg-type]
+            *args,  # type: ignore[arg-type]
+            algorithm=algorithm,  # type: ignore[arg-type]
+            padding_mode=self.padding_mode,
         )
 
     def extra_repr(self) -> str:

@@ -32,7 +32,10 @@ def convs(draw: st.DrawFn) -> dict:
     dh, dw = draw(st.integers(1, 6)), draw(st.integers(1, 6))
     sh, sw = draw(st.sampled_from([1, 1, 2, 3])), draw(st.sampled_from([1, 1, 2]))
     ph, pw = draw(st.integers(0, 6)), draw(st.integers(0, 6))
+    mode = draw(st.sampled_from(["zeros", "zeros", "reflect", "replicate", "circular"]))
     low_h, low_w = max(1, dh * (kh - 1) + 1 - 2 * ph), max(1, dw * (kw - 1) + 1 - 2 * pw)
+    if mode in ("reflect", "circular"):  # F.pad's limits: reflect needs pad < size, circular pad <= size
+        low_h, low_w = max(low_h, ph + 1), max(low_w, pw + 1)
     h = draw(st.integers(low_h, low_h + 20))
     w = draw(st.integers(low_w, low_w + 20))
     return {
@@ -45,6 +48,7 @@ def convs(draw: st.DrawFn) -> dict:
         "stride": (sh, sw),
         "padding": (ph, pw),
         "dilation": (dh, dw),
+        "mode": mode,
         "bias": draw(st.booleans()),
         "channels_last": draw(st.booleans()),
         "seed": draw(st.integers(0, 2**16)),
@@ -66,13 +70,17 @@ def _tensors(c: dict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
 def test_every_applicable_algorithm_equals_f_conv2d(c: dict) -> None:
     x, w, b = _tensors(c)
     args = (c["stride"], c["padding"], c["dilation"], c["groups"])
-    ref = F.conv2d(x, w, b, *args)
-    shape = engine.conv_shape(x, w, *args)
+    (ph, pw), mode = c["padding"], c["mode"]
+    if mode == "zeros":
+        ref = F.conv2d(x, w, b, *args)
+    else:  # nn.Conv2d's way: pad, then convolve without padding
+        ref = F.conv2d(F.pad(x, (pw, pw, ph, ph), mode=mode), w, b, c["stride"], 0, c["dilation"], c["groups"])
+    shape = engine.conv_shape(x, w, *args, mode)
     assert engine.output_size(shape) == tuple(ref.shape[2:])
     ran = 0
     for name in engine.ALGORITHMS:
         if engine.applicable(name, shape):
-            torch.testing.assert_close(engine.run_algorithm(name, x, w, b, *args), ref, **TOL)
+            torch.testing.assert_close(engine.run_algorithm(name, x, w, b, *args, mode), ref, **TOL)
             ran += 1
     assert ran >= 2  # nchw and channels_last apply everywhere
 
@@ -249,3 +257,15 @@ def test_a_large_call_is_timed_on_a_band_of_rows_in_its_own_layout() -> None:
     assert probe.is_contiguous(memory_format=torch.channels_last)
     small = torch.zeros(1, 2, 8, 8)
     assert engine.probe_input(small, engine.conv_shape(small, torch.zeros(2, 2, 3, 3))) is small
+
+
+def test_padding_modes_are_checked_as_f_pad_checks_them() -> None:
+    x, w = torch.zeros(1, 2, 4, 6), torch.zeros(2, 1, 3, 3)
+    with pytest.raises(ValueError, match="reflect"):
+        engine.conv_shape(x, w, padding=4, groups=2, padding_mode="reflect")  # pad 4 >= 4 rows
+    with pytest.raises(ValueError, match="circular"):
+        engine.conv_shape(x, w, padding=5, groups=2, padding_mode="circular")
+    with pytest.raises(ValueError, match="padding mode"):
+        engine.conv_shape(x, w, padding=1, groups=2, padding_mode="mirror")
+    shape = engine.conv_shape(x, w, padding=3, groups=2, padding_mode="reflect")
+    assert shape.padding_mode == "reflect" and engine.output_size(shape) == (8, 10)

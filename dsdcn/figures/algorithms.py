@@ -21,6 +21,7 @@ ALGORITHM_COLOURS: dict[str, str] = {
     "space_to_batch": "#E69F00",
     "space_to_batch_cl": "#009E73",
     "unfold": "#CC79A7",
+    "direct": "#D55E00",
 }
 
 
