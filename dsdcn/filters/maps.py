@@ -99,13 +99,9 @@ def _same_conv(
     x: torch.Tensor, weight: torch.Tensor, dilation: int, padding_mode: str, groups: int
 ) -> torch.Tensor:
     # "same" padding for an odd kernel is symmetric: d*(k-1)/2 on every side; the convolution runs by
-    # the fastest exact algorithm for its shape (dsdcn.engine times them on first use)
+    # the fastest exact algorithm for its shape and padding mode (dsdcn.engine times them on first use)
     pad = dilation * (weight.shape[-1] - 1) // 2
-    if padding_mode == "zeros":
-        return engine.conv2d(x, weight, padding=pad, dilation=dilation, groups=groups)
-    if pad:
-        x = F.pad(x, (pad, pad, pad, pad), mode=padding_mode)
-    return engine.conv2d(x, weight, dilation=dilation, groups=groups)
+    return engine.conv2d(x, weight, padding=pad, dilation=dilation, groups=groups, padding_mode=padding_mode)
 
 
 def _check_run_args(x: torch.Tensor, bank: FilterBank, dilation: int, padding_mode: str) -> None:
@@ -130,8 +126,7 @@ def _raw_maps(
     first = first.to(x.device)
     if kind in ("standard", "dilated"):
         return _same_conv(x, first, dilation, padding_mode, 1)
-    xc = x.contiguous(memory_format=torch.channels_last)
-    y = _same_conv(xc, first, dilation, padding_mode, bank.channels)
+    y = _same_conv(x, first, dilation, padding_mode, bank.channels)
     if kind == "depthwise":
         return y
     assert pointwise is not None
@@ -151,8 +146,9 @@ def feature_maps(
     """Maps of every filter at one dilation, ``(F, M, H, W)`` ("same" padding keeps ``H, W``).
 
     ``x`` is ``(1, C, H, W)``. Every convolution runs by the fastest exact algorithm for its shape
-    (:func:`dsdcn.engine.conv2d`; results agree with ``F.conv2d`` to rounding); depthwise inputs are
-    handed over in ``channels_last``. The depthwise result is a view ``(F, C, H, W)`` when it can be.
+    (:func:`dsdcn.engine.conv2d`; results agree with ``F.conv2d`` to rounding; the algorithms that want
+    ``channels_last`` convert inside their timed call). The depthwise result is a view ``(F, C, H, W)``
+    when it can be.
     """
     y = _raw_maps(x, bank, kind, dilation, padding_mode)
     h, w = int(x.shape[2]), int(x.shape[3])

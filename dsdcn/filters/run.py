@@ -248,8 +248,9 @@ def _run_chunk(
             acc.stat[name][i, rows] = values
         acc.stat["low"][i, rows], acc.stat["high"][i, rows] = _percentiles(raw, kind, sub.size, m)
         acc.preview[i, rows] = _map_order(_to_half(_area_pool(raw, ph, pw)[0]), kind, sub.size, m)
-        detail = raw[0, :, top : top + ch, left : left + cw]
-        acc.crop[i, rows] = _map_order(_to_half(detail), kind, sub.size, m)
+        # no name may keep a view of raw past this step: it would hold the whole chunk while the next
+        # dilation's maps are made (one more chunk alive: 96 MB at 2048²)
+        acc.crop[i, rows] = _map_order(_to_half(raw[0, :, top : top + ch, left : left + cw]), kind, sub.size, m)
         if reference is None:
             reference = raw
         del raw
