@@ -4,7 +4,8 @@ Every algorithm computes ``F.conv2d(x, weight, bias, stride, padding, dilation, 
 padding or (``padding_mode``) after ``F.pad`` in reflect, replicate or circular mode, as ``nn.Conv2d``
 does; they agree to float rounding, not bit for bit (different kernels sum in different orders).
 Which is fastest depends on the device, the CPU, the channel count and the dilation, so the chooser
-times them on first use of a shape and keeps the winner for the process, like cuDNN's benchmark mode.
+times them on first use of a shape and keeps the winner for the process, like cuDNN's benchmark mode;
+like cuDNN's workspace limit, a fast algorithm with a large scratch gives way to a lean one nearly as fast.
 
 - ``nchw``: torch's default call on a contiguous (NCHW) input.
 - ``channels_last``: the same call on an NHWC (``channels_last``) input; the output is ``channels_last``.
@@ -50,6 +51,10 @@ TRIAL_RUNS = 3
 GIVE_UP_FACTOR = 4.0
 #: the chooser times a larger call on a band of its rows (first image only) with an output this big
 PROBE_BYTES = 16 * 2**20
+#: scratch memory above which the fastest algorithm gives way to a leaner one that is nearly as fast
+WORKSPACE_BYTES = 64 * 2**20
+#: how much slower (as a factor) that leaner algorithm may be
+LEAN_SLACK = 1.3
 
 Pair = tuple[int, int]
 
@@ -130,6 +135,35 @@ def conv_shape(
         grad=torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad),
         padding_mode=padding_mode,
     )
+
+
+def workspace_bytes(algorithm: Algorithm, shape: ConvShape) -> int:
+    """Estimated scratch memory of one call beyond its input and output, bytes (measured on a 2048² RGB
+    image: torch's NCHW call about 2x the input, its ``channels_last`` one a copy of the input,
+    space-to-batch two input copies and one or two output copies, unfold its column matrix; the direct
+    loop nothing, or a dense copy of an input in another layout)."""
+    elem = torch.finfo(getattr(torch, shape.dtype)).bits // 8
+    oh, ow = output_size(shape)
+    x_bytes = shape.batch * shape.in_channels * shape.size[0] * shape.size[1] * elem
+    y_bytes = shape.batch * shape.out_channels * oh * ow * elem
+    nchw = shape.layout == "nchw"
+    return {
+        "nchw": 2 * x_bytes,
+        "channels_last": 0 if not nchw else x_bytes,
+        "space_to_batch": 2 * x_bytes + y_bytes,
+        "space_to_batch_cl": 2 * x_bytes + 2 * y_bytes,
+        "unfold": _unfold_bytes(shape) + y_bytes,
+        "direct": 0 if nchw else x_bytes,
+    }[algorithm]
+
+
+def _lean_winner(shape: ConvShape, timed: dict[str, float]) -> str:
+    # the fastest, unless its scratch passes WORKSPACE_BYTES and a leaner algorithm is within LEAN_SLACK
+    fastest = min(timed, key=timed.__getitem__)
+    if workspace_bytes(fastest, shape) <= WORKSPACE_BYTES:  # type: ignore[arg-type]
+        return fastest
+    near = [name for name, t in timed.items() if t <= LEAN_SLACK * timed[fastest]]
+    return min(near, key=lambda name: (workspace_bytes(name, shape), timed[name]))  # type: ignore[arg-type]
 
 
 def _unfold_bytes(shape: ConvShape) -> int:
@@ -290,7 +324,10 @@ def run_algorithm(
 @dataclass(frozen=True)
 class Choice:
     """The chooser's verdict for one shape: seconds per candidate (median of the timed runs; the
-    warm-up run alone for a candidate given up on, ``given_up``) and the fastest."""
+    warm-up run alone for a candidate given up on, ``given_up``) and the winner: the fastest, or, when
+    the fastest's scratch (:func:`workspace_bytes`) passes :data:`WORKSPACE_BYTES`, the leanest of those
+    at most :data:`LEAN_SLACK` times slower (a 2048² image lab run then does not hold torch's 100 MB+
+    conv scratch for a few per cent of speed)."""
 
     shape: ConvShape
     seconds: dict[str, float]
@@ -319,7 +356,8 @@ def time_algorithms(
     GPU); a candidate whose warm-up is :data:`GIVE_UP_FACTOR` times slower than the best so far is not
     timed further. ``nchw`` always runs first: it is the reference. A call whose output passes
     :data:`PROBE_BYTES` is timed on :func:`probe_input` (a band of rows of the first image, same
-    layout): which kernel torch picks depends on layout, channels and dilation, not on the height."""
+    layout): which kernel torch picks depends on layout, channels and dilation, not on the height.
+    The winner weighs memory too (:class:`Choice`)."""
     shape = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
     x = probe_input(x, shape)
     probe = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
@@ -351,7 +389,7 @@ def time_algorithms(
                 times.append(time.perf_counter() - t0)
             seconds[name] = float(np.median(times))
     timed = {k: v for k, v in seconds.items() if k not in given_up}
-    winner = min(timed, key=timed.__getitem__)
+    winner = _lean_winner(shape, timed)
     return Choice(shape, seconds, tuple(given_up), winner)  # type: ignore[arg-type]
 
 

@@ -74,7 +74,9 @@ def test_every_applicable_algorithm_equals_f_conv2d(c: dict) -> None:
     if mode == "zeros":
         ref = F.conv2d(x, w, b, *args)
     else:  # nn.Conv2d's way: pad, then convolve without padding
-        ref = F.conv2d(F.pad(x, (pw, pw, ph, ph), mode=mode), w, b, c["stride"], 0, c["dilation"], c["groups"])
+        ref = F.conv2d(
+            F.pad(x, (pw, pw, ph, ph), mode=mode), w, b, c["stride"], 0, c["dilation"], c["groups"]
+        )
     shape = engine.conv_shape(x, w, *args, mode)
     assert engine.output_size(shape) == tuple(ref.shape[2:])
     ran = 0
@@ -269,3 +271,26 @@ def test_padding_modes_are_checked_as_f_pad_checks_them() -> None:
         engine.conv_shape(x, w, padding=1, groups=2, padding_mode="mirror")
     shape = engine.conv_shape(x, w, padding=3, groups=2, padding_mode="reflect")
     assert shape.padding_mode == "reflect" and engine.output_size(shape) == (8, 10)
+
+
+def test_a_fast_algorithm_with_a_large_scratch_gives_way_to_a_lean_one_nearly_as_fast() -> None:
+    # a 2048² RGB image: torch's NCHW call is estimated at twice the 48 MB input, past WORKSPACE_BYTES
+    big = engine.conv_shape(torch.empty(1, 3, 2048, 2048), torch.empty(6, 3, 3, 3), padding=3, dilation=3)
+    assert engine.workspace_bytes("nchw", big) > engine.WORKSPACE_BYTES
+    assert engine.workspace_bytes("direct", big) == 0
+    near = {"nchw": 1.0, "channels_last": 1.2, "direct": 1.25}
+    assert engine._lean_winner(big, near) == "direct"
+    far = {"nchw": 1.0, "channels_last": 1.2, "direct": 1.5}  # the lean one is too slow: speed first
+    assert engine._lean_winner(big, far) == "channels_last"  # leaner than nchw, within the slack
+    small = engine.conv_shape(torch.empty(1, 3, 64, 64), torch.empty(6, 3, 3, 3), padding=1)
+    assert engine._lean_winner(small, near) == "nchw"  # little scratch: the fastest wins
+    # the estimates follow what the algorithms hold: a copy of the input per layout change, no more
+    cl = engine.conv_shape(
+        torch.empty(1, 3, 2048, 2048).contiguous(memory_format=torch.channels_last),
+        torch.empty(6, 3, 3, 3),
+        padding=1,
+    )
+    assert (
+        engine.workspace_bytes("channels_last", cl) == 0
+        and engine.workspace_bytes("direct", cl) == 48 * 2**20
+    )

@@ -7,7 +7,6 @@ from typing import Literal
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .. import engine
 from ..cost import Cost, conv_cost
@@ -130,7 +129,7 @@ def _raw_maps(
     if kind == "depthwise":
         return y
     assert pointwise is not None
-    return F.conv2d(y, pointwise.to(x.device))
+    return engine.conv2d(y, pointwise.to(x.device))  # 1x1: a few taps, so the lean direct loop applies
 
 
 def _map_order(raw: np.ndarray, kind: str, n_filters: int, channels: int) -> np.ndarray:
