@@ -282,7 +282,6 @@ def _segments(key: str) -> str:
 
 def render() -> None:
     """Draw the Image lab."""
-    lab.allocator_tuned()
     _prepare_state()
     st.title(t("image_lab.title"))
     st.markdown(t("image_lab.intro"))

@@ -9,6 +9,7 @@ import time
 from .geometry import check_int
 
 _TRIMMER: list[object] = []  # the idle trimmer thread of this process, once started
+_LIBC: list[ctypes.CDLL] = []  # glibc, once tune_allocator has tuned it
 
 
 # while a process rests, its heap is trimmed again every this many periods: memory freed without work (a
@@ -42,6 +43,7 @@ def tune_allocator(
     mmap_threshold: int = 512 * 2**20,
     trim_threshold: int = 2**30,
     trim_idle_seconds: float | None = 5.0,
+    arena_max: int | None = 2,
 ) -> bool:
     """Keep freed big tensors in glibc's heap while the process works; give the memory back when it rests.
 
@@ -53,10 +55,14 @@ def tune_allocator(
     ``malloc_trim(0)`` once the process has been idle (under 5% of a core) for that long after working, so
     the memory of a finished heavy request goes back to the system; while it rests, it trims again every
     :data:`REST_TRIM_PERIODS` periods (memory freed without work: a closed session dropped by a timer).
+    ``arena_max`` caps glibc's per-thread heaps (``M_ARENA_MAX``; by default 8 per core): the server runs
+    every rerun in a new thread, and blocks freed in one thread's heap are not reused by another's.
     Returns ``False`` where there is no glibc ``mallopt`` (macOS, Windows, musl).
     """
     check_int("mmap_threshold", mmap_threshold, 0)
     check_int("trim_threshold", trim_threshold, 0)
+    if arena_max is not None:
+        check_int("arena_max", arena_max, 1)
     if trim_idle_seconds is not None and not trim_idle_seconds > 0:
         raise ValueError(f"trim_idle_seconds must be positive or None, got {trim_idle_seconds}")
     if not sys.platform.startswith("linux"):
@@ -67,10 +73,14 @@ def tune_allocator(
         libc.malloc_trim  # noqa: B018 (glibc only)
     except (OSError, AttributeError):
         return False
-    m_trim_threshold, m_mmap_threshold = -1, -3
+    m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8
     tuned = bool(mallopt(m_mmap_threshold, int(mmap_threshold))) and bool(
         mallopt(m_trim_threshold, int(trim_threshold))
     )
+    if tuned and arena_max is not None:
+        mallopt(m_arena_max, int(arena_max))
+    if tuned and not _LIBC:
+        _LIBC.append(libc)
     if tuned and trim_idle_seconds is not None and not _TRIMMER:
         import threading
 
@@ -83,3 +93,13 @@ def tune_allocator(
         thread.start()
         _TRIMMER.append(thread)
     return tuned
+
+
+def release() -> bool:
+    """Hand the heap's free pages back now (``malloc_trim(0)``) where :func:`tune_allocator` tuned glibc:
+    called when the last heavy request of the process ends, so one request's freed blocks do not add to
+    the next one's peak (a few ms; the next request faults its pages in again). False where untuned."""
+    if not _LIBC:
+        return False
+    _LIBC[0].malloc_trim(0)
+    return True

@@ -23,6 +23,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
+from . import allocator
+
 Reason = Literal["time", "memory", "extent"]
 
 
@@ -309,7 +311,10 @@ class _Pool:
                 self.held[device_type] -= want
                 if depth == 0:
                     self.running[device_type] -= 1
+                idle = not any(self.running.values())
                 self.cond.notify_all()
+            if idle and depth == 0:  # the last heavy request ended: its freed blocks go back at once
+                allocator.release()
 
 
 _POOL = _Pool(ROOM.bytes)
@@ -322,7 +327,8 @@ def reserve(
     """Take this request's turn on ``device_type`` (one heavy request of the process at a time, first come
     first served) and hold ``nbytes`` of the room's memory (``ROOM.bytes`` per device type, all requests of
     the process together) while the block runs; waits up to ``wait`` seconds, else ``Busy``. A waiting
-    request reports its place through the callback set by ``on_wait``."""
+    request reports its place through the callback set by ``on_wait``. When the last running request
+    ends, the process hands its freed heap back (:func:`dsdcn.allocator.release`)."""
     return _POOL.reserve(nbytes, device_type, wait)
 
 

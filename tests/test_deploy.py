@@ -163,3 +163,39 @@ def test_every_cache_is_bounded_in_size_and_time() -> None:
                     if not {"max_entries", "ttl"} <= given:
                         unbounded.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert not unbounded, "caches without max_entries and ttl: " + ", ".join(unbounded)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim is Linux only")
+def test_memory_goes_back_when_the_last_heavy_request_ends() -> None:
+    """The room's queue hands a finished request's freed blocks back at once when no other heavy request
+    runs (no rest needed), and not while another one still runs (tolerance: 100 MB)."""
+    script = textwrap.dedent(
+        """
+        import torch
+        from dsdcn import allocator, budget
+
+        def rss():
+            with open("/proc/self/status") as f:
+                return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS"))
+
+        assert allocator.tune_allocator(trim_idle_seconds=None)
+        base = rss()
+        with budget.reserve(2**20, "cpu"):
+            with budget.reserve(2**20, "cpu"):  # a nested reservation ending releases nothing yet
+                xs = [torch.ones(25 * 2**20) for _ in range(4)]  # 4 x 100 MB, touched
+                del xs
+            inner = rss() - base
+        print(inner, rss() - base)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    inner, after = (int(v) for v in out.stdout.split())
+    assert inner > 200  # still working: the freed blocks stay for the next op
+    assert after < 100  # the last request ended: they went back
+
+
+def test_release_without_tuning_does_nothing() -> None:
+    script = "from dsdcn import allocator; print(allocator.release())"
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr

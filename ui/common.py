@@ -15,10 +15,19 @@ import streamlit as st
 import torch
 
 from dsdcn import budget
+from dsdcn.allocator import tune_allocator
 from dsdcn.budget import Estimate
 from dsdcn.device import DeviceChoice, choose_device
 from dsdcn.measure import format_bytes
 from ui.i18n import t
+
+
+# once per process (a day at a time: tuning again changes nothing), before any page's heavy work
+@st.cache_resource(show_spinner=False, max_entries=1, ttl="1d")
+def allocator_tuned() -> bool:
+    """glibc tuned (``dsdcn.tune_allocator``): big conv outputs reuse freed heap blocks, few per-thread
+    heaps, memory given back after the last heavy request and at rest."""
+    return tune_allocator()
 
 
 # one entry of a few bytes; re-probed once a day

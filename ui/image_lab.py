@@ -312,12 +312,6 @@ def possible_bank_codes(max_count: int = 8) -> tuple[fl.FilterCode, ...]:
     return tuple(codes)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1, ttl="1d")
-def allocator_tuned() -> bool:
-    """Raise glibc's mmap/trim thresholds once per process (big conv outputs are not page-faulted anew)."""
-    return fl.tune_allocator()
-
-
 @st.cache_data(show_spinner=False, max_entries=1, ttl="1h")
 def sample_names() -> list[str]:
     """File names of the bundled samples."""
