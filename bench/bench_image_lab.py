@@ -3,7 +3,7 @@
 Run from the repository root:
 
     python bench/bench_image_lab.py [--threads 2] [--side 2048] [--repeats 7] [--kinds dilated,depthwise]
-                                    [--quick] [--no-tune] [--memory]
+                                    [--quick] [--no-tune] [--memory] [--thread-runs 12]
 
 For every layer kind (dilated, depthwise, separable) it prints the median of whole runs
 (``run_bank``: convolutions, full-resolution statistics, percentiles, previews and crops), the median
@@ -13,7 +13,10 @@ most 2 s for every kind at 2048 x 2048 with 2 threads. The first (cold) run, in 
 times its algorithms, is shown apart. Without ``--quick`` it then times the steps around a run as the page
 does them and, in a child process with ``--no-tune``, the same runs with glibc's malloc thresholds left
 alone (mallopt is process-wide). ``--memory`` prints the peak resident memory of a cold and a warm run
-per kind instead. The machine may be shared: compare medians and ratios of one run.
+per kind instead; ``--thread-runs N`` the resident memory of N runs made in new threads (as the server
+makes them) with glibc's 8 per-thread heaps per core, with them capped at 2, and capped with the release
+after each run (thresholds raised in all three).
+The machine may be shared: compare medians and ratios of one run.
 """
 
 from __future__ import annotations
@@ -178,6 +181,50 @@ def memory(kinds: tuple[str, ...], threads: int, side: int) -> None:
         print(out.stdout.strip() or out.stderr.strip().splitlines()[-1])
 
 
+THREAD_SETUPS = {
+    "8 heaps per core": {"arena_max": None, "release": False},
+    "heaps capped at 2": {"arena_max": 2, "release": False},
+    "capped + release": {"arena_max": 2, "release": True},
+}
+
+
+def threads_child(setup: str, runs: int, threads: int, side: int) -> None:
+    """One process: ``runs`` Image lab runs (random kinds, 2-6 dilations), each in a new thread as the
+    server runs a rerun; peak and final RSS above the start. ``setup`` names the allocator settings."""
+    import random
+    import threading
+
+    from dsdcn import allocator
+
+    conf = THREAD_SETUPS[setup]
+    fl.tune_allocator(arena_max=conf["arena_max"])  # type: ignore[arg-type]
+    torch.set_num_threads(threads)
+    rgb = photo(side)
+    bank = fl.make_bank(BANK, 3, 3, gabor_orientations=4)
+
+    def one(ds: tuple[int, ...], kind: str) -> None:
+        with torch.inference_mode():
+            fl.run_bank(fl.image_tensor(rgb), bank, kind, ds, "replicate")  # type: ignore[arg-type]
+        if conf["release"]:
+            allocator.release()
+
+    warm = threading.Thread(target=one, args=((1,), "dilated"))
+    warm.start()
+    warm.join()
+    allocator.release()
+    base = _vm("VmRSS:")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    rng = random.Random(0)
+    for _ in range(runs):
+        ds = tuple(sorted(rng.sample((1, 2, 3, 4, 5, 6, 8, 12, 16, 24), rng.randint(2, 6))))
+        t = threading.Thread(target=one, args=(ds, rng.choice(KINDS)))
+        t.start()
+        t.join()
+    peak, after = (_vm("VmHWM:") - base) / 2**20, (_vm("VmRSS:") - base) / 2**20
+    print(f"{setup:<18} peak {peak:>6.0f} MB   after the runs {after:>6.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
@@ -190,9 +237,27 @@ def main() -> None:
         "--memory", action="store_true", help="peak memory of a run per kind (a child process each) instead"
     )
     parser.add_argument("--memory-child", default="", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--thread-runs",
+        type=int,
+        default=0,
+        help="N runs, each in a new thread as the server runs reruns: RSS above the start per allocator setup",
+    )
+    parser.add_argument("--threads-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child(args.memory_child, args.threads, args.side)
+        return
+    if args.threads_child:
+        threads_child(args.threads_child, args.thread_runs, args.threads, args.side)
+        return
+    if args.thread_runs:
+        print(f"{args.thread_runs} Image lab runs at {args.side}² in new threads, RSS above the start (one process each)")
+        for setup in THREAD_SETUPS:
+            cmd = [sys.executable, __file__, "--threads-child", setup, "--thread-runs", str(args.thread_runs)]
+            out = subprocess.run([*cmd, "--threads", str(args.threads), "--side", str(args.side)],
+                                 capture_output=True, text=True, check=False)
+            print(out.stdout.strip() or out.stderr.strip().splitlines()[-1])
         return
     kinds = tuple(k for k in args.kinds.split(",") if k)
     unknown = [k for k in kinds if k not in fl.LAYER_KINDS or k == "standard"]
