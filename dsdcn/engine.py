@@ -106,17 +106,11 @@ def conv_shape(
     if x.ndim != 4 or weight.ndim != 4:
         raise ValueError(f"x and weight must be 4D, got {tuple(x.shape)} and {tuple(weight.shape)}")
     s, p, d = _pair("stride", stride), _pair("padding", padding), _pair("dilation", dilation)
-    if min(s) < 1 or min(d) < 1 or min(p) < 0:
-        raise ValueError(f"stride and dilation must be >= 1 and padding >= 0, got {s}, {d}, {p}")
     n, c, h, w = (int(v) for v in x.shape)
     co, cg, kh, kw = (int(v) for v in weight.shape)
     if groups < 1 or c != cg * groups or co % groups:
         raise ValueError(f"weight {tuple(weight.shape)} does not fit {c} input channels in {groups} groups")
-    for size, pad, dil, k in ((h, p[0], d[0], kh), (w, p[1], d[1], kw)):
-        if size + 2 * pad < dil * (k - 1) + 1:
-            raise ValueError(f"the dilated kernel ({dil * (k - 1) + 1}) is larger than the padded input")
-    check_padding_mode(padding_mode, h, (p[0], p[0]))  # type: ignore[arg-type]
-    check_padding_mode(padding_mode, w, (p[1], p[1]))  # type: ignore[arg-type]
+    _check_axes((h, w), (kh, kw), s, p, d, padding_mode)
     cl = x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
     return ConvShape(
         device=str(x.device),
@@ -135,6 +129,16 @@ def conv_shape(
         grad=torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad),
         padding_mode=padding_mode,
     )
+
+
+def _check_axes(size: Pair, kernel: Pair, s: Pair, p: Pair, d: Pair, padding_mode: str) -> None:
+    # per axis: positive stride and dilation, padding >= 0 that the mode can fill, a dilated kernel that fits
+    if min(s) < 1 or min(d) < 1 or min(p) < 0:
+        raise ValueError(f"stride and dilation must be >= 1 and padding >= 0, got {s}, {d}, {p}")
+    for n, pad, dil, k in zip(size, p, d, kernel, strict=True):
+        if n + 2 * pad < dil * (k - 1) + 1:
+            raise ValueError(f"the dilated kernel ({dil * (k - 1) + 1}) is larger than the padded input")
+        check_padding_mode(padding_mode, n, (pad, pad))  # type: ignore[arg-type]
 
 
 def workspace_bytes(algorithm: Algorithm, shape: ConvShape) -> int:
