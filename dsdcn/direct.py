@@ -24,6 +24,8 @@ from types import ModuleType
 
 import torch
 
+from .geometry import output_size
+
 #: the most multiply-adds per output (``C_in / groups * kh * kw``) the direct loop takes on
 MAX_TAPS = 81
 Pair = tuple[int, int]
@@ -78,14 +80,14 @@ def conv2d(
     loop; an NCHW result on the CPU (float rounding differs from torch's kernels: the taps are summed in
     their own order). The caller checks the padding fits the mode (:func:`dsdcn.engine.conv_shape`)."""
     loop = _module().loop
-    n, _, h, w = x.shape
-    co, _, kh, kw = weight.shape
-    oh = (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
-    ow = (w + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
-    out = torch.empty(n, co, oh, ow, dtype=x.dtype)
+    co = int(weight.shape[0])
+    oh, ow = (
+        output_size(int(x.shape[2 + a]), int(weight.shape[2 + a]), stride[a], padding[a], dilation[a])
+        for a in (0, 1)
+    )
+    out = torch.empty(int(x.shape[0]), co, oh, ow, dtype=x.dtype)
     b = bias if bias is not None else torch.zeros(co, dtype=x.dtype)
-    arrays = (t.detach().contiguous().numpy() for t in (x, weight, b))
-    xs, ws, bs = arrays
+    xs, ws, bs = (t.detach().contiguous().numpy() for t in (x, weight, b))
     import numba
 
     with _LOCK:

@@ -16,7 +16,7 @@ like cuDNN's workspace limit, a fast algorithm with a large scratch gives way to
 - ``unfold``: im2col (``F.unfold``) and one batched matrix product per group; refused when the column
   matrix would pass :data:`UNFOLD_BYTES`.
 - ``direct``: one loop nest compiled by numba (:mod:`dsdcn.direct`) that sums shifted input rows into
-  each output row, zero padding skipped, no copy of the input: on the CPU, with few taps per output
+  each output row, padding read in place, no copy of the input: on the CPU, with few taps per output
   (depthwise layers, RGB images), without autograd.
 
 Example: ``conv2d(x, w, padding=8, dilation=8, groups=32)`` times the algorithms on the first call for
@@ -287,15 +287,14 @@ _RUNNERS: dict[str, Callable[..., torch.Tensor]] = {
     "space_to_batch": _space_to_batch,
     "space_to_batch_cl": _space_to_batch_cl,
     "unfold": _unfold,
-    "direct": direct.conv2d,
 }
 
 
 def _run(
     name: str, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, shape: ConvShape
 ) -> torch.Tensor:
-    # one call of an applicable algorithm; all but the direct loop take reflect, replicate or circular
-    # padding as F.pad first (nn.Conv2d's way), then no padding
+    # one call of an applicable algorithm; the direct loop reads any padding in place, the others (in
+    # _RUNNERS) take reflect, replicate or circular padding as F.pad first (nn.Conv2d's way), then none
     p, mode = shape.padding, shape.padding_mode
     if name == "direct":
         return direct.conv2d(x, weight, bias, shape.stride, p, shape.dilation, shape.groups, mode)
@@ -317,7 +316,7 @@ def run_algorithm(
 ) -> torch.Tensor:
     """``F.conv2d`` (after ``F.pad`` in ``padding_mode`` unless zeros) computed by ``algorithm``;
     ``ValueError`` when it does not apply to this shape."""
-    if algorithm not in _RUNNERS:
+    if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
     shape = conv_shape(x, weight, stride, padding, dilation, groups, padding_mode)
     if not applicable(algorithm, shape):
