@@ -168,7 +168,7 @@ def memory_child(kind: str, threads: int, side: int) -> None:
             f.write("5")  # reset the high-water mark
         fl.run_bank(x, bank, kind, DILATIONS, "replicate")  # type: ignore[arg-type]
         peaks.append((_vm("VmHWM:") - base) / 2**20)
-    print(f"{kind:<10} cold {peaks[0]:>6.0f} MB  warm {peaks[1]:>6.0f} MB   (chunks of {fr.CHUNK_BYTES >> 20} MB)")
+    print(f"{kind:<10} cold {peaks[0]:>6.0f} MB  warm {peaks[1]:>6.0f} MB   (bands of {fr.BAND_BYTES >> 20} MB)")
 
 
 def memory(kinds: tuple[str, ...], threads: int, side: int) -> None:

@@ -108,10 +108,11 @@ def bank_estimate(
 ) -> Estimate:
     """A filter bank at every dilation (``dsdcn.filters.run_bank``): convolutions and map reductions.
 
-    Memory: two chunks of maps alive (the chunk and the first dilation's, each at most
-    ``CHUNK_BYTES``), the statistics scratch, the float16 previews and crops, the input.
+    Memory: bands of maps (``band_rows`` rows: the band, the same rows at the first dilation, the
+    separable layer's middle band and the statistics scratch, each at most about ``BAND_BYTES``), the
+    percentile grid of one dilation, the float16 previews and crops, the input.
     """
-    from .filters.run import CHUNK_BYTES, STAT_BLOCK_BYTES_LARGE, centre_crop_box, preview_size
+    from .filters.run import PERCENTILE_PIXELS, band_rows, centre_crop_box, preview_size
 
     pixels = height * width
     m = channels if kind == "depthwise" else 1
@@ -120,12 +121,13 @@ def bank_estimate(
     macs += n_dilations * pixels * mid if kind == "separable" else 0
     maps = n_dilations * n_filters * m * pixels + n_dilations * mid * pixels
     seconds = (macs / RATES["conv_macs"] + maps / RATES["map_pixels"]) / _speed(device_type)
-    one_dilation = n_filters * max(m, 1 if kind != "separable" else channels) * pixels * 4
-    chunk = min(one_dilation, CHUNK_BYTES)
+    widest = n_filters * max(m, 1 if kind != "separable" else channels)
+    band = band_rows(widest, height, width, device_type) * widest * width * 4
+    grid = n_filters * m * min(pixels, PERCENTILE_PIXELS) * 4
     ph, pw = preview_size(height, width, 384)
     _, _, ch, cw = centre_crop_box(height, width, 192)
     kept = n_dilations * n_filters * m * (ph * pw + ch * cw) * 2
-    return Estimate(seconds, 2 * chunk + STAT_BLOCK_BYTES_LARGE + kept + channels * pixels * 4)
+    return Estimate(seconds, 4 * band + grid + kept + channels * pixels * 4)
 
 
 def response_adds(kernel_size: int, schedule: Sequence[int]) -> int:

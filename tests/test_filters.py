@@ -59,7 +59,9 @@ def _reference(x: torch.Tensor, bank: fl.FilterBank, kind: str, d: int, mode: st
 def _assert_stats_row(stats: fl.MapStats, i: int, flat: torch.Tensor, ref0: torch.Tensor) -> None:
     """Row ``i`` of ``stats`` against plain float64 torch reductions of the full maps ``flat`` (F, N).
 
-    Tolerances: min and max are order statistics of the float32 maps, exact; sums run in float32
+    Tolerances: min and max are order statistics of float32 maps that the run makes band by band, by
+    the algorithm that is fastest for a band's shape, so they agree with the full maps' to float32
+    rounding (rtol 1e-6), not bit for bit; sums run in float32
     within a block and float64 across blocks (relative error ~1e-7, so rtol 1e-5); the standard
     deviation comes from sum and sum of squares (cancellation: rtol 1e-4); differences are float32.
     """
@@ -69,8 +71,8 @@ def _assert_stats_row(stats: fl.MapStats, i: int, flat: torch.Tensor, ref0: torc
             torch.from_numpy(np.asarray(got, dtype=np.float64)), want, rtol=rtol, atol=atol
         )
 
-    close(stats.minimum[i], flat.amin(1), 0.0, 0.0)
-    close(stats.maximum[i], flat.amax(1), 0.0, 0.0)
+    close(stats.minimum[i], flat.amin(1), 1e-6, 1e-7)
+    close(stats.maximum[i], flat.amax(1), 1e-6, 1e-7)
     close(stats.mean[i], flat.mean(1), 1e-5, 1e-7)
     close(stats.std[i], flat.std(1, correction=0), 1e-4, 1e-6)
     close(stats.mean_abs[i], flat.abs().mean(1), 1e-5, 1e-7)
@@ -313,9 +315,9 @@ class TestFeatureMaps:
 
 class TestRunBank:
     @pytest.mark.parametrize("kind", ["dilated", "depthwise", "separable"])
-    @pytest.mark.parametrize("chunk_bytes", [fl.CHUNK_BYTES, 1])
-    def test_statistics_previews_and_crops(self, kind: str, chunk_bytes: int, monkeypatch) -> None:
-        monkeypatch.setattr(fr, "CHUNK_BYTES", chunk_bytes)  # 1 byte: one filter per chunk
+    @pytest.mark.parametrize("band_bytes", [fl.BAND_BYTES, 1, 2000])
+    def test_statistics_previews_and_crops(self, kind: str, band_bytes: int, monkeypatch) -> None:
+        monkeypatch.setattr(fr, "BAND_BYTES", band_bytes)  # 1 byte: bands of one row; 2000: a few rows
         x = _image(3, 37, 29)  # 37 * 29 pixels: prime factors only, no pixel grouping
         bank = fl.make_bank(("sobel_x", "laplacian", "random"), 3, 3, random_count=2, seed=5)
         run = fl.run_bank(x, bank, kind, (1, 3, 6), "reflect", preview_side=16, crop_side=10)
@@ -365,13 +367,14 @@ class TestRunBank:
     def test_statistics_equal_plain_reductions_when_layouts_change(self, kind: str, monkeypatch) -> None:
         # the conv chooser may hand back NCHW at one dilation and channels_last at the next: the
         # differences to the first dilation then read the reference in another layout than the maps
-        original = fr._raw_maps
+        original = fr._band_maps
 
-        def alternating(x, bank, kind, d, mode):
-            y = original(x, bank, kind, d, mode)
+        def alternating(x, weights, kind, d, mode, start, stop):
+            y = original(x, weights, kind, d, mode, start, stop)
             return y.contiguous(memory_format=torch.channels_last) if d % 2 else y.contiguous()
 
-        monkeypatch.setattr(fr, "_raw_maps", alternating)
+        monkeypatch.setattr(fr, "_band_maps", alternating)
+        monkeypatch.setattr(fr, "BAND_BYTES", 3000)  # bands of a few rows
         monkeypatch.setattr(fr, "STAT_BLOCK_BYTES", 8192)  # many blocks, a partial last one
         monkeypatch.setattr(fr, "STAT_BLOCK_BYTES_LARGE", 8192)
         x = _image(3, 48, 40)

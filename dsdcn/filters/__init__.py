@@ -76,7 +76,7 @@ from .raster import (
     zoom_nearest,
 )
 from .run import (
-    CHUNK_BYTES,
+    BAND_BYTES,
     CLIP_PERCENT,
     MAX_DILATIONS,
     PERCENTILE_PIXELS,
@@ -85,6 +85,7 @@ from .run import (
     STAT_RETRY_SECONDS,
     MapRun,
     MapStats,
+    band_rows,
     centre_crop_box,
     percentile_step,
     preview_size,
@@ -102,7 +103,8 @@ from .stacks import (
 )
 
 __all__ = [
-    "CHUNK_BYTES",
+    "BAND_BYTES",
+    "band_rows",
     "CLIP_PERCENT",
     "COLORMAPS",
     "COLORMAP_ANCHORS",

@@ -132,6 +132,52 @@ def _raw_maps(
     return engine.conv2d(y, pointwise.to(x.device))  # 1x1: a few taps, so the lean direct loop applies
 
 
+def _padded_rows(x: torch.Tensor, start: int, stop: int, padding_mode: str) -> torch.Tensor:
+    # rows start..stop of x (1, C, H, W) padded along H as F.pad pads them: a view where every row is
+    # inside, else a copy of just these rows (zeros, or the rows reflect / replicate / circular read)
+    h = int(x.shape[2])
+    if 0 <= start and stop <= h:
+        return x[:, :, start:stop]
+    if padding_mode == "zeros":
+        out = x.new_zeros((x.shape[0], x.shape[1], stop - start, x.shape[3]))
+        lo, hi = max(start, 0), min(stop, h)
+        if lo < hi:
+            out[:, :, lo - start : hi - start] = x[:, :, lo:hi]
+        return out
+    idx = torch.arange(start, stop)
+    if padding_mode == "reflect":  # the edge row is not repeated (pad < H, checked with the run)
+        idx = idx.abs()
+        idx = torch.where(idx >= h, 2 * (h - 1) - idx, idx)
+    elif padding_mode == "replicate":
+        idx = idx.clamp(0, h - 1)
+    else:  # circular
+        idx = idx.remainder(h)
+    return x.index_select(2, idx.to(x.device))
+
+
+def _band_maps(
+    x: torch.Tensor,
+    weights: tuple[torch.Tensor, torch.Tensor | None],
+    kind: LayerKind,
+    dilation: int,
+    padding_mode: str,
+    start: int,
+    stop: int,
+) -> torch.Tensor:
+    # output rows start..stop of _raw_maps (weights from layer_weights, on x's device), (1, n_out,
+    # stop - start, W): only the input rows they read are padded along H, and the engine pads along W
+    first, pointwise = weights
+    pad = dilation * (first.shape[-1] - 1) // 2
+    rows = _padded_rows(x, start - pad, stop + pad, padding_mode)
+    groups = 1 if kind in ("standard", "dilated") else int(x.shape[1])
+    y = engine.conv2d(
+        rows, first, padding=(0, pad), dilation=dilation, groups=groups, padding_mode=padding_mode
+    )
+    if pointwise is None:
+        return y
+    return engine.conv2d(y, pointwise)
+
+
 def _map_order(raw: np.ndarray, kind: str, n_filters: int, channels: int) -> np.ndarray:
     # raw per-output-channel values (n_out, ...) -> per map (F, M, ...)
     if kind == "depthwise":

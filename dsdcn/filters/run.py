@@ -15,13 +15,15 @@ import torch.nn.functional as F
 from ..device import synchronize
 from ..geometry import check_int
 from .kernels import FilterBank, FilterCode
-from .maps import LayerKind, _check_run_args, _map_order, _raw_maps
+from .maps import LayerKind, _band_maps, _check_run_args, _map_order, layer_weights
 
 MAX_DILATIONS = 8
-# outputs are computed in chunks of filters so one chunk's maps stay below this many bytes (96 MB: a
-# 2048² run of 8 filters peaks at 544 MB above the image instead of 1,615 MB with 256 MB chunks for
-# depthwise, 340 instead of 971 for separable: python bench/bench_image_lab.py --memory)
-CHUNK_BYTES = 96 * 2**20
+# maps are made in bands of whole rows, one dilation's band at most this many bytes, and reduced band by
+# band: alive at a time are one band, the same rows at the first dilation (made again for the
+# differences) and one block of scratch, never a full-resolution map. On an accelerator, where memory is
+# the device's and every op is a launch, the bands are large.
+BAND_BYTES = 8 * 2**20
+BAND_BYTES_ACCELERATOR = 512 * 2**20
 # statistics are reduced in blocks of this many bytes of maps, small enough to stay in cache through
 # the fused reductions, or of the large size where that measures faster (an accelerator; a CPU whose
 # cores other processes hold, where every parallel op waits for a time slice)
@@ -122,9 +124,10 @@ def centre_crop_box(height: int, width: int, crop_side: int) -> tuple[int, int, 
     return (height - ch) // 2, (width - cw) // 2, ch, cw
 
 
-def _chunk_filters(bank: FilterBank, kind: str, height: int, width: int) -> int:
-    per_filter = (bank.channels if kind in ("depthwise", "separable") else 1) * height * width * 4
-    return max(1, min(bank.size, CHUNK_BYTES // max(per_filter, 1)))
+def band_rows(channels: int, height: int, width: int, device_type: str = "cpu") -> int:
+    """Rows per band of a run whose widest layer has ``channels`` float32 maps of ``width`` pixels."""
+    limit = BAND_BYTES if device_type == "cpu" else BAND_BYTES_ACCELERATOR
+    return max(1, min(height, limit // max(1, channels * width * 4)))
 
 
 def run_bank(
@@ -139,10 +142,10 @@ def run_bank(
 ) -> MapRun:
     """Run ``bank`` as a ``kind`` layer at each of ``dilations`` on ``x`` (``(1, C, H, W)``, its device).
 
-    Full-resolution maps are reduced on the device to statistics (one fused pass in cache-sized blocks,
-    the differences to the first dilation included), previews and a crop. Alive at a time: one chunk of
-    filters' maps (about :data:`CHUNK_BYTES`), the same chunk at the first dilation and one block of
-    scratch (at most :data:`STAT_BLOCK_BYTES_LARGE`).
+    The maps are made in bands of rows (:func:`band_rows`) and reduced on the device to statistics (one
+    fused pass in cache-sized blocks, the differences to the first dilation included), previews and a
+    crop. Alive at a time: one band of maps (about :data:`BAND_BYTES`), the same rows at the first
+    dilation and one block of scratch; no full-resolution map is ever held.
     """
     ds = _checked_dilations(x, bank, dilations, padding_mode)
     h, w = int(x.shape[2]), int(x.shape[3])
@@ -150,14 +153,15 @@ def run_bank(
     acc = _Reduced.empty(
         len(ds), bank.size, m, preview_size(h, w, preview_side), centre_crop_box(h, w, crop_side)
     )
-    chunk = _chunk_filters(bank, kind, h, w)
+    weights = tuple(t.to(x.device) if t is not None else None for t in layer_weights(bank, kind))
+    widest = bank.size * (bank.channels if kind in ("depthwise", "separable") else 1)
+    layer = _Layer(x, weights, kind, bank.size, m, padding_mode)  # type: ignore[arg-type]
+    rows = band_rows(widest, h, w, x.device.type)
     blocks = _Blocks(x.device)
     start = time.perf_counter()
     with torch.inference_mode():
-        for f0 in range(0, bank.size, chunk):
-            _run_chunk(
-                x, bank.select(f0, min(f0 + chunk, bank.size)), f0, kind, ds, padding_mode, acc, blocks
-            )
+        for i, d in enumerate(ds):
+            _run_dilation(layer, i, d, ds[0] if i else None, rows, acc, blocks)
     synchronize(x.device)
     return MapRun(
         codes=bank.codes,
@@ -219,45 +223,145 @@ class _Reduced:
         )
 
 
-def _run_chunk(
-    x: torch.Tensor,
-    sub: FilterBank,
-    f0: int,
-    kind: LayerKind,
-    ds: tuple[int, ...],
-    padding_mode: str,
-    acc: _Reduced,
-    blocks: _Blocks,
+@dataclass(frozen=True)
+class _Layer:
+    # one run's layer on its input: the weights on x's device, the kind, F filters of M map channels
+    x: torch.Tensor
+    weights: tuple[torch.Tensor, torch.Tensor | None]
+    kind: LayerKind
+    n_filters: int
+    m: int
+    padding_mode: str
+
+    def band(self, dilation: int, start: int, stop: int) -> torch.Tensor:
+        """Rows ``start..stop`` of the raw maps at ``dilation``: ``(1, n_out, rows, W)``."""
+        return _band_maps(self.x, self.weights, self.kind, dilation, self.padding_mode, start, stop)
+
+    def order(self, values: np.ndarray) -> np.ndarray:
+        """Per output channel ``(n_out, ...)`` to per map ``(F, M, ...)``."""
+        return _map_order(values, self.kind, self.n_filters, self.m)
+
+
+def _run_dilation(
+    layer: _Layer, i: int, d: int, d_ref: int | None, rows: int, acc: _Reduced, blocks: _Blocks
 ) -> None:
-    # filters f0 : f0 + sub.size at every dilation: convolved (timed), then reduced into acc
-    rows = slice(f0, f0 + sub.size)
-    m = acc.preview.shape[2]
+    # the maps at dilation d (the i-th), band by band: convolved (timed), then reduced into acc; the
+    # differences read the same rows made again at the first dilation d_ref (None for the first)
+    h, w = int(layer.x.shape[2]), int(layer.x.shape[3])
     ph, pw = acc.preview.shape[3:]
     top, left, ch, cw = acc.crop_box
-    h, w = int(x.shape[2]), int(x.shape[3])
-    reference: torch.Tensor | None = None
-    for i, d in enumerate(ds):
-        synchronize(x.device)
+    pool = _RowPool(h, ph, pw)
+    step = percentile_step(h, w)
+    grid: list[torch.Tensor] = []
+    total: dict[str, np.ndarray] | None = None
+    for r0 in range(0, h, rows):
+        r1 = min(h, r0 + rows)
+        synchronize(layer.x.device)
         t0 = time.perf_counter()
-        raw = _raw_maps(x, sub, kind, d, padding_mode)
-        synchronize(x.device)
+        raw = _dense(layer.band(d, r0, r1))
+        synchronize(layer.x.device)
         acc.conv_seconds[i] += time.perf_counter() - t0
-        raw = _dense(raw)
-        moments = _moments(raw, reference, blocks)
-        for name, values in _map_stats(moments, kind, sub.size, m, h * w).items():
-            acc.stat[name][i, rows] = values
-        acc.stat["low"][i, rows], acc.stat["high"][i, rows] = _percentiles(raw, kind, sub.size, m)
-        acc.preview[i, rows] = _map_order(_to_half(_area_pool(raw, ph, pw)[0]), kind, sub.size, m)
-        # no name may keep a view of raw past this step: it would hold the whole chunk while the next
-        # dilation's maps are made (one more chunk alive: 96 MB at 2048²)
-        acc.crop[i, rows] = _map_order(_to_half(raw[0, :, top : top + ch, left : left + cw]), kind, sub.size, m)
-        if reference is None:
-            reference = raw
+        ref = _like(layer.band(d_ref, r0, r1), raw) if d_ref is not None else None
+        part = _moments(raw, ref, blocks)
+        total = part if total is None else _merge_moments(total, part)
+        del ref
+        g0 = -(-r0 // step) * step  # the first row of the percentile grid in this band
+        if g0 < r1:  # a copy: no name may keep a view of a band past its step
+            grid.append(raw[0, :, g0 - r0 :: step, ::step].clone())
+        done = pool.add(raw)
+        if done is not None:
+            acc.preview[i, :, :, done[0] : done[0] + done[1].shape[1]] = layer.order(_to_half(done[1]))
+        a, b = max(top, r0), min(top + ch, r1)
+        if a < b:
+            acc.crop[i, :, :, a - top : b - top] = layer.order(
+                _to_half(raw[0, :, a - r0 : b - r0, left : left + cw])
+            )
         del raw
+    assert total is not None
+    for name, values in _map_stats(total, layer.kind, layer.n_filters, layer.m, h * w).items():
+        acc.stat[name][i] = values
+    acc.stat["low"][i], acc.stat["high"][i] = _percentiles(
+        torch.cat(grid, 1), layer.kind, layer.n_filters, layer.m
+    )
+
+
+def _merge_moments(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    # the moments of two sets of rows (see _moments) as one
+    out = {}
+    for name, va in a.items():
+        if name == "min":
+            out[name] = np.minimum(va, b[name])
+        elif name in ("max", "dmax"):
+            out[name] = np.maximum(va, b[name])
+        else:  # sums
+            out[name] = va + b[name]
+    return out
+
+
+class _RowPool:
+    # area pooling to (ph, pw) of maps that come as bands of rows, top to bottom: the windows of
+    # adaptive_avg_pool2d (preview row i averages rows floor(i H / ph) .. ceil((i + 1) H / ph)), each
+    # band pooled along W at once and its rows kept until every window that reads them is complete
+
+    def __init__(self, height: int, ph: int, pw: int) -> None:
+        self.starts = [i * height // ph for i in range(ph)]
+        self.ends = [-(-(i + 1) * height // ph) for i in range(ph)]
+        self.pw = pw
+        self.next = 0  # the first preview row not yet complete
+        self.kept: torch.Tensor | None = None  # (n, rows, pw): pooled along W, from row self.first
+        self.first = 0
+        self.seen = 0  # rows added so far
+
+    def add(self, band: torch.Tensor) -> tuple[int, torch.Tensor] | None:
+        """Take the next rows ``(1, n, r, W)``; return ``(first preview row, (n, rows, pw))`` completed."""
+        cols = _area_pool(band, int(band.shape[2]), self.pw)[0]
+        parts = [cols] if self.kept is None else [self.kept, cols]
+        self.seen += int(band.shape[2])
+        i0 = i1 = self.next
+        while i1 < len(self.ends) and self.ends[i1] <= self.seen:
+            i1 += 1
+        done = None
+        if i1 > i0:  # each window's mean as a weighted sum of the rows: one small matrix per part
+            weights = cols.new_zeros((i1 - i0, self.seen - self.first))
+            for i in range(i0, i1):
+                weights[i - i0, self.starts[i] - self.first : self.ends[i] - self.first] = 1.0 / (
+                    self.ends[i] - self.starts[i]
+                )
+            done = (i0, _weighted_rows(weights, parts))
+        self.next = i1
+        self.kept = None
+        if i1 < len(self.starts):  # keep the rows the next windows read (a copy, not a view of the band)
+            start, before = self.starts[i1], self.seen - int(cols.shape[1])  # before: cols' first row
+            if start >= before:
+                self.kept = cols[:, start - before :].clone()
+            else:  # a window longer than the band: its rows span the kept ones too
+                self.kept = torch.cat(parts, 1)[:, start - self.first :]
+            self.first = start
+        return done
+
+
+def _weighted_rows(weights: torch.Tensor, parts: list[torch.Tensor]) -> torch.Tensor:
+    # weights (k, R) times the rows of parts (each (n, r_j, pw), R rows in all) -> (n, k, pw)
+    out, at = None, 0
+    for part in parts:
+        r = int(part.shape[1])
+        term = torch.matmul(weights[:, at : at + r], part)
+        out = term if out is None else out.add_(term)
+        at += r
+    assert out is not None
+    return out
 
 
 def _to_half(t: torch.Tensor) -> np.ndarray:
     return t.clamp(-60000.0, 60000.0).to(torch.float16).cpu().numpy()
+
+
+def _like(t: torch.Tensor, layout: torch.Tensor) -> torch.Tensor:
+    # t in the memory layout of layout (NCHW or channels_last): the chooser may pick an algorithm of the
+    # other layout for the first dilation's rows, and |v - ref| over two layouts reads one of them strided
+    if layout.is_contiguous():
+        return t.contiguous()
+    return t.contiguous(memory_format=torch.channels_last)
 
 
 def _dense(raw: torch.Tensor) -> torch.Tensor:
@@ -429,10 +533,9 @@ def percentile_step(height: int, width: int) -> int:
     return step
 
 
-def _percentiles(raw: torch.Tensor, kind: str, n_filters: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    # CLIP_PERCENT and 100 - CLIP_PERCENT percentiles of each map (its M channels pooled), on a grid
-    step = percentile_step(int(raw.shape[2]), int(raw.shape[3]))
-    grid = raw[0, :, ::step, ::step]
+def _percentiles(grid: torch.Tensor, kind: str, n_filters: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    # CLIP_PERCENT and 100 - CLIP_PERCENT percentiles of each map (its M channels pooled), from the
+    # maps' values on the percentile grid, (n_out, rows, cols)
     if kind == "depthwise":  # channel c*F + f is filter f on channel c: gather each filter's M channels
         grid = grid.reshape(m, n_filters, *grid.shape[1:]).transpose(0, 1)
     per_map = grid.reshape(n_filters, -1)
