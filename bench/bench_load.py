@@ -14,7 +14,13 @@ cores. RSS: the app processes together, after one warm-up visit, the peak during
 seconds after every session closed. Chromium runs on the same machine: on a small machine it takes CPU from
 the server and the times are upper bounds.
 
+With ``--client ws`` the sessions are not browsers but clients of Streamlit's own websocket protocol
+(``bench/ws_session.py``: the same pages and actions, timed from the rerun message to the server's "script
+finished"): a room of 20 then costs the generator a few percent of a core instead of the cores the server
+is measured on, and the times are the server's share of the wait, without the browser's drawing.
+
     python3 bench/bench_load.py --sessions 4                      # direct (K = 1) and proxy (K = cores)
+    python3 bench/bench_load.py --client ws --sessions 20 --think 5,15   # a room, sized without browsers
     python3 bench/bench_load.py --sessions 10 --setups proxy:1,proxy:2 --think 5,15
     python3 bench/bench_load.py --image-lab                       # one 2048² Image lab session, RSS
 
@@ -39,6 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from deploy.headless import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402
 from deploy.room import Room, cores, start_room  # noqa: E402
@@ -246,25 +253,72 @@ async def _warm(browser, urls: list[str]) -> None:
         await context.close()
 
 
-async def run_load(room: Room, n: int, duration: float, think: tuple[float, float], settle: float,
-                   ramp: float, seed: int) -> dict[str, object]:
-    """N sessions on ``room``; the row of the table."""
-    from playwright.async_api import async_playwright
+# --- client side: sessions that speak Streamlit's websocket protocol (no browser) --------------------------
+async def ws_session(base: str, seed: int, start_delay: float, duration: float, think: tuple[float, float],
+                     rec: Record) -> None:
+    """One laptop as a protocol client (``bench/ws_session.py``): the same pages and actions, no drawing."""
+    from ws_session import WsSession
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        await _warm(browser, room.app_urls)
+    rng = random.Random(seed)
+    await asyncio.sleep(start_delay)
+    s = WsSession(base, rng)
+    try:
+        first = await s.open(rng.choice(PAGES))
+        rec.loads.append(first.seconds)
+        rec.errors.extend(f"exception on /{s.page}: {e}" for e in first.exceptions)
+        end = time.monotonic() + duration
+        while time.monotonic() < end:
+            await asyncio.sleep(rng.uniform(*think))
+            r = await s.act()
+            if r is None:
+                continue
+            if r.finished:
+                rec.actions.append(r.seconds)
+            else:
+                rec.no_run += 1
+            rec.errors.extend(f"exception on /{s.page}: {e}" for e in r.exceptions)
+    except Exception as e:  # a lost connection or a timeout: counted, the others go on
+        rec.errors.append(f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}")
+    finally:
+        await s.close()
+
+
+async def _ws_warm(urls: list[str]) -> None:
+    from ws_session import WsSession
+
+    for url in urls:
+        s = WsSession(url, random.Random(0))
+        await s.open("")
+        await s.close()
+
+
+async def run_load(room: Room, n: int, duration: float, think: tuple[float, float], settle: float,
+                   ramp: float, seed: int, client: str = "browser") -> dict[str, object]:
+    """N sessions on ``room``, as browsers or as protocol clients; the row of the table."""
+    from contextlib import AsyncExitStack
+
+    async with AsyncExitStack() as stack:
+        if client == "browser":
+            from playwright.async_api import async_playwright
+
+            pw = await stack.enter_async_context(async_playwright())
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            stack.push_async_callback(browser.close)
+            await _warm(browser, room.app_urls)
+        else:
+            await _ws_warm(room.app_urls)
         await asyncio.sleep(2)
         sampler = Sampler(room)
         rss_start = sampler.rss_mb()
         rec = Record()
         with sampler:
-            cpu0, t0 = sampler.cpu_seconds(), time.monotonic()
-            await asyncio.gather(
-                *(session(browser, room.url, seed + i, ramp * i / max(1, n), duration, think, rec) for i in range(n))
-            )
-            cpu1, t1 = sampler.cpu_seconds(), time.monotonic()
-        await browser.close()
+            cpu0, t0, mine0 = sampler.cpu_seconds(), time.monotonic(), time.process_time()
+            if client == "browser":
+                runs = (session(browser, room.url, seed + i, ramp * i / max(1, n), duration, think, rec) for i in range(n))
+            else:
+                runs = (ws_session(room.url, seed + i, ramp * i / max(1, n), duration, think, rec) for i in range(n))
+            await asyncio.gather(*runs)
+            cpu1, t1, mine1 = sampler.cpu_seconds(), time.monotonic(), time.process_time()
     log(f"{n} sessions closed; RSS {sampler.rss_mb():.0f} MB; waiting {settle:g} s")
     await asyncio.sleep(settle)
     return {
@@ -277,6 +331,8 @@ async def run_load(room: Room, n: int, duration: float, think: tuple[float, floa
         "load_p50": _pct(rec.loads, 50),
         "load_p95": _pct(rec.loads, 95),
         "cpu": (cpu1 - cpu0) / max(1e-9, t1 - t0),
+        # the websocket clients' CPU (this process); Chromium's runs in processes of its own
+        "client_cpu": (mine1 - mine0) / max(1e-9, t1 - t0) if client == "ws" else None,
         "rss": (rss_start, sampler.peak_kb / 1024, sampler.rss_mb()),
         "no_run": rec.no_run,
         "errors": rec.errors,
@@ -388,6 +444,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--image-lab", action="store_true", help="one 2048² Image lab session instead: RSS and times")
     ap.add_argument("--changes", type=int, default=20, help="dilation changes in --image-lab")
+    ap.add_argument("--client", choices=("browser", "ws"), default="browser",
+                    help="browser: headless Chromium pages (the drawing included); ws: Streamlit's websocket "
+                         "protocol without a browser (the server's share, a light load generator)")
     args = ap.parse_args()
 
     def _term(*_: object) -> None:
@@ -400,12 +459,13 @@ def main() -> None:
         raise SystemExit(f"--duration and --settle are at most {MAX_SECONDS} s")
     think = tuple(float(v) for v in args.think.split(","))
     setups = _setups(args.setups or ("direct" if args.image_lab else f"direct,proxy:{cores()}"), cores())
-    print(f"{cores()} cores; load generator (Chromium) on the same machine; think {think[0]:g}–{think[1]:g} s, "
+    generator = "Chromium" if args.client == "browser" or args.image_lab else "websocket clients, no browser"
+    print(f"{cores()} cores; load generator ({generator}) on the same machine; think {think[0]:g}–{think[1]:g} s, "
           f"{args.duration:g} s per session, RSS {args.settle:g} s after close", flush=True)
     if not args.image_lab:
         print("| setup | sessions | p50 | p95 | max | actions/min | first page load p50 / p95 | server CPU "
-              "| server RSS start → peak → after | no run / errors |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+              "| server RSS start → peak → after | no run / errors | generator CPU |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
     for kind, k in setups:
         with start_room(k, port=args.port, address="127.0.0.1", haproxy=None if kind == "direct" else "haproxy") as room:
             name = "direct" if kind == "direct" else f"proxy, K = {k}"
@@ -419,12 +479,15 @@ def main() -> None:
                       f"{r['after']:.0f} MB; peak {r['peak'] - r['idle']:.0f} MB above idle, "
                       f"{r['after'] - r['idle']:+.0f} MB ({(r['after'] / r['idle'] - 1) * 100:+.0f}%) after")
                 continue
-            r = asyncio.run(run_load(room, args.sessions, args.duration, think, args.settle, args.ramp, args.seed))
+            r = asyncio.run(run_load(room, args.sessions, args.duration, think, args.settle, args.ramp, args.seed,
+                                     args.client))
             a, b, c = r["rss"]  # type: ignore[misc]
+            gen = "n/a" if r["client_cpu"] is None else f"{100 * r['client_cpu']:.0f}% of a core"  # type: ignore[operator]
             errors = r["errors"]
             print(f"| {name} | {r['n']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s | {r['per_min']:.0f} "
                   f"| {r['load_p50']:.1f} / {r['load_p95']:.1f} s | {100 * r['cpu']:.0f}% of a core "  # type: ignore[operator]
-                  f"| {a:.0f} → {b:.0f} → {c:.0f} MB | {r['no_run']} / {len(errors)} |", flush=True)  # type: ignore[arg-type]
+                  f"| {a:.0f} → {b:.0f} → {c:.0f} MB | {r['no_run']} / {len(errors)} "
+                  f"| {gen} |", flush=True)  # type: ignore[arg-type]
             for e in errors[:5]:  # type: ignore[index]
                 print(f"    error: {e}", flush=True)
 
