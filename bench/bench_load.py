@@ -15,7 +15,7 @@ seconds after every session closed. Chromium runs on the same machine: on a smal
 the server and the times are upper bounds.
 
 With ``--client ws`` the sessions are not browsers but clients of Streamlit's own websocket protocol
-(``bench/ws_session.py``: the same pages and actions, timed from the rerun message to the server's "script
+(``deploy/session_client.py``: the same pages and actions, timed from the rerun message to the server's "script
 finished"): a room of 20 then costs the generator a few percent of a core instead of the cores the server
 is measured on, and the times are the server's share of the wait, without the browser's drawing.
 
@@ -45,7 +45,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from deploy.headless import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402
 from deploy.room import Room, cores, start_room  # noqa: E402
@@ -256,8 +255,8 @@ async def _warm(browser, urls: list[str]) -> None:
 # --- client side: sessions that speak Streamlit's websocket protocol (no browser) --------------------------
 async def ws_session(base: str, seed: int, start_delay: float, duration: float, think: tuple[float, float],
                      rec: Record) -> None:
-    """One laptop as a protocol client (``bench/ws_session.py``): the same pages and actions, no drawing."""
-    from ws_session import WsSession
+    """One laptop as a protocol client (``deploy/session_client.py``): the same pages and actions, no drawing."""
+    from deploy.session_client import WsSession
 
     rng = random.Random(seed)
     await asyncio.sleep(start_delay)
@@ -283,13 +282,14 @@ async def ws_session(base: str, seed: int, start_delay: float, duration: float, 
         await s.close()
 
 
-async def _ws_warm(urls: list[str]) -> None:
-    from ws_session import WsSession
+async def _warm_every_page(urls: list[str]) -> None:
+    """Every page once in each process, as deploy/room.py does before it opens the room: the start RSS is
+    then that of a room ready for people (imports, compiled loops, shared caches), what it returns to."""
+    from deploy.session_client import visit_every_page
 
-    for url in urls:
-        s = WsSession(url, random.Random(0))
-        await s.open("")
-        await s.close()
+    for problems in await asyncio.gather(*(visit_every_page(url) for url in urls)):
+        for p in problems:
+            log(f"warm-up: {p}")
 
 
 async def run_load(room: Room, n: int, duration: float, think: tuple[float, float], settle: float,
@@ -304,9 +304,7 @@ async def run_load(room: Room, n: int, duration: float, think: tuple[float, floa
             pw = await stack.enter_async_context(async_playwright())
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             stack.push_async_callback(browser.close)
-            await _warm(browser, room.app_urls)
-        else:
-            await _ws_warm(room.app_urls)
+        await _warm_every_page(room.app_urls)
         await asyncio.sleep(2)
         sampler = Sampler(room)
         rss_start = sampler.rss_mb()

@@ -17,6 +17,7 @@ Stops every process it started on Ctrl+C (or SIGTERM). Needs ``haproxy`` for K >
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import secrets
 import shutil
@@ -25,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -38,7 +40,7 @@ COOKIE = "DSDCN_APP"
 # one Image lab computation on a 2048² photo while it runs (bench/bench_load.py --image-lab)
 PROCESS_MB = 500
 SESSION_MB = 60
-IMAGE_RUN_MB = 1000
+IMAGE_RUN_MB = 250
 
 
 def cores() -> int:
@@ -296,6 +298,38 @@ def start_room(
     return room
 
 
+def warm(urls: Sequence[str], timeout: float = 300.0) -> list[str]:
+    """Run every page once in each process at ``urls`` (together), so the first people in do not wait for
+    imports, compiled loops and shared caches; the problems seen (none when all went well)."""
+    try:
+        from deploy.session_client import visit_every_page
+    except ImportError:  # run as a script: this folder is on the path, not the repository
+        from session_client import visit_every_page  # type: ignore[no-redef]
+
+    async def every() -> list[list[str] | BaseException]:
+        return await asyncio.gather(*(visit_every_page(u, timeout) for u in urls), return_exceptions=True)
+
+    problems: list[str] = []
+    for url, seen in zip(urls, asyncio.run(every()), strict=True):
+        if isinstance(seen, BaseException):
+            problems.append(f"{url}: {type(seen).__name__}: {seen}")
+        else:
+            problems += [f"{url}{p}" for p in seen]
+    return problems
+
+
+def _warm_later(room: Room, numbers: Sequence[int]) -> None:
+    # restarted processes (numbered from 1), warmed in the background once they answer their health check
+    def run() -> None:
+        urls = [room.app_urls[i - 1] for i in numbers]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not all(healthy(u) for u in urls):
+            time.sleep(1)
+        warm(urls)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 def share_addresses(port: int) -> list[str]:
     """Addresses of this machine others in the room can open (from ``hostname -I`` where it exists)."""
     try:
@@ -323,6 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument(
         "--check", action="store_true", help="write haproxy.cfg, run haproxy -c on it, start nothing"
+    )
+    ap.add_argument(
+        "--no-warm", action="store_true", help="open the room at once, without running every page first"
     )
     args = ap.parse_args(argv)
     k = args.processes or cores()
@@ -354,6 +391,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    if not args.no_warm:
+        print("warming up: every page once in each process ...", flush=True)
+        t0 = time.monotonic()
+        problems = warm(room.app_urls)
+        for problem in problems[:10]:
+            print(f"warning: warm-up: {problem}", file=sys.stderr)
+        print(f"warm in {time.monotonic() - t0:.0f} s", flush=True)
     shared = share_addresses(args.port) if args.address in ("0.0.0.0", "::") else [room.url]
     print(f"the room is open: share {' or '.join(shared)}  (here: {room.url})")
     print(
@@ -366,12 +410,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if room.proxy is not None and room.proxy.poll() is not None:
                 print(f"error: haproxy ended; see {room.run_dir}/haproxy.log", file=sys.stderr)
                 return 1
-            for i in room.restart_dead():
+            restarted = room.restart_dead()
+            for i in restarted:
                 print(
                     f"app process {i} ended: started again (its sessions reconnect to another process)",
                     file=sys.stderr,
                     flush=True,
                 )
+            if restarted and not args.no_warm:
+                _warm_later(room, restarted)
             time.sleep(1)
     finally:
         room.stop()

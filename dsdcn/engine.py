@@ -39,7 +39,7 @@ from torch import nn
 
 from . import direct
 from .device import synchronize
-from .geometry import check_padding_mode
+from .geometry import check_int, check_padding_mode
 
 Algorithm = Literal["nchw", "channels_last", "space_to_batch", "space_to_batch_cl", "unfold", "direct"]
 ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
@@ -412,15 +412,22 @@ def probe_input(x: torch.Tensor, shape: ConvShape, max_bytes: int = PROBE_BYTES)
     return x[:1, :, :rows].contiguous(memory_format=fmt)
 
 
+#: verdicts a chooser keeps, the least recently used dropped first: a server meets new shapes with every
+#: image size (the Image lab's bands: two shapes per dilation), a verdict is under 1 KB
+MAX_SHAPES = 1024
+
+
 class Chooser:
-    """Process-wide memory of the fastest algorithm per :class:`ConvShape` (thread-safe).
+    """Process-wide memory of the fastest algorithm per :class:`ConvShape` (thread-safe), for at most
+    ``max_shapes`` shapes.
 
     ``force`` pins one algorithm for every shape it applies to (None: choose by timing)."""
 
-    def __init__(self, candidates: tuple[Algorithm, ...] = ALGORITHMS) -> None:
+    def __init__(self, candidates: tuple[Algorithm, ...] = ALGORITHMS, max_shapes: int = MAX_SHAPES) -> None:
         unknown = set(candidates) - set(ALGORITHMS)
         if unknown or not candidates:
             raise ValueError(f"unknown algorithms {sorted(unknown)}; choose from {', '.join(ALGORITHMS)}")
+        self.max_shapes = check_int("max_shapes", max_shapes, 1)
         self.candidates = tuple(candidates)
         self.force: Algorithm | None = None
         self._choices: dict[ConvShape, Choice] = {}
@@ -453,13 +460,17 @@ class Chooser:
         if self.force is not None and applicable(self.force, shape):
             return self.force
         with self._lock:
-            known = self._choices.get(shape)
+            known = self._choices.pop(shape, None)
+            if known is not None:
+                self._choices[shape] = known  # the most recently used last
         if known is None:
             known = time_algorithms(
                 x, weight, bias, stride, padding, dilation, groups, self.candidates, padding_mode=padding_mode
             )
             with self._lock:
-                self._choices.setdefault(shape, known)
+                known = self._choices.setdefault(shape, known)
+                while len(self._choices) > self.max_shapes:
+                    del self._choices[next(iter(self._choices))]
         return known.winner
 
 

@@ -164,6 +164,27 @@ def test_chooser_times_a_shape_once_and_remembers_the_winner(monkeypatch: pytest
     assert chooser.choices() == ()
 
 
+def test_the_chooser_keeps_the_most_recently_used_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a bounded memory: with room for 2 verdicts, a third shape drops the least recently used one
+    chooser = engine.Chooser(max_shapes=2)
+    timed: list[int] = []
+    real = engine.time_algorithms
+
+    def counting(x: torch.Tensor, *args: object, **kwargs: object) -> engine.Choice:
+        timed.append(int(x.shape[2]))
+        return real(x, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "time_algorithms", counting)
+    w = torch.randn(2, 1, 3, 3)
+    for rows in (10, 11, 10, 12, 10, 11):  # 11 is dropped for 12 (10 was used after it), then timed again
+        chooser.choose(torch.randn(1, 2, rows, 9), w, padding=1, groups=2)
+    assert timed == [10, 11, 12, 11]
+    assert [c.shape.size[0] for c in chooser.choices()] == [10, 11]
+    with pytest.raises(ValueError, match="max_shapes"):
+        engine.Chooser(max_shapes=0)
+    assert engine.CHOOSER.max_shapes == engine.MAX_SHAPES
+
+
 def test_the_winner_is_the_fastest_timed_candidate() -> None:
     x, w = torch.randn(1, 8, 64, 64), torch.randn(8, 1, 3, 3)
     choice = engine.time_algorithms(x, w, padding=6, dilation=6, groups=8)

@@ -1,4 +1,4 @@
-"""A Streamlit session without a browser: the app's own websocket protocol, for load tests.
+"""A Streamlit session without a browser: the app's own websocket protocol, to warm a room and load it.
 
 A browser session costs the load generator a Chromium renderer (layout, plotly, images): on a small
 machine that takes the cores the server is being measured on. This client speaks what the browser speaks
@@ -7,10 +7,14 @@ does), so a room of 20 costs the generator a few percent of a core. It keeps the
 nudges sliders, presses the lesson presets and opens other pages, and times each action from the message
 that starts the rerun to the server's "script finished". That is the server's share of what a laptop waits
 for; the browser's drawing comes on top (the browser harness measures it with the drawing).
+
+``deploy/room.py`` uses it to visit every page once in each new process before the room opens, and
+``bench/bench_load.py --client ws`` to load a room.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http.cookiejar
 import random
 import time
@@ -84,7 +88,7 @@ class WsSession:
         self.ws = await connect(
             url, subprotocols=["streamlit"], additional_headers=headers, max_size=2**28, open_timeout=timeout
         )
-        result = await self._rerun(page, timeout)
+        result = await self.run_page(page, timeout)
         result.seconds = time.perf_counter() - t0
         return result
 
@@ -100,16 +104,19 @@ class WsSession:
         if kind == "slider" and self.sliders:
             wid = self.rng.choice(sorted(self.sliders))
             self.states[wid] = self.sliders[wid].nudge(wid, self.rng.choice((-1, 1)))
-            return await self._rerun(self.page, timeout)
+            return await self.run_page(self.page, timeout)
         if kind in ("slider", "preset") and self.presets:
             trigger = WidgetState(id=self.rng.choice(self.presets), trigger_value=True)
-            return await self._rerun(self.page, timeout, trigger)
+            return await self.run_page(self.page, timeout, trigger)
         if self.pages:
             self.states.clear()
-            return await self._rerun(self.rng.choice(self.pages), timeout)
+            return await self.run_page(self.rng.choice(self.pages), timeout)
         return None
 
-    async def _rerun(self, page: str, timeout: float, trigger: WidgetState | None = None) -> RunResult:
+    async def run_page(
+        self, page: str, timeout: float = 120.0, trigger: WidgetState | None = None
+    ) -> RunResult:
+        """Run ``page`` with the widget states so far (and a button's ``trigger``), until the script ends."""
         assert self.ws is not None
         if page != self.page:
             self.sliders, self.presets = {}, []
@@ -125,8 +132,9 @@ class WsSession:
         result = RunResult(0.0)
         deadline = time.monotonic() + timeout
         while True:
-            data = await self.ws.recv(decode=False) if time.monotonic() < deadline else None
-            if data is None:
+            try:
+                data = await asyncio.wait_for(self.ws.recv(decode=False), deadline - time.monotonic())
+            except TimeoutError:
                 result.finished = False
                 break
             fwd = ForwardMsg()
@@ -156,3 +164,22 @@ class WsSession:
                 self.sliders[s.id] = _Slider(s.min, s.max, s.step, value, tuple(s.options))
         elif which == "button" and "preset_" in el.button.id and el.button.id not in self.presets:
             self.presets.append(el.button.id)
+
+
+async def visit_every_page(base: str, timeout: float = 300.0) -> list[str]:
+    """Run every page of the app at ``base`` once, in one session (its imports, compiled loops and shared
+    caches are then loaded); the exceptions seen, if any."""
+    s = WsSession(base, random.Random(0))
+    problems: list[str] = []
+    try:
+        first = await s.open("", timeout)
+        problems += first.exceptions
+        for page in [p for p in s.pages if p]:
+            s.states.clear()
+            r = await s.run_page(page, timeout)
+            problems += [f"/{page}: {e}" for e in r.exceptions]
+            if not r.finished:
+                problems.append(f"/{page}: no answer in {timeout:g} s")
+    finally:
+        await s.close()
+    return problems

@@ -1,0 +1,46 @@
+"""The load test's protocol client (deploy/session_client.py) drives a running app as a browser would.
+
+bench_load.py --client ws sizes a room with it: if a Streamlit release changes the websocket protocol, this
+test fails first and names what moved, instead of the load figures going quietly wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from deploy.session_client import WsSession, visit_every_page
+
+
+def test_a_protocol_session_opens_pages_and_acts(app_url: str) -> None:
+    async def run() -> None:
+        s = WsSession(app_url, random.Random(3))
+        try:
+            first = await s.open("sampling-grid")
+            assert first.finished and not first.exceptions
+            assert "image-lab" in s.pages and "" in s.pages  # st.navigation's pages, by URL path
+            assert s.sliders and any("sg_preset_" in b for b in s.presets)
+            acted = 0
+            for _ in range(6):  # sliders (select_sliders too), presets and other pages
+                r = await s.act()
+                if r is not None:
+                    assert r.finished and not r.exceptions, (s.page, r.exceptions)
+                    acted += 1
+            assert acted >= 4
+            s.states.clear()
+            lab = await s.run_page("image-lab", 120)
+            assert lab.finished and not lab.exceptions and s.page == "image-lab"
+            kernel = next(wid for wid in s.sliders if wid.endswith("-lab_kernel"))
+            assert s.sliders[kernel].options[:2] == ("3", "5")  # a select_slider sends its option's text
+            s.states[kernel] = s.sliders[kernel].nudge(kernel, 1)
+            changed = await s.run_page("image-lab", 120)
+            assert changed.finished and not changed.exceptions
+        finally:
+            await s.close()
+
+    asyncio.run(run())
+
+
+def test_every_page_runs_once_to_warm_a_process(app_url: str) -> None:
+    # deploy/room.py warms each new process this way before it prints the address to share
+    assert asyncio.run(visit_every_page(app_url)) == []
