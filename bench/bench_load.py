@@ -49,6 +49,9 @@ sys.path.insert(0, str(ROOT))
 from deploy.headless import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402
 from deploy.room import Room, cores, start_room  # noqa: E402
 
+# the share of a websocket session's actions that upload a photo to the Image lab, and the photos (1-3 MP)
+UPLOAD_SHARE = 0.05
+PHOTO_SIZES = ((1152, 864), (1632, 1224), (2000, 1500))
 PAGES = ("", "sampling-grid", "depthwise-separable", "receptive-field", "cost", "image-lab", "training-lab")
 MAX_SESSIONS = 60
 MAX_SECONDS = 600
@@ -254,7 +257,7 @@ async def _warm(browser, urls: list[str]) -> None:
 
 # --- client side: sessions that speak Streamlit's websocket protocol (no browser) --------------------------
 async def ws_session(base: str, seed: int, start_delay: float, duration: float, think: tuple[float, float],
-                     rec: Record) -> None:
+                     rec: Record, photos: list[tuple[str, bytes]]) -> None:
     """One laptop as a protocol client (``deploy/session_client.py``): the same pages and actions, no drawing."""
     from deploy.session_client import WsSession
 
@@ -268,6 +271,19 @@ async def ws_session(base: str, seed: int, start_delay: float, duration: float, 
         end = time.monotonic() + duration
         while time.monotonic() < end:
             await asyncio.sleep(rng.uniform(*think))
+            if rng.random() < UPLOAD_SHARE:  # to the Image lab's uploader, then a 1-3 MP photo
+                if not s.uploaders:
+                    r = await s.run_page("image-lab", query="lab_source=upload")
+                    rec.actions.append(r.seconds)
+                    await asyncio.sleep(rng.uniform(*think))
+                name, data = rng.choice(photos)
+                r = await s.upload(name, data)
+                if r.finished:
+                    rec.uploads.append(r.seconds)
+                if not any(name in t for t in r.texts):
+                    rec.errors.append(f"upload of {name}: the page did not show it")
+                rec.errors.extend(f"exception on /{s.page}: {e}" for e in r.exceptions)
+                continue
             r = await s.act()
             if r is None:
                 continue
@@ -314,7 +330,9 @@ async def run_load(room: Room, n: int, duration: float, think: tuple[float, floa
             if client == "browser":
                 runs = (session(browser, room.url, seed + i, ramp * i / max(1, n), duration, think, rec) for i in range(n))
             else:
-                runs = (ws_session(room.url, seed + i, ramp * i / max(1, n), duration, think, rec) for i in range(n))
+                photos = [(f"photo_{w}x{h}.jpg", photo_jpeg(w, h)) for w, h in PHOTO_SIZES]
+                runs = (ws_session(room.url, seed + i, ramp * i / max(1, n), duration, think, rec, photos)
+                        for i in range(n))
             await asyncio.gather(*runs)
             cpu1, t1, mine1 = sampler.cpu_seconds(), time.monotonic(), time.process_time()
     log(f"{n} sessions closed; RSS {sampler.rss_mb():.0f} MB; waiting {settle:g} s")
@@ -328,6 +346,7 @@ async def run_load(room: Room, n: int, duration: float, think: tuple[float, floa
         "per_min": 60 * len(rec.actions) / max(1e-9, t1 - t0),
         "load_p50": _pct(rec.loads, 50),
         "load_p95": _pct(rec.loads, 95),
+        "uploads": rec.uploads,
         "cpu": (cpu1 - cpu0) / max(1e-9, t1 - t0),
         # the websocket clients' CPU (this process); Chromium's runs in processes of its own
         "client_cpu": (mine1 - mine0) / max(1e-9, t1 - t0) if client == "ws" else None,
@@ -338,18 +357,23 @@ async def run_load(room: Room, n: int, duration: float, think: tuple[float, floa
 
 
 # --- one Image lab session on a 2048² photo ---------------------------------------------------------------
-def photo_2048(path: Path, side: int = 2048) -> Path:
-    """A 2048×2048 JPEG with edges and texture at every scale (made here, no download)."""
+def photo_jpeg(width: int, height: int) -> bytes:
+    """A JPEG with edges and texture at every scale (made here, no download)."""
     import numpy as np
     from PIL import Image
 
     rng = np.random.default_rng(0)
-    y, x = np.mgrid[0:side, 0:side] / side
-    base = 0.5 + 0.25 * np.sin(40 * x * (1 + y)) * np.cos(25 * y) + 0.1 * rng.standard_normal((side, side))
+    y, x = np.mgrid[0:height, 0:width] / max(width, height)
+    base = 0.5 + 0.25 * np.sin(40 * x * (1 + y)) * np.cos(25 * y) + 0.1 * rng.standard_normal((height, width))
     rgb = np.stack([base, np.roll(base, 37, 0), (x > 0.5) * 0.6 + 0.2 * base], axis=-1)
     buf = io.BytesIO()
     Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8)).save(buf, format="JPEG", quality=90)
-    path.write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def photo_2048(path: Path, side: int = 2048) -> Path:
+    """A 2048×2048 JPEG (:func:`photo_jpeg`) written to ``path``."""
+    path.write_bytes(photo_jpeg(side, side))
     return path
 
 
@@ -462,8 +486,8 @@ def main() -> None:
           f"{args.duration:g} s per session, RSS {args.settle:g} s after close", flush=True)
     if not args.image_lab:
         print("| setup | sessions | p50 | p95 | max | actions/min | first page load p50 / p95 | server CPU "
-              "| server RSS start → peak → after | no run / errors | generator CPU |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+              "| photo upload p50 / p95 (n) | server RSS start → peak → after | no run / errors | generator CPU |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for kind, k in setups:
         with start_room(k, port=args.port, address="127.0.0.1", haproxy=None if kind == "direct" else "haproxy") as room:
             name = "direct" if kind == "direct" else f"proxy, K = {k}"
@@ -482,9 +506,11 @@ def main() -> None:
             a, b, c = r["rss"]  # type: ignore[misc]
             gen = "n/a" if r["client_cpu"] is None else f"{100 * r['client_cpu']:.0f}% of a core"  # type: ignore[operator]
             errors = r["errors"]
+            ups = r["uploads"]
+            up = f"{_pct(ups, 50):.1f} / {_pct(ups, 95):.1f} s ({len(ups)})" if ups else "none"  # type: ignore[arg-type]
             print(f"| {name} | {r['n']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s | {r['per_min']:.0f} "
                   f"| {r['load_p50']:.1f} / {r['load_p95']:.1f} s | {100 * r['cpu']:.0f}% of a core "  # type: ignore[operator]
-                  f"| {a:.0f} → {b:.0f} → {c:.0f} MB | {r['no_run']} / {len(errors)} "
+                  f"| {up} | {a:.0f} → {b:.0f} → {c:.0f} MB | {r['no_run']} / {len(errors)} "
                   f"| {gen} |", flush=True)  # type: ignore[arg-type]
             for e in errors[:5]:  # type: ignore[index]
                 print(f"    error: {e}", flush=True)

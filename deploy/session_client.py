@@ -19,13 +19,17 @@ import http.cookiejar
 import random
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import FileURLs
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
+# Streamlit's XSRF cookie: an upload's PUT sends its value back in the X-Xsrftoken header
+XSRF_COOKIE = "_streamlit_xsrf"
 # ForwardMsg.script_finished values (streamlit/proto/ForwardMsg.proto)
 _FINISHED_OK = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 _FINISHED_ERROR = ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR
@@ -38,6 +42,7 @@ class RunResult:
     seconds: float
     exceptions: list[str] = field(default_factory=list)
     finished: bool = True
+    texts: list[str] = field(default_factory=list)  # markdown and image captions, to check what ran
 
 
 @dataclass
@@ -69,28 +74,91 @@ class WsSession:
         self.pages: list[str] = []
         self.hashes: dict[str, str] = {}
         self.states: dict[str, WidgetState] = {}
+        self.uploaders: list[str] = []
+        self.session_id = ""
+        self.cookies: dict[str, str] = {}
         self.ws: ClientConnection | None = None
 
     def _cookie(self) -> str:
-        # what a browser's first GET of the page gets: the proxy's stickiness cookie (none without a proxy)
+        # what a browser gets before its websocket: the proxy's stickiness cookie (none without a proxy)
+        # and Streamlit's XSRF cookie (from the health check), which an upload sends back in a header
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        with opener.open(self.base + "/", timeout=60) as response:
-            response.read()
-        return "; ".join(f"{c.name}={c.value}" for c in jar)
+        for path in ("/", "/_stcore/health"):  # the page, then the health check the frontend makes first
+            with opener.open(self.base + path, timeout=60) as response:
+                response.read()
+        self.cookies = {c.name: c.value or "" for c in jar}
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
-    async def open(self, page: str, timeout: float = 180.0) -> RunResult:
-        """Connect and run ``page`` (its URL path, "" for Home): the first page load, without static files."""
+    async def open(self, page: str, timeout: float = 180.0, query: str = "") -> RunResult:
+        """Connect and run ``page`` (its URL path, "" for Home; ``query``: the link's query string): the
+        first page load, without static files."""
         t0 = time.perf_counter()
-        cookie = self._cookie()
+        cookie = await asyncio.to_thread(self._cookie)
         url = "ws" + self.base[len("http") :] + "/_stcore/stream"
         headers = {"Cookie": cookie} if cookie else None
         self.ws = await connect(
             url, subprotocols=["streamlit"], additional_headers=headers, max_size=2**28, open_timeout=timeout
         )
-        result = await self.run_page(page, timeout)
+        result = await self.run_page(page, timeout, query=query)
         result.seconds = time.perf_counter() - t0
         return result
+
+    async def upload(self, name: str, data: bytes, timeout: float = 120.0) -> RunResult:
+        """Upload a file into the page's first file uploader as the browser does (ask for an upload URL,
+        PUT the file, rerun with the uploader's new state), timed until the run that uses it ends."""
+        assert self.ws is not None and self.uploaders, "no file uploader on this page"
+        t0 = time.perf_counter()
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await self.ws.send(request.SerializeToString())
+        urls = await self._file_urls(request.file_urls_request.request_id, timeout)
+        await asyncio.to_thread(self._put, urls.upload_url, name, data)
+        state = WidgetState(id=self.uploaders[0])
+        info = state.file_uploader_state_value.uploaded_file_info.add()
+        info.name, info.size, info.file_id = name, len(data), urls.file_id
+        info.file_urls.CopyFrom(urls)
+        self.states[state.id] = state
+        result = await self.run_page(self.page, timeout)
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    async def _file_urls(self, request_id: str, timeout: float) -> FileURLs:
+        assert self.ws is not None
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(decode=False), timeout)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            if fwd.WhichOneof("type") == "file_urls_response":
+                response = fwd.file_urls_response
+                if response.response_id == request_id:
+                    if response.error_msg:
+                        raise RuntimeError(f"no upload URL: {response.error_msg}")
+                    return response.file_urls[0]
+
+    def _put(self, upload_url: str, name: str, data: bytes) -> None:
+        # the multipart PUT of the browser's uploader, with the XSRF token and the cookies it has
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="UploadedFile"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        if XSRF_COOKIE in self.cookies:
+            headers["X-Xsrftoken"] = self.cookies[XSRF_COOKIE]
+        url = upload_url if upload_url.startswith("http") else self.base + upload_url
+        put = urllib.request.Request(url, data=body, headers=headers, method="PUT")
+        with urllib.request.urlopen(put, timeout=120) as response:
+            response.read()
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -114,17 +182,17 @@ class WsSession:
         return None
 
     async def run_page(
-        self, page: str, timeout: float = 120.0, trigger: WidgetState | None = None
+        self, page: str, timeout: float = 120.0, trigger: WidgetState | None = None, query: str = ""
     ) -> RunResult:
         """Run ``page`` with the widget states so far (and a button's ``trigger``), until the script ends."""
         assert self.ws is not None
         if page != self.page:
-            self.sliders, self.presets = {}, []
+            self.sliders, self.presets, self.uploaders = {}, [], []
         self.page = page
         msg = BackMsg()
         msg.rerun_script.page_name = page
         msg.rerun_script.page_script_hash = self.hashes.get(page, "")
-        msg.rerun_script.query_string = ""
+        msg.rerun_script.query_string = query
         widgets = [*self.states.values(), *([trigger] if trigger is not None else [])]
         msg.rerun_script.widget_states.widgets.extend(widgets)
         t0 = time.perf_counter()
@@ -140,7 +208,9 @@ class WsSession:
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
-            if kind == "navigation":  # st.navigation's pages, by their URL paths
+            if kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id
+            elif kind == "navigation":  # st.navigation's pages, by their URL paths
                 self.pages = [p.url_pathname for p in fwd.navigation.app_pages]
                 self.hashes = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             elif kind == "delta":
@@ -157,6 +227,10 @@ class WsSession:
         which = el.WhichOneof("type")
         if which == "exception":
             result.exceptions.append(f"{el.exception.type}: {el.exception.message}"[:200])
+        elif which == "markdown":
+            result.texts.append(el.markdown.body)
+        elif which == "imgs":
+            result.texts += [img.caption for img in el.imgs.imgs if img.caption]
         elif which == "slider" and not el.slider.disabled and len(el.slider.default) == 1:
             s = el.slider
             if s.id not in self.sliders:
@@ -164,6 +238,8 @@ class WsSession:
                 self.sliders[s.id] = _Slider(s.min, s.max, s.step, value, tuple(s.options))
         elif which == "button" and "preset_" in el.button.id and el.button.id not in self.presets:
             self.presets.append(el.button.id)
+        elif which == "file_uploader" and el.file_uploader.id not in self.uploaders:
+            self.uploaders.append(el.file_uploader.id)
 
 
 async def visit_every_page(base: str, timeout: float = 300.0) -> list[str]:

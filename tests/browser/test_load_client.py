@@ -7,7 +7,11 @@ test fails first and names what moved, instead of the load figures going quietly
 from __future__ import annotations
 
 import asyncio
+import io
 import random
+
+import numpy as np
+from PIL import Image
 
 from deploy.session_client import WsSession, visit_every_page
 
@@ -44,3 +48,22 @@ def test_a_protocol_session_opens_pages_and_acts(app_url: str) -> None:
 def test_every_page_runs_once_to_warm_a_process(app_url: str) -> None:
     # deploy/room.py warms each new process this way before it prints the address to share
     assert asyncio.run(visit_every_page(app_url)) == []
+
+
+def test_a_protocol_session_uploads_a_photo_to_the_image_lab(app_url: str) -> None:
+    # the upload of a browser: an upload URL over the websocket, a PUT with the XSRF token, a rerun
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (48, 64, 3), dtype=np.uint8)).save(buf, "PNG")
+
+    async def run() -> None:
+        s = WsSession(app_url, random.Random(0))
+        try:
+            opened = await s.open("image-lab", query="lab_source=upload")  # the link selects the uploader
+            assert opened.finished and not opened.exceptions and s.uploaders
+            done = await s.upload("tiny_photo.png", buf.getvalue())
+            assert done.finished and not done.exceptions
+            assert any("tiny_photo.png" in t and "64×48" in t for t in done.texts), done.texts
+        finally:
+            await s.close()
+
+    asyncio.run(run())
