@@ -237,6 +237,14 @@ class _Layer:
         """Rows ``start..stop`` of the raw maps at ``dilation``: ``(1, n_out, rows, W)``."""
         return _band_maps(self.x, self.weights, self.kind, dilation, self.padding_mode, start, stop)
 
+    def rows(self, dilation: int, start: int, stop: int, band: int) -> torch.Tensor:
+        """Rows ``start..stop`` made as a band of ``band`` rows where the image has them: a short last band
+        is the last ``band`` rows of the image, cut, so every band has one shape and the chooser times
+        one shape per dilation, not two."""
+        low = max(0, min(start, int(self.x.shape[2]) - band))
+        maps = self.band(dilation, low, max(stop, low + band) if low < start else stop)
+        return maps[:, :, start - low :] if low < start else maps
+
     def order(self, values: np.ndarray) -> np.ndarray:
         """Per output channel ``(n_out, ...)`` to per map ``(F, M, ...)``."""
         return _map_order(values, self.kind, self.n_filters, self.m)
@@ -258,10 +266,10 @@ def _run_dilation(
         r1 = min(h, r0 + rows)
         synchronize(layer.x.device)
         t0 = time.perf_counter()
-        raw = _dense(layer.band(d, r0, r1))
+        raw = _dense(layer.rows(d, r0, r1, rows))
         synchronize(layer.x.device)
         acc.conv_seconds[i] += time.perf_counter() - t0
-        ref = _like(layer.band(d_ref, r0, r1), raw) if d_ref is not None else None
+        ref = _like(layer.rows(d_ref, r0, r1, rows), raw) if d_ref is not None else None
         part = _moments(raw, ref, blocks)
         total = part if total is None else _merge_moments(total, part)
         del ref
