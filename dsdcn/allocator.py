@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
+import threading
 import time
 
 from .geometry import check_int
 
 _TRIMMER: list[object] = []  # the idle trimmer thread of this process, once started
 _LIBC: list[ctypes.CDLL] = []  # glibc, once tune_allocator has tuned it
+_FROZEN: list[int] = []  # objects freeze_long_lived froze, once it has
+_FREEZE_LOCK = threading.Lock()
 
 
 # while a process rests, its heap is trimmed again every this many periods: memory freed without work (a
@@ -103,3 +107,22 @@ def release() -> bool:
         return False
     _LIBC[0].malloc_trim(0)
     return True
+
+
+def freeze_long_lived() -> int:
+    """Collect garbage, then move every object alive to the garbage collector's permanent generation
+    (``gc.freeze``), the first time it is called in a process; the number of objects frozen.
+
+    Call it when the process has loaded what it keeps for its whole life (torch, plotly, the pages'
+    modules, compiled loops) and before it makes much else. A full collection then skips those objects:
+    Streamlit runs one after every script run (``runner.postScriptGC``), which took about 150 ms of CPU
+    a rerun with 468,000 objects alive, and 3-6 ms after the freeze. Objects made later are collected as
+    before; frozen ones are still freed when their last reference goes. Later calls freeze nothing more
+    (that would keep the cycles of everything alive then, sessions included, from ever being collected).
+    """
+    with _FREEZE_LOCK:
+        if not _FROZEN:
+            gc.collect()
+            gc.freeze()
+            _FROZEN.append(gc.get_freeze_count())
+        return _FROZEN[0]
