@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.common import allocator_tuned, device_badge, long_lived_frozen
+from ui.common import allocator_tuned, device_badge, long_lived_frozen, rest_purger
 from ui.i18n import t
 from ui.nav import HOME, PAGES
 from ui.workshop import link_notice, sidebar_switches, snapshot_link
@@ -21,6 +21,7 @@ def run() -> None:
     st.set_page_config(page_title="dsdcn explorer", page_icon=ICON, layout="wide")
     allocator_tuned()
     long_lived_frozen()
+    rest_purger()
     link = snapshot_link()
     pages = [
         st.Page(p.path, title=t(p.key + ".title"), icon=p.icon, url_path=p.url_path, default=p is HOME)

@@ -38,8 +38,8 @@ HEALTH = "/_stcore/health"
 COOKIE = "DSDCN_APP"
 # the README's sizing rule (RSS, MB): one app process with its pages loaded, one session on the light pages,
 # one Image lab computation on a 2048² photo while it runs (bench/bench_load.py --image-lab)
-PROCESS_MB = 500
-SESSION_MB = 60
+PROCESS_MB = 650
+SESSION_MB = 40
 IMAGE_RUN_MB = 250
 
 

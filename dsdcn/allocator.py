@@ -126,3 +126,39 @@ def freeze_long_lived() -> int:
             gc.freeze()
             _FROZEN.append(gc.get_freeze_count())
         return _FROZEN[0]
+
+
+class RestWatch:
+    """How long a process has rested: fed its CPU seconds and the wall clock at each look.
+
+    A look whose CPU use since the previous one is under ``idle_share`` of a core adds its time to the rest;
+    a busier one ends it. :meth:`due` says once per rest when it has lasted ``after`` seconds (a server that
+    nobody uses drops what it only kept for the people who left, then waits for the next rest).
+    """
+
+    def __init__(self, after: float, idle_share: float = 0.02) -> None:
+        if not after > 0:
+            raise ValueError(f"after must be positive, got {after}")
+        self.after, self.idle_share = float(after), float(idle_share)
+        self.rested = 0.0
+        self.done = False
+        self._last: tuple[float, float] | None = None
+
+    def look(self, cpu_seconds: float, wall_seconds: float) -> float:
+        """Record a look; the seconds rested so far."""
+        if self._last is not None:
+            cpu0, wall0 = self._last
+            span = wall_seconds - wall0
+            if span > 0 and (cpu_seconds - cpu0) / span < self.idle_share:
+                self.rested += span
+            else:
+                self.rested, self.done = 0.0, False
+        self._last = (cpu_seconds, wall_seconds)
+        return self.rested
+
+    def due(self) -> bool:
+        """True once per rest, at the first look after ``after`` seconds of it."""
+        if self.rested >= self.after and not self.done:
+            self.done = True
+            return True
+        return False

@@ -226,3 +226,25 @@ def test_long_lived_objects_are_frozen_once_and_garbage_is_still_collected() -> 
     assert before > 100_000 and frozen >= before - 1_000  # torch and plotly: module-level objects
     assert after < 1_000
     assert collected >= 1  # the cycle made after the freeze
+
+
+def test_rest_watch_counts_quiet_looks_and_is_due_once_per_rest() -> None:
+    from dsdcn.allocator import RestWatch
+
+    watch = RestWatch(after=60, idle_share=0.02)
+    looks = [(0.0, 0), (0.1, 30), (0.2, 60), (0.25, 90), (0.3, 120), (5.0, 150), (5.0, 180), (5.1, 240)]
+    seen = []
+    for cpu, wall in looks:  # 0.1 s of CPU in 30 s is 0.3%: quiet; 4.7 s in 30 s is busy
+        seen.append((watch.look(cpu, wall), watch.due()))
+    assert seen == [
+        (0.0, False),
+        (30.0, False),
+        (60.0, True),  # due at the first look after 60 s of rest
+        (90.0, False),  # and only once in that rest
+        (120.0, False),
+        (0.0, False),  # work ends the rest
+        (30.0, False),
+        (90.0, True),  # a new rest is due again
+    ]
+    with pytest.raises(ValueError, match="after"):
+        RestWatch(after=0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import importlib
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,7 +17,7 @@ import streamlit as st
 import torch
 
 from dsdcn import budget, direct
-from dsdcn.allocator import freeze_long_lived, tune_allocator
+from dsdcn.allocator import RestWatch, freeze_long_lived, release, tune_allocator
 from dsdcn.budget import Estimate
 from dsdcn.device import DeviceChoice, choose_device
 from dsdcn.measure import LayerSpec, counted_cost, format_bytes
@@ -60,6 +62,35 @@ def long_lived_frozen() -> int:
     # torch's FLOP counter loads dynamo, sympy and more on first use: 117,000 objects, 1.2 s
     counted_cost(LayerSpec("standard", 1, 1), 4, 4)
     return freeze_long_lived()
+
+
+# after this many seconds of rest (the process under 2% of a core), the data caches are emptied: what the
+# people who left computed (their photos, maps, trained results) is not kept for nobody, and an expired
+# entry is otherwise only dropped when its cache is next used
+REST_PURGE_SECONDS = 300
+_PURGER: list[threading.Thread] = []
+
+
+def _purge_at_rest(watch: RestWatch, period: float) -> None:
+    while True:
+        time.sleep(period)
+        watch.look(time.process_time(), time.monotonic())
+        if watch.due():
+            st.cache_data.clear()
+            release()
+
+
+# one thread per process (a ttl rerun starts no second one)
+@st.cache_resource(show_spinner=False, max_entries=1, ttl="1d")
+def rest_purger() -> bool:
+    """Start the thread that empties ``st.cache_data`` after :data:`REST_PURGE_SECONDS` of rest."""
+    if not _PURGER:
+        thread = threading.Thread(
+            target=_purge_at_rest, args=(RestWatch(REST_PURGE_SECONDS), 30.0), name="dsdcn-rest", daemon=True
+        )
+        thread.start()
+        _PURGER.append(thread)
+    return True
 
 
 # one entry of a few bytes; re-probed once a day
