@@ -9,11 +9,20 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
 from deploy.session_client import WsSession, visit_every_page
+
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    # in a thread of its own: the browser tests' Playwright (sync API) may hold an event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_a_protocol_session_opens_pages_and_acts(app_url: str) -> None:
@@ -42,12 +51,12 @@ def test_a_protocol_session_opens_pages_and_acts(app_url: str) -> None:
         finally:
             await s.close()
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_every_page_runs_once_to_warm_a_process(app_url: str) -> None:
     # deploy/room.py warms each new process this way before it prints the address to share
-    assert asyncio.run(visit_every_page(app_url)) == []
+    assert _run(visit_every_page(app_url)) == []
 
 
 def test_a_protocol_session_uploads_a_photo_to_the_image_lab(app_url: str) -> None:
@@ -66,4 +75,4 @@ def test_a_protocol_session_uploads_a_photo_to_the_image_lab(app_url: str) -> No
         finally:
             await s.close()
 
-    asyncio.run(run())
+    _run(run())
