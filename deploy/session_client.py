@@ -71,13 +71,17 @@ class WsSession:
         self.page = ""
         self.sliders: dict[str, _Slider] = {}
         self.presets: list[str] = []
-        self.pages: list[str] = []
-        self.hashes: dict[str, str] = {}
+        self.hashes: dict[str, str] = {}  # st.navigation's pages: URL path -> script hash
         self.states: dict[str, WidgetState] = {}
         self.uploaders: list[str] = []
         self.session_id = ""
         self.cookies: dict[str, str] = {}
         self.ws: ClientConnection | None = None
+
+    @property
+    def pages(self) -> list[str]:
+        """The app's pages by URL path ("" for Home), as the last navigation message listed them."""
+        return list(self.hashes)
 
     def _cookie(self) -> str:
         # what a browser gets before its websocket: the proxy's stickiness cookie (none without a proxy)
@@ -211,7 +215,6 @@ class WsSession:
             if kind == "new_session":
                 self.session_id = fwd.new_session.initialize.session_id
             elif kind == "navigation":  # st.navigation's pages, by their URL paths
-                self.pages = [p.url_pathname for p in fwd.navigation.app_pages]
                 self.hashes = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             elif kind == "delta":
                 self._element(fwd, result)

@@ -112,7 +112,7 @@ def bank_estimate(
     separable layer's middle band and the statistics scratch, each at most about ``BAND_BYTES``), the
     percentile grid of one dilation, the float16 previews and crops, the input.
     """
-    from .filters.run import PERCENTILE_PIXELS, band_rows, centre_crop_box, preview_size
+    from .filters.run import PERCENTILE_PIXELS, band_rows, centre_crop_box, preview_size, widest_maps
 
     pixels = height * width
     m = channels if kind == "depthwise" else 1
@@ -121,7 +121,7 @@ def bank_estimate(
     macs += n_dilations * pixels * mid if kind == "separable" else 0
     maps = n_dilations * n_filters * m * pixels + n_dilations * mid * pixels
     seconds = (macs / RATES["conv_macs"] + maps / RATES["map_pixels"]) / _speed(device_type)
-    widest = n_filters * max(m, 1 if kind != "separable" else channels)
+    widest = widest_maps(kind, channels, n_filters)
     band = band_rows(widest, height, width, device_type) * widest * width * 4
     grid = n_filters * m * min(pixels, PERCENTILE_PIXELS) * 4
     ph, pw = preview_size(height, width, 384)

@@ -124,6 +124,12 @@ def centre_crop_box(height: int, width: int, crop_side: int) -> tuple[int, int, 
     return (height - ch) // 2, (width - cw) // 2, ch, cw
 
 
+def widest_maps(kind: str, channels: int, n_filters: int) -> int:
+    """Channels of a run's widest layer of maps: ``C * F`` for depthwise and separable (the separable
+    layer's depthwise middle), ``F`` for the others."""
+    return n_filters * (channels if kind in ("depthwise", "separable") else 1)
+
+
 def band_rows(channels: int, height: int, width: int, device_type: str = "cpu") -> int:
     """Rows per band of a run whose widest layer has ``channels`` float32 maps of ``width`` pixels."""
     limit = BAND_BYTES if device_type == "cpu" else BAND_BYTES_ACCELERATOR
@@ -154,9 +160,8 @@ def run_bank(
         len(ds), bank.size, m, preview_size(h, w, preview_side), centre_crop_box(h, w, crop_side)
     )
     weights = tuple(t.to(x.device) if t is not None else None for t in layer_weights(bank, kind))
-    widest = bank.size * (bank.channels if kind in ("depthwise", "separable") else 1)
     layer = _Layer(x, weights, kind, bank.size, m, padding_mode)  # type: ignore[arg-type]
-    rows = band_rows(widest, h, w, x.device.type)
+    rows = band_rows(widest_maps(kind, bank.channels, bank.size), h, w, x.device.type)
     blocks = _Blocks(x.device)
     start = time.perf_counter()
     with torch.inference_mode():
@@ -241,8 +246,8 @@ class _Layer:
         """Rows ``start..stop`` made as a band of ``band`` rows where the image has them: a short last band
         is the last ``band`` rows of the image, cut, so every band has one shape and the chooser times
         one shape per dilation, not two."""
-        low = max(0, min(start, int(self.x.shape[2]) - band))
-        maps = self.band(dilation, low, max(stop, low + band) if low < start else stop)
+        low = max(0, min(start, int(self.x.shape[2]) - band))  # below start only for the last band
+        maps = self.band(dilation, low, stop)
         return maps[:, :, start - low :] if low < start else maps
 
     def order(self, values: np.ndarray) -> np.ndarray:
